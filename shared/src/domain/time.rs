@@ -1,0 +1,119 @@
+//! Time in Asia/Shanghai: dates, and RFC 3339 timestamps with the `+08:00` offset.
+//!
+//! China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact for
+//! every date this service handles and spares a time-zone database in each binary.
+
+use super::Invalid;
+use jiff::civil::Date;
+use jiff::tz::{Offset, TimeZone};
+use jiff::civil::DateTime;
+use jiff::{Timestamp, Unit};
+use std::str::FromStr;
+
+/// UTC+08:00.
+pub const SHANGHAI: Offset = Offset::constant(8);
+
+pub fn shanghai() -> TimeZone {
+    TimeZone::fixed(SHANGHAI)
+}
+
+/// The current instant.
+pub fn now() -> Timestamp {
+    Timestamp::now()
+}
+
+/// Today's date in Shanghai.
+pub fn today() -> Date {
+    local(now()).date()
+}
+
+/// `2026-12-01T14:39:57+08:00`: whole seconds, the offset the API promises.
+pub fn rfc3339(ts: Timestamp) -> String {
+    let whole = ts.round(Unit::Second).unwrap_or(ts);
+    whole.display_with_offset(SHANGHAI).to_string()
+}
+
+/// The instant as Shanghai wall-clock time.
+pub fn local(ts: Timestamp) -> DateTime {
+    SHANGHAI.to_datetime(ts)
+}
+
+/// A calendar date in Shanghai, written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalDate(Date);
+
+impl LocalDate {
+    pub fn new(date: Date) -> Self {
+        Self(date)
+    }
+
+    pub fn date(self) -> Date {
+        self.0
+    }
+
+    pub fn today() -> Self {
+        Self(today())
+    }
+
+    pub fn as_str(&self) -> String {
+        self.0.strftime("%Y-%m-%d").to_string()
+    }
+}
+
+impl FromStr for LocalDate {
+    type Err = Invalid;
+    fn from_str(raw: &str) -> Result<Self, Invalid> {
+        let b = raw.as_bytes();
+        let shape = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        let invalid = Invalid::new("日期应为YYYY-MM-DD格式的有效日期");
+        if !shape {
+            return Err(invalid);
+        }
+        let y: i16 = raw[0..4].parse().map_err(|_| invalid.clone())?;
+        let m: i8 = raw[5..7].parse().map_err(|_| invalid.clone())?;
+        let d: i8 = raw[8..10].parse().map_err(|_| invalid.clone())?;
+        Date::new(y, m, d).map(Self).map_err(|_| invalid)
+    }
+}
+
+impl std::fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+
+impl serde::Serialize for LocalDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LocalDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        raw.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_written_with_the_shanghai_offset() {
+        let ts: Timestamp = "2026-12-01T06:39:57.6Z".parse().unwrap();
+        assert_eq!(rfc3339(ts), "2026-12-01T14:39:58+08:00");
+    }
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!("2026-02-28".parse::<LocalDate>().unwrap().to_string(), "2026-02-28");
+        for bad in ["2026-02-29", "2026-2-28", "20260228", "2026-02-28T00:00", " 2026-02-28"] {
+            assert!(bad.parse::<LocalDate>().is_err(), "{bad}");
+        }
+    }
+}

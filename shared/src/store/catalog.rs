@@ -1,0 +1,226 @@
+//! The catalog table: items, 一件事 packages, departments and halls. Read-mostly; written by
+//! the seed command (and, in production, by the catalog sync from the provincial system).
+//!
+//! Key schema: `pk` (S) is the kind, `sk` (S) the code:
+//!
+//! | item | pk | sk |
+//! |---|---|---|
+//! | department | `DEPT` | dept code |
+//! | item | `ITEM` | item code |
+//! | package | `PACKAGE` | package code |
+//! | hall | `HALL` | hall id |
+//!
+//! GSI `ByDept`: `deptCode` (HASH), `sk` (RANGE), projecting all; only items carry
+//! `deptCode`, so the index is sparse and holds items alone.
+//!
+//! Access patterns:
+//! - One item, package or hall: `GetItem (pk, sk)`.
+//! - Items in code order: `Query pk = ITEM`; of one department: `Query ByDept`. `q` is a
+//!   filter expression on the name, so a page may need more than one query to fill; the
+//!   cursor is the last returned code, not DynamoDB's last evaluated key, so nothing is
+//!   skipped or repeated when a filtered page stops early.
+//! - Packages, halls: `Query pk = PACKAGE | HALL` (tens of items; one page).
+//! - Several items by code (booking, submission): `BatchGetItem`.
+//!
+//! All items of a kind share one partition. At district scale (about 5,000 items) that is a
+//! few megabytes read-mostly, well inside one partition's throughput.
+
+use super::{AttributeValue, Client, Item, from_item, s, sdk_error, to_item};
+use crate::domain::catalog::{Catalog, Department, Hall, Item as ServiceItem, Package};
+use crate::domain::{DeptCode, HallId, ItemCode, PackageCode};
+use crate::error::ApiError;
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use serde::de::DeserializeOwned;
+
+/// Queries per list request at most: bounds the work a sparse filter can cause.
+const MAX_QUERIES_PER_PAGE: usize = 5;
+
+#[derive(Debug, Clone)]
+pub struct CatalogStore {
+    client: Client,
+    table: String,
+}
+
+/// A filter on the item list.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub dept: Option<DeptCode>,
+    /// Matched against the item name (substring).
+    pub text: Option<String>,
+}
+
+/// One page of items and the code to continue after, if any.
+#[derive(Debug)]
+pub struct ItemPage {
+    pub items: Vec<ServiceItem>,
+    pub next_after: Option<ItemCode>,
+}
+
+impl CatalogStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: table.into() }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, kind: &str, code: &str, what: &'static str) -> Result<Option<T>, ApiError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(kind))
+            .key("sk", s(code))
+            .send()
+            .await
+            .map_err(|e| sdk_error(what, e))?;
+        out.item.map(|item| from_item(item, what)).transpose()
+    }
+
+    pub async fn item(&self, code: &ItemCode) -> Result<Option<ServiceItem>, ApiError> {
+        self.get("ITEM", code.as_str(), "reading a catalog item").await
+    }
+
+    pub async fn package(&self, code: &PackageCode) -> Result<Option<Package>, ApiError> {
+        self.get("PACKAGE", code.as_str(), "reading a package").await
+    }
+
+    pub async fn hall(&self, id: &HallId) -> Result<Option<Hall>, ApiError> {
+        self.get("HALL", id.as_str(), "reading a hall").await
+    }
+
+    /// Items in code order after `after`, filtered, at most `limit`.
+    pub async fn items(&self, filter: &ItemFilter, after: Option<&ItemCode>, limit: u32) -> Result<ItemPage, ApiError> {
+        let mut found: Vec<ServiceItem> = Vec::new();
+        let mut start: Option<Item> = after.map(|code| self.item_key(filter, code.as_str()));
+        for _ in 0..MAX_QUERIES_PER_PAGE {
+            let mut q = self.client.query().table_name(&self.table).limit(limit as i32 + 1);
+            q = match &filter.dept {
+                Some(dept) => q
+                    .index_name("ByDept")
+                    .key_condition_expression("deptCode = :dept")
+                    .expression_attribute_values(":dept", s(dept.as_str())),
+                None => q.key_condition_expression("pk = :pk").expression_attribute_values(":pk", s("ITEM")),
+            };
+            if let Some(text) = &filter.text {
+                q = q
+                    .filter_expression("contains(#name, :text)")
+                    .expression_attribute_names("#name", "name")
+                    .expression_attribute_values(":text", s(text.clone()));
+            }
+            let out = q.set_exclusive_start_key(start.take()).send().await.map_err(|e| sdk_error("listing items", e))?;
+            for item in out.items.unwrap_or_default() {
+                if found.len() == limit as usize {
+                    // One more matching item exists: the page ends at the last one kept.
+                    let next = found.last().map(|i| i.code.clone());
+                    return Ok(ItemPage { items: found, next_after: next });
+                }
+                found.push(from_item(item, "reading a catalog item")?);
+            }
+            match out.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(ItemPage { items: found, next_after: None }),
+            }
+        }
+        // The query budget ran out on a sparse filter: continue after the last code evaluated.
+        let next = match start.as_ref().and_then(|k| k.get("sk")) {
+            Some(AttributeValue::S(code)) => code.parse().ok(),
+            _ => None,
+        };
+        let next = next.or_else(|| found.last().map(|i| i.code.clone()));
+        Ok(ItemPage { items: found, next_after: next })
+    }
+
+    fn item_key(&self, filter: &ItemFilter, code: &str) -> Item {
+        let mut key = Item::new();
+        key.insert("pk".into(), s("ITEM"));
+        key.insert("sk".into(), s(code));
+        if let Some(dept) = &filter.dept {
+            key.insert("deptCode".into(), s(dept.as_str()));
+        }
+        key
+    }
+
+    async fn all<T: DeserializeOwned>(&self, kind: &str, what: &'static str) -> Result<Vec<T>, ApiError> {
+        let mut out_items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(kind))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| sdk_error(what, e))?;
+            for item in out.items.unwrap_or_default() {
+                out_items.push(from_item(item, what)?);
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out_items);
+            }
+        }
+    }
+
+    pub async fn packages(&self) -> Result<Vec<Package>, ApiError> {
+        self.all("PACKAGE", "listing packages").await
+    }
+
+    pub async fn halls(&self) -> Result<Vec<Hall>, ApiError> {
+        self.all("HALL", "listing halls").await
+    }
+
+    pub async fn departments(&self) -> Result<Vec<Department>, ApiError> {
+        self.all("DEPT", "listing departments").await
+    }
+
+    /// Writes a whole catalog (the seed command), 25 items per batch, retrying what
+    /// DynamoDB hands back unprocessed.
+    pub async fn put_catalog(&self, catalog: &Catalog) -> Result<usize, ApiError> {
+        let mut items = Vec::new();
+        for d in &catalog.departments {
+            items.push(to_item(d, &[("pk", "DEPT".into()), ("sk", d.code.to_string())])?);
+        }
+        for i in &catalog.items {
+            items.push(to_item(i, &[("pk", "ITEM".into()), ("sk", i.code.to_string())])?);
+        }
+        for p in &catalog.packages {
+            items.push(to_item(p, &[("pk", "PACKAGE".into()), ("sk", p.code.to_string())])?);
+        }
+        for h in &catalog.halls {
+            items.push(to_item(h, &[("pk", "HALL".into()), ("sk", h.hall_id.to_string())])?);
+        }
+        let total = items.len();
+        for chunk in items.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    let put = PutRequest::builder().set_item(Some(item.clone())).build().expect("item is set");
+                    WriteRequest::builder().put_request(put).build()
+                })
+                .collect();
+            for attempt in 0..8u32 {
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .map_err(|e| sdk_error("writing the catalog", e))?;
+                pending = out.unprocessed_items.and_then(|mut m| m.remove(&self.table)).unwrap_or_default();
+                if pending.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+            }
+            if !pending.is_empty() {
+                return Err(ApiError::Unavailable {
+                    context: "writing the catalog: items left unprocessed".into(),
+                    retry_after: 1,
+                    source: None,
+                });
+            }
+        }
+        Ok(total)
+    }
+}
