@@ -24,19 +24,31 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub fn new(name: &str, problem: impl Into<String>) -> Self {
-        Self { name: name.to_owned(), problem: problem.into() }
+        Self {
+            name: name.to_owned(),
+            problem: problem.into(),
+        }
     }
 }
 
 impl Env {
     /// The process environment, read once.
     pub fn from_process() -> Self {
-        Self { vars: std::env::vars().collect() }
+        Self {
+            vars: std::env::vars().collect(),
+        }
     }
 
     /// Settings given explicitly (tests, the local gateway).
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        Self { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Self {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
     }
 
     /// The same settings with `name` set to `value`.
@@ -47,12 +59,16 @@ impl Env {
 
     /// A setting that may be absent; an empty value counts as absent.
     pub fn optional(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
     }
 
     /// A setting that must be present.
     pub fn required(&self, name: &str) -> Result<&str, ConfigError> {
-        self.optional(name).ok_or_else(|| ConfigError::new(name, "is not set"))
+        self.optional(name)
+            .ok_or_else(|| ConfigError::new(name, "is not set"))
     }
 
     /// A present setting parsed into `T`.
@@ -61,7 +77,8 @@ impl Env {
         T::Err: std::fmt::Display,
     {
         let raw = self.required(name)?;
-        raw.parse().map_err(|e| ConfigError::new(name, format!("cannot be parsed: {e}")))
+        raw.parse()
+            .map_err(|e| ConfigError::new(name, format!("cannot be parsed: {e}")))
     }
 
     /// An optional setting parsed into `T`, or `default` when absent.

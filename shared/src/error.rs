@@ -46,11 +46,13 @@ impl Code {
             Forbidden | IdentityRequired | BookingRestricted => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
-            SlotFull | DuplicateBooking | AlreadyEvaluated | InvalidTransition | VersionConflict
-            | IdentityAlreadyBound => 409,
+            SlotFull | DuplicateBooking | AlreadyEvaluated | InvalidTransition
+            | VersionConflict | IdentityAlreadyBound => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
-            OutsideBookingWindow | CancelDeadlinePassed | NotEvaluable | IdempotencyKeyReused => 422,
+            OutsideBookingWindow | CancelDeadlinePassed | NotEvaluable | IdempotencyKeyReused => {
+                422
+            }
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -121,30 +123,62 @@ impl Code {
 pub enum ApiError {
     /// The client's fault: a 4xx with a stable code.
     #[error("{}: {message}", code.as_str())]
-    Client { code: Code, message: Cow<'static, str>, details: Option<Value>, retry_after: Option<u64> },
+    Client {
+        code: Code,
+        message: Cow<'static, str>,
+        details: Option<Value>,
+        retry_after: Option<u64>,
+    },
     /// A dependency (the store, WeChat) is throttled or unreachable: 503 with `Retry-After`.
     #[error("{context}")]
-    Unavailable { context: Cow<'static, str>, retry_after: u64, #[source] source: Option<BoxError> },
+    Unavailable {
+        context: Cow<'static, str>,
+        retry_after: u64,
+        #[source]
+        source: Option<BoxError>,
+    },
     /// A bug or an unexpected answer: 500, cause logged, nothing shown.
     #[error("{context}")]
-    Internal { context: Cow<'static, str>, #[source] source: Option<BoxError> },
+    Internal {
+        context: Cow<'static, str>,
+        #[source]
+        source: Option<BoxError>,
+    },
 }
 
 impl ApiError {
     /// A client error with the code's default message.
     pub fn code(code: Code) -> Self {
-        ApiError::Client { code, message: Cow::Borrowed(code.default_message()), details: None, retry_after: None }
+        ApiError::Client {
+            code,
+            message: Cow::Borrowed(code.default_message()),
+            details: None,
+            retry_after: None,
+        }
     }
 
     pub fn with_message(code: Code, message: impl Into<Cow<'static, str>>) -> Self {
-        ApiError::Client { code, message: message.into(), details: None, retry_after: None }
+        ApiError::Client {
+            code,
+            message: message.into(),
+            details: None,
+            retry_after: None,
+        }
     }
 
     pub fn with_details(self, value: Value) -> Self {
         match self {
-            ApiError::Client { code, message, retry_after, .. } => {
-                ApiError::Client { code, message, details: Some(value), retry_after }
-            }
+            ApiError::Client {
+                code,
+                message,
+                retry_after,
+                ..
+            } => ApiError::Client {
+                code,
+                message,
+                details: Some(value),
+                retry_after,
+            },
             other => other,
         }
     }
@@ -178,11 +212,18 @@ impl ApiError {
     }
 
     pub fn internal(context: impl Into<Cow<'static, str>>, source: impl Into<BoxError>) -> Self {
-        ApiError::Internal { context: context.into(), source: Some(source.into()) }
+        ApiError::Internal {
+            context: context.into(),
+            source: Some(source.into()),
+        }
     }
 
     pub fn unavailable(context: impl Into<Cow<'static, str>>, source: impl Into<BoxError>) -> Self {
-        ApiError::Unavailable { context: context.into(), retry_after: 1, source: Some(source.into()) }
+        ApiError::Unavailable {
+            context: context.into(),
+            retry_after: 1,
+            source: Some(source.into()),
+        }
     }
 
     /// The code the client sees.
@@ -206,11 +247,17 @@ pub struct FieldErrors(serde_json::Map<String, Value>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, reason: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_insert_with(|| Value::String(reason.into()));
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| Value::String(reason.into()));
     }
 
     /// Keeps the value if it parsed, records the reason under `field` if not.
-    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, parsed: Result<T, E>) -> Option<T> {
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        parsed: Result<T, E>,
+    ) -> Option<T> {
         match parsed {
             Ok(v) => Some(v),
             Err(e) => {
@@ -230,7 +277,11 @@ impl FieldErrors {
 
     /// `Ok` when nothing was recorded.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.is_empty() { Ok(()) } else { Err(self.into_error()) }
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.into_error())
+        }
     }
 }
 

@@ -17,6 +17,7 @@ use std::str::FromStr;
 use tracing::Instrument;
 
 pub type Response = http::Response<Body>;
+pub use http::HeaderValue;
 
 /// Request bodies above this are refused with 413 before parsing.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -73,7 +74,12 @@ where
 pub fn render_error(err: &ApiError, request_id: &str) -> Response {
     let code = err.client_code();
     let (message, details, retry_after) = match err {
-        ApiError::Client { message, details, retry_after, .. } => {
+        ApiError::Client {
+            message,
+            details,
+            retry_after,
+            ..
+        } => {
             tracing::info!(code = code.as_str(), "refused");
             (message.as_ref(), details.clone(), *retry_after)
         }
@@ -92,7 +98,9 @@ pub fn render_error(err: &ApiError, request_id: &str) -> Response {
     }
     let mut response = json_response(code.status(), &json!({ "error": body }));
     if let Some(secs) = retry_after {
-        response.headers_mut().insert("retry-after", http::HeaderValue::from(secs));
+        response
+            .headers_mut()
+            .insert("retry-after", http::HeaderValue::from(secs));
     }
     response
 }
@@ -132,13 +140,20 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
         return Err(ApiError::code(Code::PayloadTooLarge)
             .with_details(json!({ "limitBytes": MAX_BODY_BYTES })));
     }
-    let content_type = req.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim();
     if !essence.eq_ignore_ascii_case("application/json") {
         return Err(ApiError::code(Code::UnsupportedMediaType));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::with_message(Code::MalformedJson, "请求体不能为空"));
+        return Err(ApiError::with_message(
+            Code::MalformedJson,
+            "请求体不能为空",
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -147,7 +162,11 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
             ApiError::code(Code::MalformedJson)
         } else {
             let path = e.path().to_string();
-            let field = if path == "." { missing_field(inner).unwrap_or_else(|| "body".into()) } else { path };
+            let field = if path == "." {
+                missing_field(inner).unwrap_or_else(|| "body".into())
+            } else {
+                path
+            };
             ApiError::field(&field, describe(inner))
         }
     })?;
@@ -179,7 +198,9 @@ fn describe(e: &serde_json::Error) -> String {
 /// A path parameter parsed into its domain type (400 naming the parameter if malformed).
 pub fn path<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<T, ApiError> {
     let params = req.path_parameters_ref();
-    let raw = params.and_then(|p| p.first(name)).ok_or_else(|| ApiError::field(name, "必填"))?;
+    let raw = params
+        .and_then(|p| p.first(name))
+        .ok_or_else(|| ApiError::field(name, "必填"))?;
     raw.parse().map_err(|e: Invalid| ApiError::field(name, e.0))
 }
 
@@ -187,11 +208,16 @@ pub fn path<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<T, A
 /// rather than silently taking one of the values.
 pub fn query<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<Option<T>, ApiError> {
     let params = req.query_string_parameters_ref();
-    let Some(values) = params.and_then(|p| p.all(name)) else { return Ok(None) };
+    let Some(values) = params.and_then(|p| p.all(name)) else {
+        return Ok(None);
+    };
     match values.as_slice() {
         [] => Ok(None),
         [one] if one.is_empty() => Ok(None),
-        [one] => one.parse().map(Some).map_err(|e: Invalid| ApiError::field(name, e.0)),
+        [one] => one
+            .parse()
+            .map(Some)
+            .map_err(|e: Invalid| ApiError::field(name, e.0)),
         _ => Err(ApiError::field(name, "只能出现一次")),
     }
 }
@@ -223,8 +249,14 @@ impl FromStr for Limit {
 impl Page {
     pub fn from_request(req: &Request) -> Result<Self, ApiError> {
         let mut errors = crate::error::FieldErrors::default();
-        let limit = errors.check("limit", query::<Limit>(req, "limit").map_err(|_| "limit应为1-100的整数"));
-        let cursor = errors.check("cursor", query::<Cursor>(req, "cursor").map_err(|_| "分页游标无效"));
+        let limit = errors.check(
+            "limit",
+            query::<Limit>(req, "limit").map_err(|_| "limit应为1-100的整数"),
+        );
+        let cursor = errors.check(
+            "cursor",
+            query::<Cursor>(req, "cursor").map_err(|_| "分页游标无效"),
+        );
         errors.finish()?;
         Ok(Page {
             limit: limit.flatten().map_or(DEFAULT_LIMIT, |l| l.0),
@@ -243,7 +275,13 @@ pub struct List<T> {
 
 /// The bearer token, if the request carries one.
 pub fn bearer(req: &Request) -> Option<&str> {
-    let value = req.headers().get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let value = req
+        .headers()
+        .get(http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }

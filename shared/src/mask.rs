@@ -98,11 +98,17 @@ mod tests {
         assert!(!out.contains("440524188001010014"));
         assert!(out.contains("1101**********002X"));
         assert!(out.contains("138****5678"));
-        assert!(out.contains("1764547200123"), "a 13-digit timestamp is not personal data");
+        assert!(
+            out.contains("1764547200123"),
+            "a 13-digit timestamp is not personal data"
+        );
     }
 
     #[test]
     fn scrub_borrows_text_with_nothing_to_mask() {
-        assert!(matches!(scrub("nothing here 12345"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            scrub("nothing here 12345"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

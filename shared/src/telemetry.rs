@@ -43,7 +43,9 @@ impl Write for ScrubbedLine {
 impl Drop for ScrubbedLine {
     fn drop(&mut self) {
         let text = String::from_utf8_lossy(&self.0);
-        let _ = std::io::stdout().lock().write_all(crate::mask::scrub(&text).as_bytes());
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(crate::mask::scrub(&text).as_bytes());
     }
 }
 

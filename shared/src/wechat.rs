@@ -21,7 +21,10 @@ pub struct WechatClient {
 
 impl std::fmt::Debug for WechatClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WechatClient").field("base", &self.base).field("appid", &self.appid).finish_non_exhaustive()
+        f.debug_struct("WechatClient")
+            .field("base", &self.base)
+            .field("appid", &self.appid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -71,16 +74,29 @@ pub enum WechatError {
 impl From<WechatError> for ApiError {
     fn from(e: WechatError) -> Self {
         match e {
-            WechatError::InvalidCode => ApiError::with_message(Code::Unauthenticated, "登录凭证无效，请重新登录")
-                .with_details(serde_json::json!({ "reason": "invalid_code", "wechatErrcode": 40029 })),
-            WechatError::CodeUsed => ApiError::with_message(Code::Unauthenticated, "登录凭证已使用，请重新登录")
-                .with_details(serde_json::json!({ "reason": "code_used", "wechatErrcode": 40163 })),
-            WechatError::RateLimited => ApiError::rate_limited(60),
-            WechatError::RiskyUser => ApiError::with_message(Code::Forbidden, "微信判定当前账号存在风险，暂时无法登录")
-                .with_details(serde_json::json!({ "reason": "risky_user", "wechatErrcode": 40226 })),
-            e @ (WechatError::Busy | WechatError::Timeout(_) | WechatError::Unreachable(_) | WechatError::Status(_)) => {
-                ApiError::unavailable("calling wechat jscode2session", e)
+            WechatError::InvalidCode => {
+                ApiError::with_message(Code::Unauthenticated, "登录凭证无效，请重新登录")
+                    .with_details(
+                        serde_json::json!({ "reason": "invalid_code", "wechatErrcode": 40029 }),
+                    )
             }
+            WechatError::CodeUsed => {
+                ApiError::with_message(Code::Unauthenticated, "登录凭证已使用，请重新登录")
+                    .with_details(
+                        serde_json::json!({ "reason": "code_used", "wechatErrcode": 40163 }),
+                    )
+            }
+            WechatError::RateLimited => ApiError::rate_limited(60),
+            WechatError::RiskyUser => {
+                ApiError::with_message(Code::Forbidden, "微信判定当前账号存在风险，暂时无法登录")
+                    .with_details(
+                        serde_json::json!({ "reason": "risky_user", "wechatErrcode": 40226 }),
+                    )
+            }
+            e @ (WechatError::Busy
+            | WechatError::Timeout(_)
+            | WechatError::Unreachable(_)
+            | WechatError::Status(_)) => ApiError::unavailable("calling wechat jscode2session", e),
             e @ WechatError::Other { .. } => ApiError::internal("calling wechat jscode2session", e),
         }
     }
@@ -89,9 +105,15 @@ impl From<WechatError> for ApiError {
 impl WechatClient {
     /// `WECHAT_API_BASE`, `WECHAT_MP_APPID`, `WECHAT_MP_SECRET`, `WECHAT_TIMEOUT_MS` (2000).
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let base = env.required("WECHAT_API_BASE")?.trim_end_matches('/').to_owned();
+        let base = env
+            .required("WECHAT_API_BASE")?
+            .trim_end_matches('/')
+            .to_owned();
         if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(ConfigError::new("WECHAT_API_BASE", "must be an http(s) URL"));
+            return Err(ConfigError::new(
+                "WECHAT_API_BASE",
+                "must be an http(s) URL",
+            ));
         }
         let timeout = Duration::from_millis(env.parsed_or("WECHAT_TIMEOUT_MS", 2000u64)?);
         let http = reqwest::Client::builder()
@@ -132,13 +154,19 @@ impl WechatClient {
         }
         let reply: SessionReply = response.json().await.map_err(classify)?;
         match (reply.errcode, reply.openid) {
-            (0, Some(openid)) if !openid.is_empty() => Ok(Session { openid, unionid: reply.unionid }),
+            (0, Some(openid)) if !openid.is_empty() => Ok(Session {
+                openid,
+                unionid: reply.unionid,
+            }),
             (40029, _) => Err(WechatError::InvalidCode),
             (40163, _) => Err(WechatError::CodeUsed),
             (45011, _) => Err(WechatError::RateLimited),
             (40226, _) => Err(WechatError::RiskyUser),
             (-1, _) => Err(WechatError::Busy),
-            (errcode, _) => Err(WechatError::Other { errcode, errmsg: reply.errmsg }),
+            (errcode, _) => Err(WechatError::Other {
+                errcode,
+                errmsg: reply.errmsg,
+            }),
         }
     }
 }
@@ -146,5 +174,9 @@ impl WechatClient {
 fn classify(e: reqwest::Error) -> WechatError {
     // Drop the URL: it carries the app secret.
     let e = e.without_url();
-    if e.is_timeout() { WechatError::Timeout(e) } else { WechatError::Unreachable(e) }
+    if e.is_timeout() {
+        WechatError::Timeout(e)
+    } else {
+        WechatError::Unreachable(e)
+    }
 }

@@ -1,1 +1,230 @@
-fn main() {}
+//! `fingertip-cli`: tables, demo data, tokens, and the local stack.
+
+use clap::{Parser, Subcommand};
+use fingertip_cli::{functions::Functions, gateway, local, sandbox, seed, tables, template};
+use shared::auth::{Principal, Signer, Staff};
+use shared::config::Env;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "fingertip-cli", about = "指尖办 developer CLI")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create every table of template.yaml on the local DynamoDB-compatible server.
+    CreateTables,
+    /// Write the demo catalog (or --file) to the catalog table.
+    Seed {
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+    /// Print a JWT for local use, and nothing else.
+    Token {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        dept: Option<String>,
+        #[arg(long)]
+        hall: Option<String>,
+        #[arg(long)]
+        sub: Option<String>,
+    },
+    /// Print a new Ed25519 key pair as JWT_SIGNING_KEY and JWT_VERIFY_KEYS values.
+    Keygen {
+        #[arg(long, default_value = "k1")]
+        kid: String,
+    },
+    /// Create tables, seed, then serve the WeChat sandbox and the API until Ctrl-C.
+    Up,
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("fingertip-cli: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn demo_env(stack: &local::Stack) -> Env {
+    let names = [
+        "JWT_SIGNING_KEY",
+        "JWT_VERIFY_KEYS",
+        "JWT_ISSUER",
+        "JWT_AUDIENCE",
+    ];
+    Env::from_pairs(
+        names
+            .iter()
+            .filter_map(|n| stack.setting(n).map(|v| (n.to_string(), v))),
+    )
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let stack = local::Stack::from_process();
+    let template =
+        template::Template::load(&template::default_path()).map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::CreateTables => {
+            let client = client(&stack).await;
+            let created = tables::create_all(&client, &template, &stack.table_prefix).await?;
+            println!(
+                "tables created: {}",
+                if created.is_empty() {
+                    "none (all exist)".into()
+                } else {
+                    created.join(", ")
+                }
+            );
+        }
+        Command::Seed { file } => {
+            let text = match file {
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+                None => seed::DEMO_CATALOG.to_owned(),
+            };
+            let n = seed_catalog(&stack, &text).await?;
+            println!("catalog seeded: {n} records");
+        }
+        Command::Token {
+            role,
+            dept,
+            hall,
+            sub,
+        } => {
+            let principal = principal(&role, dept, hall, sub)?;
+            let signer = Signer::from_env(&demo_env(&stack)).map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                signer.issue(&principal).map_err(|e| e.to_string())?.token
+            );
+        }
+        Command::Keygen { kid } => {
+            let (private, public) = shared::auth::generate_key_pair(&kid);
+            println!("JWT_SIGNING_KEY={private}\nJWT_VERIFY_KEYS={public}");
+        }
+        Command::Up => up(&stack, &template).await?,
+    }
+    Ok(())
+}
+
+fn principal(
+    role: &str,
+    dept: Option<String>,
+    hall: Option<String>,
+    sub: Option<String>,
+) -> Result<Principal, String> {
+    match role {
+        "citizen" => {
+            let sub = sub.ok_or("--role citizen needs --sub CITIZEN_ID")?;
+            Ok(Principal::Citizen(
+                sub.parse().map_err(|e| format!("--sub: {e}"))?,
+            ))
+        }
+        "staff" => Ok(Principal::Staff(Staff {
+            id: sub.unwrap_or_else(|| "staff-local".into()),
+            dept: dept
+                .ok_or("--role staff needs --dept")?
+                .parse()
+                .map_err(|e| format!("--dept: {e}"))?,
+            hall: hall
+                .map(|h| h.parse())
+                .transpose()
+                .map_err(|e| format!("--hall: {e}"))?,
+        })),
+        "admin" => Ok(Principal::Admin {
+            id: sub.unwrap_or_else(|| "admin-local".into()),
+        }),
+        other => Err(format!("unknown role {other}: citizen, staff or admin")),
+    }
+}
+
+async fn client(stack: &local::Stack) -> shared::store::Client {
+    let env = Env::from_pairs([
+        (
+            "AWS_REGION",
+            stack.setting("AWS_REGION").unwrap_or(local::REGION.into()),
+        ),
+        (
+            "AWS_ACCESS_KEY_ID",
+            stack.setting("AWS_ACCESS_KEY_ID").unwrap_or("local".into()),
+        ),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            stack
+                .setting("AWS_SECRET_ACCESS_KEY")
+                .unwrap_or("local".into()),
+        ),
+        ("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamodb_endpoint.clone()),
+    ]);
+    shared::store::connect(&env).await
+}
+
+async fn seed_catalog(stack: &local::Stack, text: &str) -> Result<usize, String> {
+    let catalog = seed::parse(text)?;
+    let store = shared::store::catalog::CatalogStore::new(
+        client(stack).await,
+        format!("{}CatalogTable", stack.table_prefix),
+    );
+    seed::seed(&store, &catalog).await
+}
+
+async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), String> {
+    shared::telemetry::init();
+    let client = client(stack).await;
+    tables::create_all(&client, template, &stack.table_prefix).await?;
+    seed_catalog(stack, seed::DEMO_CATALOG).await?;
+
+    let appid = stack.setting("WECHAT_MP_APPID").unwrap_or_default();
+    let sandbox = sandbox::Sandbox::new(
+        &appid,
+        stack.setting("WECHAT_MP_SECRET").unwrap_or_default(),
+    );
+    let sandbox_addr = stack
+        .setting("FINGERTIP_SANDBOX_ADDR")
+        .unwrap_or(local::SANDBOX_ADDR.into());
+    let api_addr = stack
+        .setting("FINGERTIP_API_ADDR")
+        .unwrap_or(local::API_ADDR.into());
+    let sandbox_listener = tokio::net::TcpListener::bind(&sandbox_addr)
+        .await
+        .map_err(|e| format!("{sandbox_addr}: {e}"))?;
+    tokio::spawn(sandbox::serve(sandbox_listener, sandbox));
+
+    let functions = Functions::build(template, stack).await?;
+    let gw = Arc::new(gateway::Gateway::new(template, functions));
+    let api_listener = tokio::net::TcpListener::bind(&api_addr)
+        .await
+        .map_err(|e| format!("{api_addr}: {e}"))?;
+    tokio::spawn(gateway::serve(api_listener, gw));
+
+    let signer = Signer::from_env(&demo_env(stack)).map_err(|e| e.to_string())?;
+    let staff = Principal::Staff(Staff {
+        id: "staff-local".into(),
+        dept: "SCJG".parse().expect("code"),
+        hall: Some("spb-center".parse().expect("id")),
+    });
+    let token = signer.issue(&staff).map_err(|e| e.to_string())?.token;
+    println!("指尖办 local stack is up.");
+    println!("  API              http://{api_addr}   (GET /healthz)");
+    println!("  WeChat sandbox   http://{sandbox_addr}   (GET /_sandbox/messages)");
+    println!(
+        "  DynamoDB         {}   (tables {}*)",
+        stack.dynamodb_endpoint, stack.table_prefix
+    );
+    println!("Demo settings (override any from the environment):");
+    for (name, _) in local::DEMO.iter().filter(|(n, _)| n.starts_with("WECHAT_")) {
+        println!("  {name}={}", stack.setting(name).unwrap_or_default());
+    }
+    println!("Staff token (市场监管 SCJG, hall spb-center):\n  {token}");
+    println!(
+        "Try:\n  curl -s -XPOST http://{api_addr}/v1/auth/wechat -H 'content-type: application/json' -d '{{\"code\":\"alice\"}}'"
+    );
+    println!("Ctrl-C stops everything.");
+    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+    Ok(())
+}

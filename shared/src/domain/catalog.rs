@@ -147,21 +147,32 @@ impl Catalog {
     /// Cross-references a catalog: every item's department and halls exist, every package's
     /// items exist, every window's items exist, promises stay within legal limits.
     pub fn check(&self) -> Result<(), String> {
-        let depts: std::collections::HashSet<_> = self.departments.iter().map(|d| &d.code).collect();
+        let depts: std::collections::HashSet<_> =
+            self.departments.iter().map(|d| &d.code).collect();
         let halls: std::collections::HashSet<_> = self.halls.iter().map(|h| &h.hall_id).collect();
-        let items: std::collections::HashMap<_, _> = self.items.iter().map(|i| (&i.code, i)).collect();
+        let items: std::collections::HashMap<_, _> =
+            self.items.iter().map(|i| (&i.code, i)).collect();
         if items.len() != self.items.len() {
             return Err("duplicate item codes".into());
         }
         for i in &self.items {
             if !depts.contains(&i.dept_code) {
-                return Err(format!("item {} names unknown department {}", i.code, i.dept_code));
+                return Err(format!(
+                    "item {} names unknown department {}",
+                    i.code, i.dept_code
+                ));
             }
             if i.promised_days > i.legal_days {
-                return Err(format!("item {} promises more than its legal limit", i.code));
+                return Err(format!(
+                    "item {} promises more than its legal limit",
+                    i.code
+                ));
             }
             if (i.kind == ItemKind::Instant) != (i.promised_days == 0) {
-                return Err(format!("item {}: 即办件 and only they have 0 promised days", i.code));
+                return Err(format!(
+                    "item {}: 即办件 and only they have 0 promised days",
+                    i.code
+                ));
             }
             if let Some(h) = i.hall_ids.iter().find(|h| !halls.contains(h)) {
                 return Err(format!("item {} names unknown hall {h}", i.code));
@@ -175,7 +186,10 @@ impl Catalog {
         for h in &self.halls {
             for w in &h.windows {
                 if let Some(c) = w.item_codes.iter().find(|c| !items.contains_key(c)) {
-                    return Err(format!("window {} of {} names unknown item {c}", w.code, h.hall_id));
+                    return Err(format!(
+                        "window {} of {} names unknown item {c}",
+                        w.code, h.hall_id
+                    ));
                 }
             }
         }

@@ -6,10 +6,19 @@
 use super::{Invalid, string_newtype_serde};
 use std::str::FromStr;
 
-fn check(raw: &str, min: usize, max: usize, allowed: impl Fn(u8) -> bool, what: &'static str) -> Result<(), Invalid> {
+fn check(
+    raw: &str,
+    min: usize,
+    max: usize,
+    allowed: impl Fn(u8) -> bool,
+    what: &'static str,
+) -> Result<(), Invalid> {
     let ok = (min..=max).contains(&raw.len())
         && raw.bytes().all(&allowed)
-        && raw.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+        && raw
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric());
     if ok { Ok(()) } else { Err(Invalid::new(what)) }
 }
 
@@ -85,7 +94,10 @@ impl CitizenId {
             &aws_lc_rs::digest::SHA256,
             format!("wechat:{appid}:{openid}").as_bytes(),
         );
-        let hex: String = digest.as_ref()[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = digest.as_ref()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Self(format!("c{hex}"))
     }
 }
@@ -95,8 +107,14 @@ impl FromStr for CitizenId {
     fn from_str(raw: &str) -> Result<Self, Invalid> {
         let ok = raw.len() == 25
             && raw.starts_with('c')
-            && raw[1..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if ok { Ok(Self(raw.to_owned())) } else { Err(Invalid::new("用户编号格式不正确")) }
+            && raw[1..]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(Invalid::new("用户编号格式不正确"))
+        }
     }
 }
 

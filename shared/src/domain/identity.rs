@@ -55,13 +55,19 @@ impl FromStr for IdNumber {
             || !bytes[..17].iter().all(u8::is_ascii_digit)
             || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
         {
-            return Err(Invalid::new("身份证号应为18位，前17位为数字，末位为数字或X"));
+            return Err(Invalid::new(
+                "身份证号应为18位，前17位为数字，末位为数字或X",
+            ));
         }
         let birth = parse_birth(&value[6..14]).ok_or(Invalid::new("身份证号中的出生日期不存在"))?;
         if birth < Date::constant(1800, 1, 1) || birth > time::today() {
             return Err(Invalid::new("身份证号中的出生日期不在有效范围内"));
         }
-        let sum: u32 = bytes[..17].iter().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+        let sum: u32 = bytes[..17]
+            .iter()
+            .zip(WEIGHTS)
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
         if CHECK_CHARS[(sum % 11) as usize] != bytes[17] {
             return Err(Invalid::new("身份证号校验码不正确"));
         }
@@ -108,7 +114,11 @@ impl FromStr for Phone {
         let raw = raw.trim();
         let digits = raw.strip_prefix("+86").unwrap_or(raw);
         let b = digits.as_bytes();
-        if b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
+        if b.len() == 11
+            && b.iter().all(u8::is_ascii_digit)
+            && b[0] == b'1'
+            && (b'3'..=b'9').contains(&b[1])
+        {
             Ok(Self(digits.to_owned()))
         } else {
             Err(Invalid::new("手机号应为11位中国大陆手机号码"))
@@ -159,11 +169,17 @@ impl FromStr for RealName {
     fn from_str(raw: &str) -> Result<Self, Invalid> {
         let name = raw.trim();
         let count = name.chars().count();
-        let han = name.chars().all(|c| is_han(c) || matches!(c, '·' | '•' | '・'));
-        let latin = name.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '-' || c == '.');
+        let han = name
+            .chars()
+            .all(|c| is_han(c) || matches!(c, '·' | '•' | '・'));
+        let latin = name
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '-' || c == '.');
         let has_letter = name.chars().any(|c| is_han(c) || c.is_ascii_alphabetic());
         if !(2..=40).contains(&count) || !(han || latin) || !has_letter || name.contains("  ") {
-            return Err(Invalid::new("姓名应为2-40个汉字（少数民族姓名可含·）或拉丁字母"));
+            return Err(Invalid::new(
+                "姓名应为2-40个汉字（少数民族姓名可含·）或拉丁字母",
+            ));
         }
         // One kind of middle dot is stored, whatever the keyboard produced.
         Ok(Self(name.replace(['•', '・'], "·")))
@@ -190,7 +206,11 @@ mod tests {
 
     #[test]
     fn the_published_examples_are_valid() {
-        for ok in ["11010519491231002X", "440524188001010014", "11010519491231002x"] {
+        for ok in [
+            "11010519491231002X",
+            "440524188001010014",
+            "11010519491231002x",
+        ] {
             assert!(ok.parse::<IdNumber>().is_ok(), "{ok}");
         }
         let id: IdNumber = "11010519491231002X".parse().unwrap();
@@ -207,13 +227,31 @@ mod tests {
     #[test]
     fn an_impossible_or_future_birth_date_is_refused() {
         // 1949-02-30 does not exist; the check digit is made right so only the date fails.
-        assert!("110105194902300027".parse::<IdNumber>().unwrap_err().0.contains("出生日期"));
-        assert!("110105209901010010".parse::<IdNumber>().unwrap_err().0.contains("出生日期"));
+        assert!(
+            "110105194902300027"
+                .parse::<IdNumber>()
+                .unwrap_err()
+                .0
+                .contains("出生日期")
+        );
+        assert!(
+            "110105209901010010"
+                .parse::<IdNumber>()
+                .unwrap_err()
+                .0
+                .contains("出生日期")
+        );
     }
 
     #[test]
     fn malformed_id_numbers_are_refused() {
-        for bad in ["", "1101051949123100", "11010519491231002Y", "1101051949123100２X", "11010519491231002X1"] {
+        for bad in [
+            "",
+            "1101051949123100",
+            "11010519491231002Y",
+            "1101051949123100２X",
+            "11010519491231002X1",
+        ] {
             assert!(bad.parse::<IdNumber>().is_err(), "{bad}");
         }
     }
@@ -227,12 +265,24 @@ mod tests {
 
     #[test]
     fn mainland_mobile_numbers_parse_and_others_do_not() {
-        assert_eq!("13812345678".parse::<Phone>().unwrap().expose(), "13812345678");
+        assert_eq!(
+            "13812345678".parse::<Phone>().unwrap().expose(),
+            "13812345678"
+        );
         assert_eq!("+8619912345678".parse::<Phone>().unwrap().last4(), "5678");
-        for bad in ["12812345678", "1381234567", "138123456789", "023-6512345", "1381234567a"] {
+        for bad in [
+            "12812345678",
+            "1381234567",
+            "138123456789",
+            "023-6512345",
+            "1381234567a",
+        ] {
             assert!(bad.parse::<Phone>().is_err(), "{bad}");
         }
-        assert_eq!(format!("{:?}", "13812345678".parse::<Phone>().unwrap()), "Phone(138****5678)");
+        assert_eq!(
+            format!("{:?}", "13812345678".parse::<Phone>().unwrap()),
+            "Phone(138****5678)"
+        );
     }
 
     #[test]
@@ -240,8 +290,19 @@ mod tests {
         for ok in ["张三", "欧阳锋", "阿卜杜拉•艾则孜", "John Smith"] {
             assert!(ok.parse::<RealName>().is_ok(), "{ok}");
         }
-        assert_eq!("阿卜杜拉•艾则孜".parse::<RealName>().unwrap().expose(), "阿卜杜拉·艾则孜");
-        for bad in ["张", "张三1", "张\u{200b}三", "张三😀", "\u{202e}张三", "", "Robert'); DROP"] {
+        assert_eq!(
+            "阿卜杜拉•艾则孜".parse::<RealName>().unwrap().expose(),
+            "阿卜杜拉·艾则孜"
+        );
+        for bad in [
+            "张",
+            "张三1",
+            "张\u{200b}三",
+            "张三😀",
+            "\u{202e}张三",
+            "",
+            "Robert'); DROP",
+        ] {
             assert!(bad.parse::<RealName>().is_err(), "{bad:?}");
         }
         assert_eq!("欧阳锋".parse::<RealName>().unwrap().masked(), "欧*锋");

@@ -12,7 +12,7 @@ pub mod time;
 
 pub use calendar::WorkCalendar;
 pub use codes::{CitizenId, DeptCode, HallId, ItemCode, PackageCode};
-pub use identity::{Identity, IdNumber, Phone, RealName};
+pub use identity::{IdNumber, Identity, Phone, RealName};
 pub use time::LocalDate;
 
 /// Why a value was refused, phrased for the client (Chinese, as API messages are).

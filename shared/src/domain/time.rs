@@ -5,9 +5,9 @@
 
 use super::Invalid;
 use jiff::civil::Date;
-use jiff::tz::{Offset, TimeZone};
 use jiff::civil::DateTime;
-use jiff::{Timestamp, Unit};
+use jiff::tz::{Offset, TimeZone};
+use jiff::{RoundMode, Timestamp, TimestampRound, Unit};
 use std::str::FromStr;
 
 /// UTC+08:00.
@@ -29,7 +29,14 @@ pub fn today() -> Date {
 
 /// `2026-12-01T14:39:57+08:00`: whole seconds, the offset the API promises.
 pub fn rfc3339(ts: Timestamp) -> String {
-    let whole = ts.round(Unit::Second).unwrap_or(ts);
+    // Truncate, so a timestamp never reads later than the moment it records.
+    let whole = ts
+        .round(
+            TimestampRound::new()
+                .smallest(Unit::Second)
+                .mode(RoundMode::Trunc),
+        )
+        .unwrap_or(ts);
     whole.display_with_offset(SHANGHAI).to_string()
 }
 
@@ -67,7 +74,9 @@ impl FromStr for LocalDate {
         let shape = b.len() == 10
             && b[4] == b'-'
             && b[7] == b'-'
-            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         let invalid = Invalid::new("日期应为YYYY-MM-DD格式的有效日期");
         if !shape {
             return Err(invalid);
@@ -98,7 +107,6 @@ impl<'de> serde::Deserialize<'de> for LocalDate {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,13 +114,22 @@ mod tests {
     #[test]
     fn timestamps_are_written_with_the_shanghai_offset() {
         let ts: Timestamp = "2026-12-01T06:39:57.6Z".parse().unwrap();
-        assert_eq!(rfc3339(ts), "2026-12-01T14:39:58+08:00");
+        assert_eq!(rfc3339(ts), "2026-12-01T14:39:57+08:00");
     }
 
     #[test]
     fn dates_parse_strictly() {
-        assert_eq!("2026-02-28".parse::<LocalDate>().unwrap().to_string(), "2026-02-28");
-        for bad in ["2026-02-29", "2026-2-28", "20260228", "2026-02-28T00:00", " 2026-02-28"] {
+        assert_eq!(
+            "2026-02-28".parse::<LocalDate>().unwrap().to_string(),
+            "2026-02-28"
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-2-28",
+            "20260228",
+            "2026-02-28T00:00",
+            " 2026-02-28",
+        ] {
             assert!(bad.parse::<LocalDate>().is_err(), "{bad}");
         }
     }

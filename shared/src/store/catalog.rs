@@ -35,6 +35,14 @@ use serde::de::DeserializeOwned;
 /// Queries per list request at most: bounds the work a sparse filter can cause.
 const MAX_QUERIES_PER_PAGE: usize = 5;
 
+/// A stored record without its key attributes: what the domain type describes. The types
+/// refuse unknown fields, so a misspelt field in the seed data fails loudly.
+fn body(mut item: Item) -> Item {
+    item.remove("pk");
+    item.remove("sk");
+    item
+}
+
 #[derive(Debug, Clone)]
 pub struct CatalogStore {
     client: Client,
@@ -58,10 +66,18 @@ pub struct ItemPage {
 
 impl CatalogStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self {
+            client,
+            table: table.into(),
+        }
     }
 
-    async fn get<T: DeserializeOwned>(&self, kind: &str, code: &str, what: &'static str) -> Result<Option<T>, ApiError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        kind: &str,
+        code: &str,
+        what: &'static str,
+    ) -> Result<Option<T>, ApiError> {
         let out = self
             .client
             .get_item()
@@ -71,15 +87,17 @@ impl CatalogStore {
             .send()
             .await
             .map_err(|e| sdk_error(what, e))?;
-        out.item.map(|item| from_item(item, what)).transpose()
+        out.item.map(|item| from_item(body(item), what)).transpose()
     }
 
     pub async fn item(&self, code: &ItemCode) -> Result<Option<ServiceItem>, ApiError> {
-        self.get("ITEM", code.as_str(), "reading a catalog item").await
+        self.get("ITEM", code.as_str(), "reading a catalog item")
+            .await
     }
 
     pub async fn package(&self, code: &PackageCode) -> Result<Option<Package>, ApiError> {
-        self.get("PACKAGE", code.as_str(), "reading a package").await
+        self.get("PACKAGE", code.as_str(), "reading a package")
+            .await
     }
 
     pub async fn hall(&self, id: &HallId) -> Result<Option<Hall>, ApiError> {
@@ -87,17 +105,28 @@ impl CatalogStore {
     }
 
     /// Items in code order after `after`, filtered, at most `limit`.
-    pub async fn items(&self, filter: &ItemFilter, after: Option<&ItemCode>, limit: u32) -> Result<ItemPage, ApiError> {
+    pub async fn items(
+        &self,
+        filter: &ItemFilter,
+        after: Option<&ItemCode>,
+        limit: u32,
+    ) -> Result<ItemPage, ApiError> {
         let mut found: Vec<ServiceItem> = Vec::new();
         let mut start: Option<Item> = after.map(|code| self.item_key(filter, code.as_str()));
         for _ in 0..MAX_QUERIES_PER_PAGE {
-            let mut q = self.client.query().table_name(&self.table).limit(limit as i32 + 1);
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .limit(limit as i32 + 1);
             q = match &filter.dept {
                 Some(dept) => q
                     .index_name("ByDept")
                     .key_condition_expression("deptCode = :dept")
                     .expression_attribute_values(":dept", s(dept.as_str())),
-                None => q.key_condition_expression("pk = :pk").expression_attribute_values(":pk", s("ITEM")),
+                None => q
+                    .key_condition_expression("pk = :pk")
+                    .expression_attribute_values(":pk", s("ITEM")),
             };
             if let Some(text) = &filter.text {
                 q = q
@@ -105,18 +134,30 @@ impl CatalogStore {
                     .expression_attribute_names("#name", "name")
                     .expression_attribute_values(":text", s(text.clone()));
             }
-            let out = q.set_exclusive_start_key(start.take()).send().await.map_err(|e| sdk_error("listing items", e))?;
+            let out = q
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| sdk_error("listing items", e))?;
             for item in out.items.unwrap_or_default() {
                 if found.len() == limit as usize {
                     // One more matching item exists: the page ends at the last one kept.
                     let next = found.last().map(|i| i.code.clone());
-                    return Ok(ItemPage { items: found, next_after: next });
+                    return Ok(ItemPage {
+                        items: found,
+                        next_after: next,
+                    });
                 }
-                found.push(from_item(item, "reading a catalog item")?);
+                found.push(from_item(body(item), "reading a catalog item")?);
             }
             match out.last_evaluated_key {
                 Some(key) => start = Some(key),
-                None => return Ok(ItemPage { items: found, next_after: None }),
+                None => {
+                    return Ok(ItemPage {
+                        items: found,
+                        next_after: None,
+                    });
+                }
             }
         }
         // The query budget ran out on a sparse filter: continue after the last code evaluated.
@@ -125,7 +166,10 @@ impl CatalogStore {
             _ => None,
         };
         let next = next.or_else(|| found.last().map(|i| i.code.clone()));
-        Ok(ItemPage { items: found, next_after: next })
+        Ok(ItemPage {
+            items: found,
+            next_after: next,
+        })
     }
 
     fn item_key(&self, filter: &ItemFilter, code: &str) -> Item {
@@ -138,7 +182,11 @@ impl CatalogStore {
         key
     }
 
-    async fn all<T: DeserializeOwned>(&self, kind: &str, what: &'static str) -> Result<Vec<T>, ApiError> {
+    async fn all<T: DeserializeOwned>(
+        &self,
+        kind: &str,
+        what: &'static str,
+    ) -> Result<Vec<T>, ApiError> {
         let mut out_items = Vec::new();
         let mut start = None;
         loop {
@@ -153,7 +201,7 @@ impl CatalogStore {
                 .await
                 .map_err(|e| sdk_error(what, e))?;
             for item in out.items.unwrap_or_default() {
-                out_items.push(from_item(item, what)?);
+                out_items.push(from_item(body(item), what)?);
             }
             start = out.last_evaluated_key;
             if start.is_none() {
@@ -179,23 +227,38 @@ impl CatalogStore {
     pub async fn put_catalog(&self, catalog: &Catalog) -> Result<usize, ApiError> {
         let mut items = Vec::new();
         for d in &catalog.departments {
-            items.push(to_item(d, &[("pk", "DEPT".into()), ("sk", d.code.to_string())])?);
+            items.push(to_item(
+                d,
+                &[("pk", "DEPT".into()), ("sk", d.code.to_string())],
+            )?);
         }
         for i in &catalog.items {
-            items.push(to_item(i, &[("pk", "ITEM".into()), ("sk", i.code.to_string())])?);
+            items.push(to_item(
+                i,
+                &[("pk", "ITEM".into()), ("sk", i.code.to_string())],
+            )?);
         }
         for p in &catalog.packages {
-            items.push(to_item(p, &[("pk", "PACKAGE".into()), ("sk", p.code.to_string())])?);
+            items.push(to_item(
+                p,
+                &[("pk", "PACKAGE".into()), ("sk", p.code.to_string())],
+            )?);
         }
         for h in &catalog.halls {
-            items.push(to_item(h, &[("pk", "HALL".into()), ("sk", h.hall_id.to_string())])?);
+            items.push(to_item(
+                h,
+                &[("pk", "HALL".into()), ("sk", h.hall_id.to_string())],
+            )?);
         }
         let total = items.len();
         for chunk in items.chunks(25) {
             let mut pending: Vec<WriteRequest> = chunk
                 .iter()
                 .map(|item| {
-                    let put = PutRequest::builder().set_item(Some(item.clone())).build().expect("item is set");
+                    let put = PutRequest::builder()
+                        .set_item(Some(item.clone()))
+                        .build()
+                        .expect("item is set");
                     WriteRequest::builder().put_request(put).build()
                 })
                 .collect();
@@ -207,7 +270,10 @@ impl CatalogStore {
                     .send()
                     .await
                     .map_err(|e| sdk_error("writing the catalog", e))?;
-                pending = out.unprocessed_items.and_then(|mut m| m.remove(&self.table)).unwrap_or_default();
+                pending = out
+                    .unprocessed_items
+                    .and_then(|mut m| m.remove(&self.table))
+                    .unwrap_or_default();
                 if pending.is_empty() {
                     break;
                 }

@@ -77,7 +77,10 @@ pub fn identity_key(secret: &[u8], id_number: &crate::domain::IdNumber) -> Strin
 
 impl CitizenStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self {
+            client,
+            table: table.into(),
+        }
     }
 
     /// Creates the citizen on first login, records the login otherwise. Returns the citizen
@@ -89,9 +92,10 @@ impl CitizenStore {
         unionid: Option<&str>,
         now: jiff::Timestamp,
     ) -> Result<(Citizen, bool), ApiError> {
-        let mut update = "SET citizenId = :id, openid = :openid, createdAt = if_not_exists(createdAt, :now), \
+        let mut update =
+            "SET citizenId = :id, openid = :openid, createdAt = if_not_exists(createdAt, :now), \
                           lastLoginAt = :now ADD loginCount :one"
-            .to_owned();
+                .to_owned();
         let mut req = self
             .client
             .update_item()
@@ -106,8 +110,15 @@ impl CitizenStore {
             update = update.replacen(" ADD", ", unionid = :unionid ADD", 1);
             req = req.expression_attribute_values(":unionid", s(u));
         }
-        let out = req.update_expression(update).send().await.map_err(|e| sdk_error("recording a login", e))?;
-        let citizen: Citizen = from_item(out.attributes.unwrap_or_default(), "reading the logged-in citizen")?;
+        let out = req
+            .update_expression(update)
+            .send()
+            .await
+            .map_err(|e| sdk_error("recording a login", e))?;
+        let citizen: Citizen = from_item(
+            out.attributes.unwrap_or_default(),
+            "reading the logged-in citizen",
+        )?;
         let created = citizen.login_count == 1;
         Ok((citizen, created))
     }
@@ -122,7 +133,9 @@ impl CitizenStore {
             .send()
             .await
             .map_err(|e| sdk_error("reading a citizen", e))?;
-        out.item.map(|item| from_item(item, "reading a citizen")).transpose()
+        out.item
+            .map(|item| from_item(item, "reading a citizen"))
+            .transpose()
     }
 
     /// Binds a real-name identity. Refused with 409 `IDENTITY_ALREADY_BOUND` when the ID
@@ -152,8 +165,11 @@ impl CitizenStore {
         let citizen = Update::builder()
             .table_name(&self.table)
             .key("pk", citizen_key(id))
-            .update_expression("SET identity = :identity, idKey = :key")
-            .condition_expression("attribute_exists(pk) AND (attribute_not_exists(idKey) OR idKey = :key)")
+            .update_expression("SET #identity = :identity, idKey = :key")
+            .expression_attribute_names("#identity", "identity")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(idKey) OR idKey = :key)",
+            )
             .expression_attribute_values(":identity", AttributeValue::M(stored))
             .expression_attribute_values(":key", s(id_key))
             .build()
@@ -167,7 +183,10 @@ impl CitizenStore {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) if super::error_code(&e) == Some("TransactionCanceledException") && condition_failed(&e) => {
+            Err(e)
+                if super::error_code(&e) == Some("TransactionCanceledException")
+                    && condition_failed(&e) =>
+            {
                 Err(ApiError::code(Code::IdentityAlreadyBound))
             }
             Err(e) => Err(sdk_error("binding an identity", e)),
@@ -178,7 +197,10 @@ impl CitizenStore {
 /// Whether a cancelled transaction failed on a condition (rather than a conflict with
 /// another transaction, which is worth a retry).
 fn condition_failed<R>(
-    err: &aws_sdk_dynamodb::error::SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
+    err: &aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        R,
+    >,
 ) -> bool {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
     match err {

@@ -34,9 +34,13 @@ pub async fn connect(env: &Env) -> Client {
     if let Some(region) = env.optional("AWS_REGION") {
         loader = loader.region(Region::new(region.to_owned()));
     }
-    if let (Some(key), Some(secret)) = (env.optional("AWS_ACCESS_KEY_ID"), env.optional("AWS_SECRET_ACCESS_KEY")) {
+    if let (Some(key), Some(secret)) = (
+        env.optional("AWS_ACCESS_KEY_ID"),
+        env.optional("AWS_SECRET_ACCESS_KEY"),
+    ) {
         let token = env.optional("AWS_SESSION_TOKEN").map(str::to_owned);
-        loader = loader.credentials_provider(Credentials::new(key, secret, token, None, "environment"));
+        loader =
+            loader.credentials_provider(Credentials::new(key, secret, token, None, "environment"));
     }
     let shared = loader.load().await;
     let mut config = aws_sdk_dynamodb::config::Builder::from(&shared);
@@ -69,7 +73,11 @@ where
         ),
         _ => false,
     };
-    if transient { ApiError::unavailable(step, err) } else { ApiError::internal(step, err) }
+    if transient {
+        ApiError::unavailable(step, err)
+    } else {
+        ApiError::internal(step, err)
+    }
 }
 
 /// The error code of a service error, for matching condition failures.
@@ -84,7 +92,9 @@ pub fn error_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&s
 pub fn random_id(prefix: &str) -> String {
     use aws_lc_rs::rand::SecureRandom;
     let mut bytes = [0u8; 16];
-    aws_lc_rs::rand::SystemRandom::new().fill(&mut bytes).expect("the system RNG works");
+    aws_lc_rs::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .expect("the system RNG works");
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("{prefix}{hex}")
 }
@@ -94,13 +104,17 @@ pub fn s(value: impl Into<String>) -> AttributeValue {
 }
 
 /// Maps a stored item to its type, as an internal error when the stored shape is wrong.
-pub fn from_item<T: serde::de::DeserializeOwned>(item: Item, what: &'static str) -> Result<T, ApiError> {
+pub fn from_item<T: serde::de::DeserializeOwned>(
+    item: Item,
+    what: &'static str,
+) -> Result<T, ApiError> {
     serde_dynamo::from_item(item).map_err(|e| ApiError::internal(what, e))
 }
 
 /// Maps a value to an item and adds its key attributes.
 pub fn to_item<T: serde::Serialize>(value: &T, keys: &[(&str, String)]) -> Result<Item, ApiError> {
-    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| ApiError::internal("mapping an item", e))?;
+    let mut item: Item =
+        serde_dynamo::to_item(value).map_err(|e| ApiError::internal("mapping an item", e))?;
     for (name, v) in keys {
         item.insert((*name).to_owned(), s(v.clone()));
     }

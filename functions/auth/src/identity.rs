@@ -1,0 +1,96 @@
+//! `GET /v1/me` and `PUT /v1/me/identity`: the citizen's profile and real-name binding.
+//! Personal data leaves only masked.
+
+use crate::App;
+use lambda_http::Request;
+use serde::{Deserialize, Serialize};
+use shared::ApiError;
+use shared::domain::time::now;
+use shared::domain::{CitizenId, IdNumber, Identity, Phone, RealName};
+use shared::http::{self, Response};
+use shared::mask;
+use shared::parse_fields;
+use shared::store::citizens::{Citizen, identity_key};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Profile {
+    id: CitizenId,
+    real_name_verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    real_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity_bound_at: Option<String>,
+    created_at: String,
+    last_login_at: String,
+}
+
+impl From<Citizen> for Profile {
+    fn from(c: Citizen) -> Self {
+        let identity = c.identity.as_ref();
+        Profile {
+            id: c.citizen_id,
+            real_name_verified: identity.is_some(),
+            real_name: identity.map(|i| mask_name(&i.real_name)),
+            id_number: identity.map(|i| mask::id_number(&i.id_number)),
+            phone: identity.map(|i| mask::phone(&i.phone)),
+            identity_bound_at: identity.map(|i| i.bound_at.clone()),
+            created_at: c.created_at,
+            last_login_at: c.last_login_at,
+        }
+    }
+}
+
+fn mask_name(stored: &str) -> String {
+    stored
+        .parse::<RealName>()
+        .map(|n| n.masked())
+        .unwrap_or_else(|_| "*".to_owned())
+}
+
+async fn profile(app: &App, id: &CitizenId) -> Result<Response, ApiError> {
+    let citizen = app
+        .citizens
+        .get(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    http::ok(&Profile::from(citizen))
+}
+
+pub async fn me(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let id = app.verifier.citizen(req)?;
+    profile(app, &id).await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct IdentityBody {
+    real_name: String,
+    id_number: String,
+    phone: String,
+}
+
+pub async fn bind(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let id = app.verifier.citizen(req)?;
+    let body: IdentityBody = http::json_body(req)?;
+    let (real_name, id_number, phone) = parse_fields!(
+        realName => body.real_name.parse::<RealName>(),
+        idNumber => body.id_number.parse::<IdNumber>(),
+        phone => body.phone.parse::<Phone>(),
+    )?;
+    let identity = Identity {
+        real_name,
+        id_number,
+        phone,
+    };
+    let key = identity_key(&app.identity_key, &identity.id_number);
+    app.citizens
+        .bind_identity(&id, &identity, &key, now())
+        .await?;
+    tracing::info!(citizen = %id, id_number = %identity.id_number, "identity bound");
+    profile(app, &id).await
+}

@@ -1,0 +1,67 @@
+//! `POST /v1/auth/wechat`: a `wx.login` code becomes a session token.
+
+use crate::App;
+use lambda_http::Request;
+use serde::{Deserialize, Serialize};
+use shared::ApiError;
+use shared::auth::Principal;
+use shared::domain::CitizenId;
+use shared::domain::time::{now, rfc3339};
+use shared::http::{self, Response};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    code: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginReply {
+    token: String,
+    expires_at: String,
+    citizen: CitizenSummary,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CitizenSummary {
+    id: CitizenId,
+    real_name_verified: bool,
+    new_citizen: bool,
+    created_at: String,
+}
+
+/// A `wx.login` code: WeChat's are 32 characters; anything printable up to 128 is passed on,
+/// so WeChat, not this service, decides whether it is valid.
+fn check_code(code: &str) -> Result<&str, ApiError> {
+    let ok = (1..=128).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(code)
+    } else {
+        Err(ApiError::field("code", "登录凭证格式不正确"))
+    }
+}
+
+pub async fn login(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let body: LoginBody = http::json_body(req)?;
+    let code = check_code(&body.code)?;
+    let session = app.wechat.code_to_session(code).await?;
+    let id = CitizenId::for_openid(app.wechat.appid(), &session.openid);
+    let (citizen, created) = app
+        .citizens
+        .record_login(&id, &session.openid, session.unionid.as_deref(), now())
+        .await?;
+    let issued = app.signer.issue(&Principal::Citizen(id.clone()))?;
+    tracing::info!(citizen = %id, created, "citizen logged in");
+    http::ok(&LoginReply {
+        token: issued.token,
+        expires_at: rfc3339(issued.expires_at),
+        citizen: CitizenSummary {
+            id,
+            real_name_verified: citizen.identity.is_some(),
+            new_citizen: created,
+            created_at: citizen.created_at,
+        },
+    })
+}

@@ -1,0 +1,134 @@
+//! The local stack's settings: demo values for what AWS would resolve at deploy time, and
+//! each function's environment built from its `template.yaml` entry.
+//!
+//! Every value here is for a developer's machine only. The keys are published in this file
+//! and protect nothing; a deployment takes its own from SSM and Secrets Manager.
+
+use crate::template::{EnvValue, FunctionDef, Template};
+use shared::config::Env;
+use std::collections::BTreeMap;
+
+pub const DYNAMODB_ENDPOINT: &str = "http://127.0.0.1:8000";
+pub const API_ADDR: &str = "127.0.0.1:3000";
+pub const SANDBOX_ADDR: &str = "127.0.0.1:3001";
+pub const TABLE_PREFIX: &str = "fingertip-local-";
+pub const REGION: &str = "ap-northeast-1";
+
+/// Demo values of the settings a deployment resolves from SSM, Secrets Manager or its
+/// parameters, by environment variable name. The process environment overrides each.
+pub const DEMO: &[(&str, &str)] = &[
+    ("JWT_ISSUER", "fingertip"),
+    ("JWT_AUDIENCE", "fingertip-api"),
+    (
+        "JWT_SIGNING_KEY",
+        "local-1=MC4CAQAwBQYDK2VwBCIEIOCucmsM5MFyQfEJ68uNNbNVbx7VZAi6GDW7RPVzT7oc",
+    ),
+    (
+        "JWT_VERIFY_KEYS",
+        "local-1=mJMpf7Is9E-QPMhME5dsomeK_VQy1PVWQ_P30Q4-PS4",
+    ),
+    (
+        "IDENTITY_HASH_KEY",
+        "local-demo-identity-hash-key-not-for-production-use",
+    ),
+    ("WECHAT_MP_APPID", "wx5f0d2a7c9e1b3d46"),
+    ("WECHAT_MP_SECRET", "local-demo-mp-secret"),
+    ("WECHAT_MP_TOKEN", "fingertipmp"),
+    (
+        "WECHAT_MP_ENCODING_AES_KEY",
+        "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
+    ),
+    ("WECHAT_OA_APPID", "wxb11529c136998cb6"),
+    ("WECHAT_OA_TOKEN", "pamtest"),
+    (
+        "WECHAT_OA_ENCODING_AES_KEY",
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+    ),
+];
+
+/// Where the local functions find their dependencies.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub dynamodb_endpoint: String,
+    pub wechat_base: String,
+    pub table_prefix: String,
+    /// Settings that win over everything else (the process environment, or a test's).
+    pub overrides: BTreeMap<String, String>,
+}
+
+impl Stack {
+    /// The defaults `make run` uses, with the process environment's settings on top.
+    pub fn from_process() -> Self {
+        let overrides: BTreeMap<String, String> = std::env::vars().collect();
+        Stack {
+            dynamodb_endpoint: overrides
+                .get("AWS_ENDPOINT_URL_DYNAMODB")
+                .cloned()
+                .unwrap_or(DYNAMODB_ENDPOINT.into()),
+            wechat_base: overrides
+                .get("WECHAT_API_BASE")
+                .cloned()
+                .unwrap_or(format!("http://{SANDBOX_ADDR}")),
+            table_prefix: overrides
+                .get("FINGERTIP_TABLE_PREFIX")
+                .cloned()
+                .unwrap_or(TABLE_PREFIX.into()),
+            overrides,
+        }
+    }
+
+    /// A demo setting, unless overridden.
+    pub fn setting(&self, name: &str) -> Option<String> {
+        self.overrides.get(name).cloned().or_else(|| {
+            DEMO.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    /// The environment a function gets locally: its template variables resolved against the
+    /// local tables, the sandbox and the demo secrets, plus the AWS settings the SDK reads.
+    pub fn function_env(&self, template: &Template, function: &FunctionDef) -> Result<Env, String> {
+        let mut env = Env::from_pairs([
+            (
+                "AWS_REGION",
+                self.setting("AWS_REGION").unwrap_or(REGION.into()),
+            ),
+            (
+                "AWS_ACCESS_KEY_ID",
+                self.setting("AWS_ACCESS_KEY_ID").unwrap_or("local".into()),
+            ),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                self.setting("AWS_SECRET_ACCESS_KEY")
+                    .unwrap_or("local".into()),
+            ),
+            ("AWS_ENDPOINT_URL_DYNAMODB", self.dynamodb_endpoint.clone()),
+        ]);
+        for (name, value) in &function.env {
+            let resolved = match self.overrides.get(name) {
+                Some(v) => v.clone(),
+                None => self.resolve(template, name, value)?,
+            };
+            env = env.with(name, resolved);
+        }
+        Ok(env)
+    }
+
+    fn resolve(&self, template: &Template, name: &str, value: &EnvValue) -> Result<String, String> {
+        match value {
+            EnvValue::Literal(s) => Ok(s.clone()),
+            EnvValue::Ref(target) if template.tables.iter().any(|t| &t.logical_id == target) => {
+                Ok(format!("{}{target}", self.table_prefix))
+            }
+            EnvValue::Ref(_) if name == "WECHAT_API_BASE" => Ok(self.wechat_base.clone()),
+            EnvValue::Ref(param) => self
+                .setting(name)
+                .or_else(|| template.parameters.get(param).cloned().flatten())
+                .ok_or_else(|| format!("{name}: parameter {param} has no local value")),
+            EnvValue::Resolve(_) => self
+                .setting(name)
+                .ok_or_else(|| format!("{name}: no local value for a deploy-time secret")),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The WeChat sandbox: a local stand-in for `api.weixin.qq.com` on 127.0.0.1:3001.
+//!
+//! `GET /sns/jscode2session` maps every code to a stable openid of its own (two codes, two
+//! citizens; the same code twice, the same citizen). A few codes provoke WeChat's documented
+//! failures, so clients and tests can meet each one:
+//!
+//! | code | answer |
+//! |---|---|
+//! | `invalid` | errcode 40029 (invalid code) |
+//! | `used` | errcode 40163 (code been used) |
+//! | `ratelimit` | errcode 45011 (API minute-quota reached) |
+//! | `risky` | errcode 40226 (high-risk user blocked) |
+//! | `busy` | errcode -1 (system busy) |
+//! | `slow` | an answer after 10 s, past the client's timeout |
+//! | `down` | HTTP 503 |
+//!
+//! Every request the backend sends is recorded, secrets masked, and listed at
+//! `GET /_sandbox/messages`.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+
+#[derive(Debug)]
+pub struct Sandbox {
+    appid: String,
+    secret: String,
+    log: Mutex<Vec<Value>>,
+}
+
+impl Sandbox {
+    /// A sandbox that accepts this mini-program's appid and secret.
+    pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            appid: appid.into(),
+            secret: secret.into(),
+            log: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// What the backend has sent so far.
+    pub fn messages(&self) -> Vec<Value> {
+        self.log.lock().expect("sandbox log").clone()
+    }
+
+    /// The openid WeChat would give this code's user: `o` and 27 URL-safe characters.
+    pub fn openid_for(&self, code: &str) -> String {
+        format!("o{}", digest(&format!("openid:{}:{code}", self.appid), 27))
+    }
+
+    fn unionid_for(&self, code: &str) -> String {
+        format!("u{}", digest(&format!("unionid:{code}"), 27))
+    }
+
+    async fn answer(&self, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+        let path = req.uri().path().to_owned();
+        let query: HashMap<String, String> = req
+            .uri()
+            .query()
+            .map(|q| form_urlencoded_pairs(q).into_iter().collect())
+            .unwrap_or_default();
+        let method = req.method().clone();
+        let body = Limited::new(req.into_body(), 1 << 20)
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        if path == "/_sandbox/messages" {
+            return reply(200, &json!({ "items": self.messages() }));
+        }
+        let mut shown = query.clone();
+        for secret in ["secret", "access_token"] {
+            if shown.contains_key(secret) {
+                shown.insert(secret.into(), "***".into());
+            }
+        }
+        self.log.lock().expect("sandbox log").push(json!({
+            "at": shared::domain::time::rfc3339(jiff::Timestamp::now()),
+            "method": method.as_str(),
+            "path": path,
+            "query": shown,
+            "body": serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
+        }));
+        match path.as_str() {
+            "/sns/jscode2session" => self.code_to_session(&query).await,
+            _ => reply(404, &json!({ "errcode": 40066, "errmsg": "invalid url" })),
+        }
+    }
+
+    async fn code_to_session(&self, q: &HashMap<String, String>) -> hyper::Response<Full<Bytes>> {
+        let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+        if get("appid") != self.appid {
+            return reply(200, &json!({ "errcode": 40013, "errmsg": "invalid appid" }));
+        }
+        if get("secret") != self.secret {
+            return reply(
+                200,
+                &json!({ "errcode": 40125, "errmsg": "invalid appsecret" }),
+            );
+        }
+        if get("grant_type") != "authorization_code" {
+            return reply(
+                200,
+                &json!({ "errcode": 40002, "errmsg": "invalid grant_type" }),
+            );
+        }
+        let code = get("js_code");
+        let fail = |errcode: i64, errmsg: &str| {
+            reply(200, &json!({ "errcode": errcode, "errmsg": errmsg }))
+        };
+        match code {
+            "" | "invalid" => fail(40029, "invalid code"),
+            "used" => fail(40163, "code been used"),
+            "ratelimit" => fail(45011, "api minute-quota reach limit"),
+            "risky" => fail(40226, "high risk user"),
+            "busy" => fail(-1, "system error"),
+            "down" => reply(503, &json!({ "message": "service unavailable" })),
+            "slow" => {
+                tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+                fail(-1, "system error")
+            }
+            code => reply(
+                200,
+                &json!({
+                    "openid": self.openid_for(code),
+                    "unionid": self.unionid_for(code),
+                    "session_key": digest(&format!("session:{code}"), 24),
+                    "errcode": 0,
+                    "errmsg": "ok",
+                }),
+            ),
+        }
+    }
+}
+
+fn digest(input: &str, len: usize) -> String {
+    use base64::Engine;
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d.as_ref())[..len].to_owned()
+}
+
+fn form_urlencoded_pairs(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let s = s.replace('+', " ");
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (
+            b[i],
+            b.get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()),
+        ) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn reply(status: u16, value: &Value) -> hyper::Response<Full<Bytes>> {
+    hyper::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(value.to_string())))
+        .expect("static response")
+}
+
+/// Serves until the process ends.
+pub async fn serve(listener: TcpListener, sandbox: Arc<Sandbox>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let sandbox = sandbox.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let sandbox = sandbox.clone();
+                async move { Ok::<_, std::convert::Infallible>(sandbox.answer(req).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}

@@ -1,0 +1,119 @@
+//! `create-tables`: every table of `template.yaml`, created on the local server with the
+//! same keys, indexes, TTL and streams as in AWS.
+
+use crate::template::{TableDef, Template};
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    TimeToLiveSpecification,
+};
+use std::collections::BTreeMap;
+
+/// The local name of each table: `prefix` + logical id (`fingertip-local-CitizensTable`).
+pub fn local_names(template: &Template, prefix: &str) -> BTreeMap<String, String> {
+    template
+        .tables
+        .iter()
+        .map(|t| (t.logical_id.clone(), format!("{prefix}{}", t.logical_id)))
+        .collect()
+}
+
+fn keys(schema: &[(String, String)]) -> Result<Vec<KeySchemaElement>, String> {
+    schema
+        .iter()
+        .map(|(name, kind)| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(KeyType::from(kind.as_str()))
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// Creates one table unless it exists; returns whether it was created.
+pub async fn create_table(client: &Client, def: &TableDef, name: &str) -> Result<bool, String> {
+    let mut req = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest);
+    for (attr, kind) in &def.attributes {
+        req = req.attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(attr)
+                .attribute_type(ScalarAttributeType::from(kind.as_str()))
+                .build()
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    req = req.set_key_schema(Some(keys(&def.key_schema)?));
+    for index in &def.indexes {
+        let mut projection =
+            Projection::builder().projection_type(ProjectionType::from(index.projection.as_str()));
+        for attr in &index.non_key_attributes {
+            projection = projection.non_key_attributes(attr);
+        }
+        req = req.global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(&index.name)
+                .set_key_schema(Some(keys(&index.key_schema)?))
+                .projection(projection.build())
+                .build()
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    if let Some(view) = &def.stream_view {
+        req = req.stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(view.as_str()))
+                .build()
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    match req.send().await {
+        Ok(_) => {}
+        Err(e) if shared::store::error_code(&e) == Some("ResourceInUseException") => {
+            return Ok(false);
+        }
+        Err(e) => {
+            return Err(format!(
+                "creating {name}: {}",
+                shared::store::error_code(&e).unwrap_or("error")
+            ));
+        }
+    }
+    if let Some(attr) = &def.ttl_attribute {
+        client
+            .update_time_to_live()
+            .table_name(name)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .enabled(true)
+                    .attribute_name(attr)
+                    .build()
+                    .map_err(|e| e.to_string())?,
+            )
+            .send()
+            .await
+            .map_err(|e| format!("enabling TTL on {name}: {e}"))?;
+    }
+    Ok(true)
+}
+
+/// Creates every table of the template under `prefix`; returns the names created.
+pub async fn create_all(
+    client: &Client,
+    template: &Template,
+    prefix: &str,
+) -> Result<Vec<String>, String> {
+    let mut created = Vec::new();
+    for def in &template.tables {
+        let name = format!("{prefix}{}", def.logical_id);
+        if create_table(client, def, &name).await? {
+            created.push(name);
+        }
+    }
+    Ok(created)
+}
