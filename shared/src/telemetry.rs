@@ -3,24 +3,33 @@
 
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::fmt::MakeWriter;
+pub use tracing_subscriber::fmt::MakeWriter;
 
-/// Installs the JSON subscriber. The level comes from `AWS_LAMBDA_LOG_LEVEL` (Lambda's
-/// advanced logging controls) or `RUST_LOG`, default `info`.
+/// Installs the JSON subscriber on stdout. The level comes from `AWS_LAMBDA_LOG_LEVEL`
+/// (Lambda's advanced logging controls) or `RUST_LOG`, default `info`.
 pub fn init() {
     let filter = std::env::var("AWS_LAMBDA_LOG_LEVEL")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| "info".to_owned())
         .to_lowercase();
-    let _ = tracing_subscriber::fmt()
+    let _ = tracing::subscriber::set_global_default(subscriber(&filter, Scrubbed));
+}
+
+/// The JSON subscriber writing to `writer`: the request span's fields on every line, one
+/// flat object per event. Tests give it a buffer to read what would be logged.
+pub fn subscriber<W>(filter: &str, writer: W) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt()
         .json()
-        .with_env_filter(EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info")))
         .with_current_span(true)
         .with_span_list(false)
         .flatten_event(true)
         .with_target(false)
-        .with_writer(Scrubbed)
-        .try_init();
+        .with_writer(writer)
+        .finish()
 }
 
 /// Writes each log line to stdout after masking anything shaped like an ID number or phone.

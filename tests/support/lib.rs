@@ -1,1 +1,251 @@
-//! placeholder
+//! The test harness: a real DynamoDB-compatible server, the WeChat sandbox and the functions'
+//! own handlers, wired the way the local stack wires them.
+//!
+//! [`spawn_app`] gives each test its own tables (a random prefix on one shared server), its
+//! own sandbox on a free port, and the `App` of each function built from its `template.yaml`
+//! environment. The server is moto, started once per test binary on a free port and stopped
+//! when the binary exits; set `FINGERTIP_TEST_DYNAMODB` to use one already running.
+
+mod moto;
+
+use fingertip_cli::local::Stack;
+use fingertip_cli::sandbox::Sandbox;
+use fingertip_cli::template::Template;
+use lambda_http::{Body, Request, RequestExt};
+use serde_json::Value;
+use shared::auth::{Principal, Signer};
+use shared::config::Env;
+use shared::http::Response;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock};
+
+pub use moto::endpoint as dynamodb_endpoint;
+
+pub static TEMPLATE: LazyLock<Template> = LazyLock::new(|| {
+    Template::load(&fingertip_cli::template::default_path()).expect("template.yaml parses")
+});
+
+/// One test's stack.
+pub struct TestApp {
+    pub auth: auth::App,
+    pub catalog: catalog::App,
+    pub sandbox: Arc<Sandbox>,
+    pub stack: Stack,
+    pub dynamo: shared::store::Client,
+    /// Local table name by logical id.
+    pub tables: BTreeMap<String, String>,
+    pub signer: Signer,
+}
+
+/// Options for [`spawn_app_with`].
+#[derive(Default)]
+pub struct Options {
+    /// Settings that win over the template's (e.g. `WECHAT_TIMEOUT_MS`).
+    pub overrides: Vec<(&'static str, String)>,
+    pub seed_catalog: bool,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options {
+        seed_catalog: true,
+        ..Options::default()
+    })
+    .await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let endpoint = moto::endpoint();
+    let prefix = format!("{}-", shared::store::random_id("t"));
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let sandbox_url = format!("http://{}", listener.local_addr().expect("bound"));
+    let demo = Stack::from_process();
+    let sandbox = Sandbox::new(
+        demo.setting("WECHAT_MP_APPID").unwrap(),
+        demo.setting("WECHAT_MP_SECRET").unwrap(),
+    );
+    tokio::spawn(fingertip_cli::sandbox::serve(listener, sandbox.clone()));
+
+    let mut overrides: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in options.overrides {
+        overrides.insert(k.to_owned(), v);
+    }
+    let stack = Stack {
+        dynamodb_endpoint: endpoint.clone(),
+        wechat_base: sandbox_url,
+        table_prefix: prefix.clone(),
+        overrides,
+    };
+    let env_of = |binary: &str| {
+        stack
+            .function_env(&TEMPLATE, TEMPLATE.function(binary).expect("function"))
+            .expect("env")
+    };
+
+    let dynamo = shared::store::connect(&env_of("catalog")).await;
+    fingertip_cli::tables::create_all(&dynamo, &TEMPLATE, &prefix)
+        .await
+        .expect("tables");
+    let tables = fingertip_cli::tables::local_names(&TEMPLATE, &prefix);
+    if options.seed_catalog {
+        let catalog =
+            fingertip_cli::seed::parse(fingertip_cli::seed::DEMO_CATALOG).expect("demo catalog");
+        let store = shared::store::catalog::CatalogStore::new(
+            dynamo.clone(),
+            tables["CatalogTable"].clone(),
+        );
+        fingertip_cli::seed::seed(&store, &catalog)
+            .await
+            .expect("seed");
+    }
+    let auth_env = env_of("auth");
+    TestApp {
+        auth: auth::App::from_env(&auth_env).await.expect("auth config"),
+        catalog: catalog::App::from_env(&env_of("catalog"))
+            .await
+            .expect("catalog config"),
+        signer: Signer::from_env(&auth_env).expect("signer"),
+        sandbox,
+        stack,
+        dynamo,
+        tables,
+    }
+}
+
+impl TestApp {
+    /// The environment `binary` runs with in this stack.
+    pub fn env_of(&self, binary: &str) -> Env {
+        self.stack
+            .function_env(&TEMPLATE, TEMPLATE.function(binary).expect("function"))
+            .expect("env")
+    }
+
+    /// A token for a principal, signed with the stack's key.
+    pub fn token(&self, who: &Principal) -> String {
+        self.signer.issue(who).expect("token").token
+    }
+
+    /// Logs a citizen in through the sandbox with `code`; returns (token, citizen id).
+    pub async fn login(&self, code: &str) -> (String, String) {
+        let req = event("auth-login").json(&serde_json::json!({ "code": code }));
+        let resp = auth::handle(&self.auth, req).await;
+        let (status, body) = read(resp);
+        assert_eq!(status, 200, "login with {code}: {body}");
+        (
+            body["token"].as_str().unwrap().to_owned(),
+            body["citizen"]["id"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Every item of every table, sorted: for checking that a refused request wrote nothing.
+    pub async fn dump(&self) -> Vec<String> {
+        let mut all = Vec::new();
+        for name in self.tables.values() {
+            let mut start = None;
+            loop {
+                let out = self
+                    .dynamo
+                    .scan()
+                    .table_name(name)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .expect("scan");
+                for item in out.items.unwrap_or_default() {
+                    let sorted: BTreeMap<_, _> = item
+                        .into_iter()
+                        .map(|(k, v)| (k, format!("{v:?}")))
+                        .collect();
+                    all.push(format!("{name} {sorted:?}"));
+                }
+                start = out.last_evaluated_key;
+                if start.is_none() {
+                    break;
+                }
+            }
+        }
+        all.sort();
+        all
+    }
+}
+
+/// The sample event `events/NAME.json`, as Lambda would hand it to the handler.
+pub fn event(name: &str) -> Request {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../events")
+        .join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Small changes to a sample event.
+pub trait EventExt: Sized {
+    fn bearer(self, token: &str) -> Self;
+    fn without_auth(self) -> Self;
+    fn json(self, body: &Value) -> Self;
+    fn raw_body(self, content_type: &str, body: impl Into<Vec<u8>>) -> Self;
+    fn path_param(self, name: &str, value: &str) -> Self;
+    fn query(self, pairs: &[(&str, &str)]) -> Self;
+}
+
+impl EventExt for Request {
+    fn bearer(mut self, token: &str) -> Self {
+        self.headers_mut().insert(
+            "authorization",
+            format!("Bearer {token}").parse().expect("header"),
+        );
+        self
+    }
+
+    fn without_auth(mut self) -> Self {
+        self.headers_mut().remove("authorization");
+        self
+    }
+
+    fn json(self, body: &Value) -> Self {
+        self.raw_body("application/json", body.to_string())
+    }
+
+    fn raw_body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.headers_mut()
+            .insert("content-type", content_type.parse().expect("header"));
+        *self.body_mut() = Body::Binary(body.into());
+        self
+    }
+
+    fn path_param(self, name: &str, value: &str) -> Self {
+        let mut params: HashMap<String, String> = HashMap::new();
+        params.insert(name.to_owned(), value.to_owned());
+        self.with_path_parameters(params)
+    }
+
+    fn query(self, pairs: &[(&str, &str)]) -> Self {
+        let mut params: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in pairs {
+            params
+                .entry((*k).to_owned())
+                .or_default()
+                .push((*v).to_owned());
+        }
+        self.with_query_string_parameters(params)
+    }
+}
+
+/// Status and JSON body of a response.
+pub fn read(resp: Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let body: &[u8] = resp.body().as_ref();
+    let value = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(body).expect("a JSON body")
+    };
+    (status, value)
+}
+
+/// The error code of an error response.
+pub fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
+}

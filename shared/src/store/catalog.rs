@@ -34,6 +34,9 @@ use serde::de::DeserializeOwned;
 
 /// Queries per list request at most: bounds the work a sparse filter can cause.
 const MAX_QUERIES_PER_PAGE: usize = 5;
+/// Items a filtered query evaluates per call: a text filter keeps few of them, so each call
+/// reads a good stretch rather than the page size.
+const FILTERED_EVALUATION: i32 = 200;
 
 /// A stored record without its key attributes: what the domain type describes. The types
 /// refuse unknown fields, so a misspelt field in the seed data fails loudly.
@@ -114,11 +117,12 @@ impl CatalogStore {
         let mut found: Vec<ServiceItem> = Vec::new();
         let mut start: Option<Item> = after.map(|code| self.item_key(filter, code.as_str()));
         for _ in 0..MAX_QUERIES_PER_PAGE {
-            let mut q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .limit(limit as i32 + 1);
+            let evaluate = if filter.text.is_some() {
+                FILTERED_EVALUATION
+            } else {
+                limit as i32 + 1
+            };
+            let mut q = self.client.query().table_name(&self.table).limit(evaluate);
             q = match &filter.dept {
                 Some(dept) => q
                     .index_name("ByDept")
