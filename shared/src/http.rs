@@ -213,7 +213,7 @@ pub fn query<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<Opt
     };
     match values.as_slice() {
         [] => Ok(None),
-        [one] if one.is_empty() => Ok(None),
+        [""] => Ok(None),
         [one] => one
             .parse()
             .map(Some)

@@ -7,6 +7,7 @@
 //! when the binary exits; set `FINGERTIP_TEST_DYNAMODB` to use one already running.
 
 mod moto;
+pub mod openapi;
 
 use fingertip_cli::local::Stack;
 use fingertip_cli::sandbox::Sandbox;

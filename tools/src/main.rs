@@ -38,6 +38,8 @@ enum Command {
         #[arg(long, default_value = "k1")]
         kid: String,
     },
+    /// Print every function's local settings as KEY=VALUE lines (for `cargo lambda watch`).
+    Env,
     /// Create tables, seed, then serve the WeChat sandbox and the API until Ctrl-C.
     Up,
 }
@@ -106,6 +108,17 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Keygen { kid } => {
             let (private, public) = shared::auth::generate_key_pair(&kid);
             println!("JWT_SIGNING_KEY={private}\nJWT_VERIFY_KEYS={public}");
+        }
+        Command::Env => {
+            let mut all = std::collections::BTreeMap::new();
+            for f in &template.functions {
+                for (k, v) in stack.function_env(&template, f)?.iter() {
+                    all.insert(k.to_owned(), v.to_owned());
+                }
+            }
+            for (k, v) in all {
+                println!("{k}=\"{v}\"");
+            }
         }
         Command::Up => up(&stack, &template).await?,
     }

@@ -1,0 +1,59 @@
+# 指尖办 developer commands. `make run` brings up the local stack, `make test` runs every check.
+# Everything installs into project-local folders: .venv/ for the Python tools (moto, cfn-lint,
+# the SAM CLI, cargo-lambda), target/ for Rust.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export SAM_CLI_TELEMETRY := 0
+export CARGO_TERM_COLOR := never
+
+.PHONY: help venv build run test fmt lint lint-template env watch clean
+
+help:
+	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
+	@echo "make test   - fmt, clippy, all tests against a real local DynamoDB-compatible server, template lint"
+	@echo "make watch  - cargo lambda watch with the local stack's settings (then: cargo lambda invoke)"
+
+$(STAMP): tools/requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r tools/requirements.txt
+	@touch $@
+
+venv: $(STAMP)
+
+build:
+	cargo build --workspace
+
+run: $(STAMP)
+	cargo build -q -p fingertip-cli
+	tools/run-local.sh
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+lint-template: $(STAMP)
+	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/openapi-spec-validator docs/openapi.yaml
+	cd /tmp && $(CURDIR)/$(VENV)/bin/sam validate --lint --template-file $(CURDIR)/template.yaml --region ap-northeast-1
+
+test: $(STAMP) lint
+	cargo test --workspace --no-fail-fast
+	$(MAKE) --no-print-directory lint-template
+
+# The local stack's settings for every function, for `cargo lambda watch`.
+env:
+	@cargo run -q -p fingertip-cli -- env
+
+watch: $(STAMP)
+	cargo run -q -p fingertip-cli -- env > target/local.env
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --env-file target/local.env
+
+clean:
+	cargo clean
+	rm -rf $(VENV)

@@ -1,0 +1,99 @@
+//! `docs/openapi.yaml` stays true to the code: the same routes as template.yaml, and what the
+//! handlers answer fits the documented schemas, for successes and errors alike.
+
+use fingertip_tests::openapi::{operations, response_schema, violations};
+use fingertip_tests::{EventExt, TEMPLATE, event, read, spawn_app};
+
+#[test]
+fn the_document_has_exactly_the_routes_of_the_template() {
+    let mut routes: Vec<(String, String)> = TEMPLATE
+        .routes()
+        .into_iter()
+        .map(|(r, _)| (r.method, r.path))
+        .collect();
+    routes.sort();
+    assert_eq!(operations(), routes);
+}
+
+#[tokio::test]
+async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
+    let app = spawn_app().await;
+    let (token, _) = app.login("openapi-citizen").await;
+    let mut cases = Vec::new();
+    for name in [
+        "auth-login",
+        "auth-identity",
+        "auth-me",
+        "catalog-items",
+        "catalog-item",
+        "catalog-packages",
+        "catalog-package",
+        "catalog-halls",
+        "catalog-hall",
+    ] {
+        let req = event(name);
+        let req = if req.headers().contains_key("authorization") {
+            req.bearer(&token)
+        } else {
+            req
+        };
+        cases.push((name.to_owned(), req));
+    }
+    cases.push((
+        "unknown item".into(),
+        event("catalog-item").path_param("code", "NOPE-1"),
+    ));
+    cases.push((
+        "bad limit".into(),
+        event("catalog-items").query(&[("limit", "0")]),
+    ));
+    cases.push(("no token".into(), event("auth-me").without_auth()));
+    cases.push((
+        "bad identity".into(),
+        event("auth-identity")
+            .bearer(&token)
+            .json(&serde_json::json!({"realName": 1})),
+    ));
+    for (what, req) in cases {
+        let route = shared::http::route_key(&req);
+        let (method, path) = route.split_once(' ').unwrap();
+        let binary = TEMPLATE
+            .routes()
+            .into_iter()
+            .find(|(r, _)| r.key() == route)
+            .unwrap()
+            .1;
+        let resp = match binary.as_str() {
+            "auth" => auth::handle(&app.auth, req).await,
+            _ => catalog::handle(&app.catalog, req).await,
+        };
+        let (status, body) = read(resp);
+        let schema = response_schema(method, path, status)
+            .unwrap_or_else(|| panic!("{what}: {route} {status} is not documented"));
+        let problems = violations(&schema, &body);
+        assert!(
+            problems.is_empty(),
+            "{what}: {route} {status}: {problems:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_schema_checker_catches_missing_undocumented_and_mistyped_fields() {
+    let schema = response_schema("GET", "/v1/halls/{hallId}", 200).unwrap();
+    let problems = violations(&schema, &serde_json::json!({ "hallId": 7, "extra": true }));
+    assert!(
+        problems.iter().any(|p| p.contains("missing name")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("extra is not documented")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("$.hallId: expected")),
+        "{problems:?}"
+    );
+}
