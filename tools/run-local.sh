@@ -18,7 +18,7 @@ if listening 8000; then
   echo "Something already listens on 127.0.0.1:8000; using it as the DynamoDB-compatible server."
 else
   mkdir -p target
-  .venv/bin/moto_server -H 127.0.0.1 -p 8000 > target/moto.log 2>&1 &
+  .venv/bin/python tools/moto-server.py -H 127.0.0.1 -p 8000 > target/moto.log 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do listening 8000 && break; sleep 0.1; done
   listening 8000 || { echo "moto did not start; see target/moto.log" >&2; exit 1; }

@@ -1,4 +1,4 @@
-//! One moto server per test binary.
+//! One moto server per test binary (`tools/moto-server.py`: moto, one request at a time).
 //!
 //! moto runs under `sh` that waits on its standard input: the test binary holds the other
 //! end of that pipe for its whole life, and when the binary exits, for whatever reason, the

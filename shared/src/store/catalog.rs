@@ -32,11 +32,19 @@ use crate::error::ApiError;
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use serde::de::DeserializeOwned;
 
-/// Queries per list request at most: bounds the work a sparse filter can cause.
-const MAX_QUERIES_PER_PAGE: usize = 5;
 /// Items a filtered query evaluates per call: a text filter keeps few of them, so each call
 /// reads a good stretch rather than the page size.
 const FILTERED_EVALUATION: i32 = 200;
+
+/// The key of a catalog record, for batched reads.
+pub fn key_of(kind: &str, code: &str) -> Item {
+    Item::from([("pk".to_owned(), s(kind)), ("sk".to_owned(), s(code))])
+}
+
+/// A catalog record read elsewhere (a batched read) as its domain type.
+pub fn decode<T: DeserializeOwned>(item: Item, what: &'static str) -> Result<T, ApiError> {
+    from_item(body(item), what)
+}
 
 /// A stored record without its key attributes: what the domain type describes. The types
 /// refuse unknown fields, so a misspelt field in the seed data fails loudly.
@@ -93,6 +101,10 @@ impl CatalogStore {
         out.item.map(|item| from_item(body(item), what)).transpose()
     }
 
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
     pub async fn item(&self, code: &ItemCode) -> Result<Option<ServiceItem>, ApiError> {
         self.get("ITEM", code.as_str(), "reading a catalog item")
             .await
@@ -108,29 +120,15 @@ impl CatalogStore {
     }
 
     /// Items in code order after `after`, filtered, at most `limit`.
-    pub async fn items(
-        &self,
-        filter: &ItemFilter,
-        after: Option<&ItemCode>,
-        limit: u32,
-    ) -> Result<ItemPage, ApiError> {
-        let mut found: Vec<ServiceItem> = Vec::new();
-        let mut start: Option<Item> = after.map(|code| self.item_key(filter, code.as_str()));
-        for _ in 0..MAX_QUERIES_PER_PAGE {
-            let evaluate = if filter.text.is_some() {
-                FILTERED_EVALUATION
-            } else {
-                limit as i32 + 1
-            };
-            let mut q = self.client.query().table_name(&self.table).limit(evaluate);
+    pub async fn items(&self, filter: &ItemFilter, after: Option<&ItemCode>, limit: u32) -> Result<ItemPage, ApiError> {
+        let query = || {
+            let mut q = self.client.query().table_name(&self.table);
             q = match &filter.dept {
                 Some(dept) => q
                     .index_name("ByDept")
                     .key_condition_expression("deptCode = :dept")
                     .expression_attribute_values(":dept", s(dept.as_str())),
-                None => q
-                    .key_condition_expression("pk = :pk")
-                    .expression_attribute_values(":pk", s("ITEM")),
+                None => q.key_condition_expression("pk = :pk").expression_attribute_values(":pk", s("ITEM")),
             };
             if let Some(text) = &filter.text {
                 q = q
@@ -138,42 +136,17 @@ impl CatalogStore {
                     .expression_attribute_names("#name", "name")
                     .expression_attribute_values(":text", s(text.clone()));
             }
-            let out = q
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| sdk_error("listing items", e))?;
-            for item in out.items.unwrap_or_default() {
-                if found.len() == limit as usize {
-                    // One more matching item exists: the page ends at the last one kept.
-                    let next = found.last().map(|i| i.code.clone());
-                    return Ok(ItemPage {
-                        items: found,
-                        next_after: next,
-                    });
-                }
-                found.push(from_item(body(item), "reading a catalog item")?);
-            }
-            match out.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => {
-                    return Ok(ItemPage {
-                        items: found,
-                        next_after: None,
-                    });
-                }
-            }
-        }
-        // The query budget ran out on a sparse filter: continue after the last code evaluated.
-        let next = match start.as_ref().and_then(|k| k.get("sk")) {
-            Some(AttributeValue::S(code)) => code.parse().ok(),
+            q
+        };
+        let start = after.map(|code| self.item_key(filter, code.as_str()));
+        let evaluate = if filter.text.is_some() { FILTERED_EVALUATION } else { limit as i32 + 1 };
+        let page = super::page::fill(query, start, limit as usize, evaluate, "listing items").await?;
+        let next_after = match page.resume_after.as_ref().and_then(|k| k.get("sk")) {
+            Some(AttributeValue::S(code)) => Some(code.parse().map_err(|e| ApiError::internal("a stored item code", e))?),
             _ => None,
         };
-        let next = next.or_else(|| found.last().map(|i| i.code.clone()));
-        Ok(ItemPage {
-            items: found,
-            next_after: next,
-        })
+        let items = page.items.into_iter().map(|i| from_item(body(i), "reading a catalog item")).collect::<Result<_, _>>()?;
+        Ok(ItemPage { items, next_after })
     }
 
     fn item_key(&self, filter: &ItemFilter, code: &str) -> Item {

@@ -1,0 +1,54 @@
+//! Filling one page of a list from DynamoDB queries.
+//!
+//! A filter expression is applied after DynamoDB reads, so one query can return fewer
+//! matches than asked for, or none, and still have more to read. [`fill`] keeps querying
+//! until the page is full or the data ends, within a budget of queries, and reports where
+//! the page stopped so the caller can write a cursor that skips nothing and repeats nothing.
+
+use super::Item;
+use crate::error::ApiError;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+
+/// Queries per page at most: bounds the work a sparse filter can cause.
+pub const MAX_QUERIES: usize = 5;
+
+/// A page of raw items.
+pub struct Filled {
+    pub items: Vec<Item>,
+    /// Where to continue: the last item returned when more matches exist, or the last key
+    /// evaluated when the query budget ran out first. `None` when the data ended.
+    pub resume_after: Option<Item>,
+}
+
+/// Runs `query` (with `start` as its exclusive start key) until `limit` matches are found.
+/// `evaluate` is how many items each query reads.
+pub async fn fill(
+    query: impl Fn() -> QueryFluentBuilder,
+    start: Option<Item>,
+    limit: usize,
+    evaluate: i32,
+    what: &'static str,
+) -> Result<Filled, ApiError> {
+    let mut found: Vec<Item> = Vec::new();
+    let mut start = start;
+    for _ in 0..MAX_QUERIES {
+        let out = query()
+            .limit(evaluate)
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .map_err(|e| super::sdk_error(what, e))?;
+        for item in out.items.unwrap_or_default() {
+            if found.len() == limit {
+                let last = found.last().cloned();
+                return Ok(Filled { items: found, resume_after: last });
+            }
+            found.push(item);
+        }
+        match out.last_evaluated_key {
+            Some(key) => start = Some(key),
+            None => return Ok(Filled { items: found, resume_after: None }),
+        }
+    }
+    Ok(Filled { items: found, resume_after: start })
+}
