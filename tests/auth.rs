@@ -8,11 +8,7 @@ async fn app() -> TestApp {
 }
 
 async fn login_status(app: &TestApp, code: &str) -> (u16, serde_json::Value, Option<String>) {
-    let resp = auth::handle(
-        &app.auth,
-        event("auth-login").json(&json!({ "code": code })),
-    )
-    .await;
+    let resp = auth::handle(&app.auth, event("auth-login").json(&json!({ "code": code }))).await;
     let retry = resp
         .headers()
         .get("retry-after")
@@ -33,10 +29,7 @@ async fn a_new_citizen_logs_in_through_the_sandbox_and_gets_a_token() {
     let sent = app.sandbox.messages();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["path"], "/sns/jscode2session");
-    assert_eq!(
-        sent[0]["query"]["secret"], "***",
-        "the sandbox log masks the secret"
-    );
+    assert_eq!(sent[0]["query"]["secret"], "***", "the sandbox log masks the secret");
 }
 
 #[tokio::test]
@@ -74,7 +67,7 @@ async fn each_wechat_error_code_becomes_a_clear_api_error_and_writes_nothing() {
     }
     let (_, body, _) = login_status(&app, "invalid").await;
     assert_eq!(body["error"]["details"]["wechatErrcode"], 40029);
-    assert_eq!(app.dump().await, before);
+    app.assert_unchanged(&before).await;
 }
 
 #[tokio::test]
@@ -98,12 +91,7 @@ async fn a_wechat_timeout_is_a_503_within_the_configured_time() {
 async fn login_refuses_malformed_bodies_with_the_documented_codes() {
     let app = app().await;
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
-        (
-            "application/json",
-            b"{\"code\":".to_vec(),
-            400,
-            "MALFORMED_JSON",
-        ),
+        ("application/json", b"{\"code\":".to_vec(), 400, "MALFORMED_JSON"),
         ("application/json", b"".to_vec(), 400, "MALFORMED_JSON"),
         (
             "application/json",
@@ -111,12 +99,7 @@ async fn login_refuses_malformed_bodies_with_the_documented_codes() {
             400,
             "VALIDATION_FAILED",
         ),
-        (
-            "application/json",
-            br#"{}"#.to_vec(),
-            400,
-            "VALIDATION_FAILED",
-        ),
+        ("application/json", br#"{}"#.to_vec(), 400, "VALIDATION_FAILED"),
         (
             "application/json",
             br#"{"code":"a","extra":1}"#.to_vec(),
@@ -129,12 +112,7 @@ async fn login_refuses_malformed_bodies_with_the_documented_codes() {
             400,
             "VALIDATION_FAILED",
         ),
-        (
-            "text/plain",
-            br#"{"code":"a"}"#.to_vec(),
-            415,
-            "UNSUPPORTED_MEDIA_TYPE",
-        ),
+        ("text/plain", br#"{"code":"a"}"#.to_vec(), 415, "UNSUPPORTED_MEDIA_TYPE"),
         (
             "application/json",
             format!(r#"{{"code":"{}"}}"#, "a".repeat(70_000)).into_bytes(),
@@ -143,8 +121,7 @@ async fn login_refuses_malformed_bodies_with_the_documented_codes() {
         ),
     ];
     for (ct, body, status, expected) in cases {
-        let (got, reply) =
-            read(auth::handle(&app.auth, event("auth-login").raw_body(ct, body.clone())).await);
+        let (got, reply) = read(auth::handle(&app.auth, event("auth-login").raw_body(ct, body.clone())).await);
         assert_eq!(
             (got, code(&reply)),
             (status, expected),
@@ -168,11 +145,9 @@ fn identity(name: &str, id: &str, phone: &str) -> serde_json::Value {
 async fn binding_a_valid_identity_verifies_the_citizen_and_shows_it_masked() {
     let app = app().await;
     let (token, id) = app.login("dave").await;
-    let req = event("auth-identity").bearer(&token).json(&identity(
-        "张三",
-        "11010519491231002X",
-        "13812345678",
-    ));
+    let req = event("auth-identity")
+        .bearer(&token)
+        .json(&identity("张三", "11010519491231002X", "13812345678"));
     let (status, body) = read(auth::handle(&app.auth, req).await);
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["id"], id.as_str());
@@ -193,30 +168,17 @@ async fn bad_identity_fields_are_400_naming_each_field_and_nothing_is_written() 
     let (token, _) = app.login("erin").await;
     let before = app.dump().await;
     let cases = [
-        (
-            identity("张三", "110105194912310021", "13812345678"),
-            vec!["idNumber"],
-        ),
-        (
-            identity("张三", "110105194902300027", "13812345678"),
-            vec!["idNumber"],
-        ),
-        (
-            identity("张三", "11010519491231002X", "12812345678"),
-            vec!["phone"],
-        ),
-        (
-            identity("张", "11010519491231002X", "13812345678"),
-            vec!["realName"],
-        ),
+        (identity("张三", "110105194912310021", "13812345678"), vec!["idNumber"]),
+        (identity("张三", "110105194902300027", "13812345678"), vec!["idNumber"]),
+        (identity("张三", "11010519491231002X", "12812345678"), vec!["phone"]),
+        (identity("张", "11010519491231002X", "13812345678"), vec!["realName"]),
         (
             identity("张三1", "440524188001010015", "138123"),
             vec!["realName", "idNumber", "phone"],
         ),
     ];
     for (body, fields) in cases {
-        let (status, reply) =
-            read(auth::handle(&app.auth, event("auth-identity").bearer(&token).json(&body)).await);
+        let (status, reply) = read(auth::handle(&app.auth, event("auth-identity").bearer(&token).json(&body)).await);
         assert_eq!((status, code(&reply)), (400, "VALIDATION_FAILED"), "{body}");
         let named: Vec<&str> = reply["error"]["details"]["fields"]
             .as_object()
@@ -228,30 +190,20 @@ async fn bad_identity_fields_are_400_naming_each_field_and_nothing_is_written() 
         expected.sort();
         assert_eq!(named, expected, "{body}");
         let text = reply.to_string();
-        for value in [
-            "110105194912310021",
-            "11010519491231002X",
-            "12812345678",
-            "13812345678",
-        ] {
-            assert!(
-                !text.contains(value),
-                "the error does not echo personal data"
-            );
+        for value in ["110105194912310021", "11010519491231002X", "12812345678", "13812345678"] {
+            assert!(!text.contains(value), "the error does not echo personal data");
         }
     }
-    assert_eq!(app.dump().await, before);
+    app.assert_unchanged(&before).await;
 }
 
 #[tokio::test]
 async fn an_impossible_birth_date_is_named_as_such() {
     let app = app().await;
     let (token, _) = app.login("frank").await;
-    let req = event("auth-identity").bearer(&token).json(&identity(
-        "张三",
-        "110105194902300027",
-        "13812345678",
-    ));
+    let req = event("auth-identity")
+        .bearer(&token)
+        .json(&identity("张三", "110105194902300027", "13812345678"));
     let (_, reply) = read(auth::handle(&app.auth, req).await);
     assert!(
         reply["error"]["details"]["fields"]["idNumber"]
@@ -273,20 +225,14 @@ async fn one_id_number_belongs_to_one_account_even_when_two_race_for_it() {
     );
     let mut statuses = [read(ra).0, read(rb).0];
     statuses.sort();
-    assert_eq!(
-        statuses,
-        [200, 409],
-        "exactly one account gets the ID number"
-    );
+    assert_eq!(statuses, [200, 409], "exactly one account gets the ID number");
 }
 
 #[tokio::test]
 async fn rebinding_keeps_the_id_number_and_may_change_the_phone() {
     let app = app().await;
     let (token, _) = app.login("ivan").await;
-    let bind = |body: serde_json::Value| {
-        auth::handle(&app.auth, event("auth-identity").bearer(&token).json(&body))
-    };
+    let bind = |body: serde_json::Value| auth::handle(&app.auth, event("auth-identity").bearer(&token).json(&body));
     assert_eq!(
         read(bind(identity("王五", "11010519491231002X", "13812345678")).await).0,
         200

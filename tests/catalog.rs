@@ -56,16 +56,9 @@ async fn items_filter_by_department_and_by_text() {
             .iter()
             .all(|i| i["deptCode"] == "GAFJ" && i["deptName"].is_string())
     );
-    let (_, body) = get(
-        &app,
-        event("catalog-items").query(&[("q", "公积金"), ("limit", "2")]),
-    )
-    .await;
+    let (_, body) = get(&app, event("catalog-items").query(&[("q", "公积金"), ("limit", "2")])).await;
     assert_eq!(codes(&body), ["GJJ-0001", "GJJ-0002"]);
-    let cursor = body["nextCursor"]
-        .as_str()
-        .expect("a third match remains")
-        .to_owned();
+    let cursor = body["nextCursor"].as_str().expect("a third match remains").to_owned();
     let (_, body) = get(
         &app,
         event("catalog-items").query(&[("q", "公积金"), ("limit", "2"), ("cursor", &cursor)]),
@@ -125,10 +118,7 @@ async fn unknown_codes_are_404_and_malformed_ones_400_naming_the_parameter() {
         let (status, body) = get(&app, event(name).path_param(param, value)).await;
         assert_eq!((status, code(&body)), (404, "NOT_FOUND"), "{name}");
     }
-    for (name, param, value) in [
-        ("catalog-item", "code", "scjg#1"),
-        ("catalog-hall", "hallId", "../x"),
-    ] {
+    for (name, param, value) in [("catalog-item", "code", "scjg#1"), ("catalog-hall", "hallId", "../x")] {
         let (status, body) = get(&app, event(name).path_param(param, value)).await;
         assert_eq!((status, code(&body)), (400, "VALIDATION_FAILED"), "{name}");
         assert!(body["error"]["details"]["fields"][param].is_string());
@@ -149,21 +139,10 @@ async fn bad_list_parameters_are_400_naming_the_parameter() {
         ("q", "\u{202e}abc"),
     ] {
         let (status, body) = get(&app, event("catalog-items").query(&[(param, value)])).await;
-        assert_eq!(
-            (status, code(&body)),
-            (400, "VALIDATION_FAILED"),
-            "{param}={value}"
-        );
-        assert!(
-            body["error"]["details"]["fields"][param].is_string(),
-            "{param}: {body}"
-        );
+        assert_eq!((status, code(&body)), (400, "VALIDATION_FAILED"), "{param}={value}");
+        assert!(body["error"]["details"]["fields"][param].is_string(), "{param}: {body}");
     }
-    let (status, _) = get(
-        &app,
-        event("catalog-items").query(&[("dept", "SCJG"), ("dept", "RSJ")]),
-    )
-    .await;
+    let (status, _) = get(&app, event("catalog-items").query(&[("dept", "SCJG"), ("dept", "RSJ")])).await;
     assert_eq!(status, 400, "a repeated parameter is refused");
 }
 

@@ -32,24 +32,18 @@ mod tracing_subscriber_writer {
 #[tokio::test]
 async fn binding_an_identity_logs_the_request_id_but_no_id_number_or_phone() {
     let capture = Capture::default();
-    let _guard =
-        tracing::subscriber::set_default(shared::telemetry::subscriber("debug", capture.clone()));
+    let _guard = tracing::subscriber::set_default(shared::telemetry::subscriber("debug", capture.clone()));
     let app = spawn_app_with(Options::default()).await;
     let (token, _) = app.login("logs-citizen").await;
     let body = serde_json::json!({ "realName": "赵六", "idNumber": "11010519491231002X", "phone": "13812345678" });
-    let (status, _) =
-        read(auth::handle(&app.auth, event("auth-identity").bearer(&token).json(&body)).await);
+    let (status, _) = read(auth::handle(&app.auth, event("auth-identity").bearer(&token).json(&body)).await);
     assert_eq!(status, 200);
     let bad = serde_json::json!({ "realName": "赵六", "idNumber": "110105194912310021", "phone": "13812345678" });
-    let (status, _) =
-        read(auth::handle(&app.auth, event("auth-identity").bearer(&token).json(&bad)).await);
+    let (status, _) = read(auth::handle(&app.auth, event("auth-identity").bearer(&token).json(&bad)).await);
     assert_eq!(status, 400);
 
     let logged = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        logged.contains("identity bound"),
-        "the handler logged: {logged}"
-    );
+    assert!(logged.contains("identity bound"), "the handler logged: {logged}");
     assert!(
         logged.contains("1101**********002X"),
         "the masked form is what is logged"
@@ -58,15 +52,7 @@ async fn binding_an_identity_logs_the_request_id_but_no_id_number_or_phone() {
         logged.contains("Jq3m9gxyoAMEVgw="),
         "the request id is on the request's lines"
     );
-    for secret in [
-        "11010519491231002X",
-        "110105194912310021",
-        "13812345678",
-        "赵六",
-    ] {
-        assert!(
-            !logged.contains(secret),
-            "{secret} reached the log:\n{logged}"
-        );
+    for secret in ["11010519491231002X", "110105194912310021", "13812345678", "赵六"] {
+        assert!(!logged.contains(secret), "{secret} reached the log:\n{logged}");
     }
 }

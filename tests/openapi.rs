@@ -6,11 +6,7 @@ use fingertip_tests::{EventExt, TEMPLATE, event, read, spawn_app};
 
 #[test]
 fn the_document_has_exactly_the_routes_of_the_template() {
-    let mut routes: Vec<(String, String)> = TEMPLATE
-        .routes()
-        .into_iter()
-        .map(|(r, _)| (r.method, r.path))
-        .collect();
+    let mut routes: Vec<(String, String)> = TEMPLATE.routes().into_iter().map(|(r, _)| (r.method, r.path)).collect();
     routes.sort();
     assert_eq!(operations(), routes);
 }
@@ -43,10 +39,7 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
         "unknown item".into(),
         event("catalog-item").path_param("code", "NOPE-1"),
     ));
-    cases.push((
-        "bad limit".into(),
-        event("catalog-items").query(&[("limit", "0")]),
-    ));
+    cases.push(("bad limit".into(), event("catalog-items").query(&[("limit", "0")])));
     cases.push(("no token".into(), event("auth-me").without_auth()));
     cases.push((
         "bad identity".into(),
@@ -57,12 +50,7 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
     for (what, req) in cases {
         let route = shared::http::route_key(&req);
         let (method, path) = route.split_once(' ').unwrap();
-        let binary = TEMPLATE
-            .routes()
-            .into_iter()
-            .find(|(r, _)| r.key() == route)
-            .unwrap()
-            .1;
+        let binary = TEMPLATE.routes().into_iter().find(|(r, _)| r.key() == route).unwrap().1;
         let resp = match binary.as_str() {
             "auth" => auth::handle(&app.auth, req).await,
             _ => catalog::handle(&app.catalog, req).await,
@@ -71,10 +59,7 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
         let schema = response_schema(method, path, status)
             .unwrap_or_else(|| panic!("{what}: {route} {status} is not documented"));
         let problems = violations(&schema, &body);
-        assert!(
-            problems.is_empty(),
-            "{what}: {route} {status}: {problems:#?}"
-        );
+        assert!(problems.is_empty(), "{what}: {route} {status}: {problems:#?}");
     }
 }
 
@@ -82,14 +67,9 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
 fn the_schema_checker_catches_missing_undocumented_and_mistyped_fields() {
     let schema = response_schema("GET", "/v1/halls/{hallId}", 200).unwrap();
     let problems = violations(&schema, &serde_json::json!({ "hallId": 7, "extra": true }));
+    assert!(problems.iter().any(|p| p.contains("missing name")), "{problems:?}");
     assert!(
-        problems.iter().any(|p| p.contains("missing name")),
-        "{problems:?}"
-    );
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("extra is not documented")),
+        problems.iter().any(|p| p.contains("extra is not documented")),
         "{problems:?}"
     );
     assert!(

@@ -53,8 +53,7 @@ async fn malformed_stale_and_foreign_tokens_are_all_401() {
     issuer.iss = "someone-else".into();
 
     let parts: Vec<&str> = good.split('.').collect();
-    let mut payload: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let mut payload: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     payload["sub"] = serde_json::Value::String("c000000000000000000000000".into());
     let tampered = format!("{}.{}.{}", parts[0], b64(&payload), parts[2]);
     let alg_none = format!(
@@ -80,11 +79,9 @@ async fn malformed_stale_and_foreign_tokens_are_all_401() {
     )
     .unwrap();
     let (other_private, _) = shared::auth::generate_key_pair("stranger");
-    let stranger =
-        Signer::from_env(&app.env_of("auth").with("JWT_SIGNING_KEY", other_private)).unwrap();
+    let stranger = Signer::from_env(&app.env_of("auth").with("JWT_SIGNING_KEY", other_private)).unwrap();
     let (unknown_kid_key, _) = shared::auth::generate_key_pair("local-1");
-    let forged =
-        Signer::from_env(&app.env_of("auth").with("JWT_SIGNING_KEY", unknown_kid_key)).unwrap();
+    let forged = Signer::from_env(&app.env_of("auth").with("JWT_SIGNING_KEY", unknown_kid_key)).unwrap();
 
     let cases: Vec<(&str, String)> = vec![
         ("expired", app.signer.sign(&expired).unwrap()),
@@ -95,21 +92,14 @@ async fn malformed_stale_and_foreign_tokens_are_all_401() {
         ("alg none", alg_none),
         ("HS256 with the public key", hs),
         ("unknown kid", stranger.sign(&claims(&app, &id)).unwrap()),
-        (
-            "known kid, wrong key",
-            forged.sign(&claims(&app, &id)).unwrap(),
-        ),
+        ("known kid, wrong key", forged.sign(&claims(&app, &id)).unwrap()),
         ("truncated", good[..good.len() - 10].to_owned()),
         ("two parts", format!("{}.{}", parts[0], parts[1])),
         ("garbage", "not-a-token".into()),
         ("oversized", format!("{good}{}", "A".repeat(5000))),
     ];
     for (what, token) in cases {
-        assert_eq!(
-            me_status(&app, &token).await,
-            (401, "UNAUTHENTICATED".into()),
-            "{what}"
-        );
+        assert_eq!(me_status(&app, &token).await, (401, "UNAUTHENTICATED".into()), "{what}");
     }
 }
 
@@ -139,8 +129,7 @@ async fn during_a_rotation_tokens_of_the_old_and_the_new_key_both_verify() {
         .clone()
         .with("JWT_VERIFY_KEYS", format!("{old_public},{new_public}"));
     let verifier = Verifier::from_env(&rotating).unwrap();
-    let new_signer =
-        Signer::from_env(&rotating.clone().with("JWT_SIGNING_KEY", new_private)).unwrap();
+    let new_signer = Signer::from_env(&rotating.clone().with("JWT_SIGNING_KEY", new_private)).unwrap();
     let who = Principal::Citizen(id.parse().unwrap());
     let old_token = app.token(&who);
     let new_token = new_signer.issue(&who).unwrap().token;
@@ -169,8 +158,5 @@ fn key_settings_that_cannot_work_fail_at_start_naming_the_variable() {
         };
         assert_eq!(err.name, name, "{value}");
     }
-    assert_eq!(
-        Verifier::from_env(&Env::default()).unwrap_err().name,
-        "JWT_VERIFY_KEYS"
-    );
+    assert_eq!(Verifier::from_env(&Env::default()).unwrap_err().name, "JWT_VERIFY_KEYS");
 }

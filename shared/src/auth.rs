@@ -124,8 +124,7 @@ impl Verifier {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(ApiError::unauthenticated("token_too_large"));
         }
-        let header = jsonwebtoken::decode_header(token)
-            .map_err(|_| ApiError::unauthenticated("malformed"))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| ApiError::unauthenticated("malformed"))?;
         if header.alg != Algorithm::EdDSA {
             return Err(ApiError::unauthenticated("algorithm"));
         }
@@ -174,23 +173,9 @@ fn principal_of(c: Claims) -> Result<Principal, ApiError> {
             Ok(Principal::Citizen(c.sub.parse().map_err(|_| bad())?))
         }
         Role::Staff => {
-            let dept = c
-                .dept
-                .as_deref()
-                .ok_or_else(bad)?
-                .parse()
-                .map_err(|_| bad())?;
-            let hall = c
-                .hall
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|_| bad())?;
-            Ok(Principal::Staff(Staff {
-                id: c.sub,
-                dept,
-                hall,
-            }))
+            let dept = c.dept.as_deref().ok_or_else(bad)?.parse().map_err(|_| bad())?;
+            let hall = c.hall.as_deref().map(str::parse).transpose().map_err(|_| bad())?;
+            Ok(Principal::Staff(Staff { id: c.sub, dept, hall }))
         }
         Role::Admin if c.dept.is_none() && c.hall.is_none() => Ok(Principal::Admin { id: c.sub }),
         _ => Err(bad()),
@@ -209,9 +194,7 @@ pub struct Signer {
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Signer")
-            .field("kid", &self.kid)
-            .finish_non_exhaustive()
+        f.debug_struct("Signer").field("kid", &self.kid).finish_non_exhaustive()
     }
 }
 
@@ -228,21 +211,14 @@ impl Signer {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let mut keys = parse_key_list(env, "JWT_SIGNING_KEY")?;
         if keys.len() != 1 {
-            return Err(ConfigError::new(
-                "JWT_SIGNING_KEY",
-                "must hold exactly one key",
-            ));
+            return Err(ConfigError::new("JWT_SIGNING_KEY", "must hold exactly one key"));
         }
         let (kid, der) = keys.remove(0);
-        aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(&der).map_err(|_| {
-            ConfigError::new("JWT_SIGNING_KEY", "is not a PKCS#8 Ed25519 private key")
-        })?;
+        aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(&der)
+            .map_err(|_| ConfigError::new("JWT_SIGNING_KEY", "is not a PKCS#8 Ed25519 private key"))?;
         let ttl_seconds = env.parsed_or("JWT_TTL_SECONDS", 7200u64)?;
         if !(60..=30 * 24 * 3600).contains(&ttl_seconds) {
-            return Err(ConfigError::new(
-                "JWT_TTL_SECONDS",
-                "must be between 60 and 2592000",
-            ));
+            return Err(ConfigError::new("JWT_TTL_SECONDS", "must be between 60 and 2592000"));
         }
         Ok(Self {
             kid,
@@ -279,8 +255,7 @@ impl Signer {
         };
         self.sign(&claims).map(|token| Issued {
             token,
-            expires_at: jiff::Timestamp::from_second((iat + self.ttl_seconds) as i64)
-                .expect("in range"),
+            expires_at: jiff::Timestamp::from_second((iat + self.ttl_seconds) as i64).expect("in range"),
         })
     }
 
@@ -288,8 +263,7 @@ impl Signer {
     pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.key)
-            .map_err(|e| ApiError::internal("signing a token", e))
+        jsonwebtoken::encode(&header, claims, &self.key).map_err(|e| ApiError::internal("signing a token", e))
     }
 }
 
@@ -297,15 +271,10 @@ impl Signer {
 pub fn generate_key_pair(kid: &str) -> (String, String) {
     use aws_lc_rs::signature::KeyPair;
     let rng = aws_lc_rs::rand::SystemRandom::new();
-    let pkcs8 =
-        aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8(&rng).expect("the system RNG works");
-    let pair =
-        aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("just generated");
+    let pkcs8 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8(&rng).expect("the system RNG works");
+    let pair = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("just generated");
     (
         format!("{kid}={}", URL_SAFE_NO_PAD.encode(pkcs8.as_ref())),
-        format!(
-            "{kid}={}",
-            URL_SAFE_NO_PAD.encode(pair.public_key().as_ref())
-        ),
+        format!("{kid}={}", URL_SAFE_NO_PAD.encode(pair.public_key().as_ref())),
     )
 }

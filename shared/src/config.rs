@@ -40,14 +40,9 @@ impl Env {
     }
 
     /// Settings given explicitly (tests, the local gateway).
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
         Self {
-            vars: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
+            vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
         }
     }
 
@@ -59,16 +54,12 @@ impl Env {
 
     /// A setting that may be absent; an empty value counts as absent.
     pub fn optional(&self, name: &str) -> Option<&str> {
-        self.vars
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.trim().is_empty())
+        self.vars.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
     }
 
     /// A setting that must be present.
     pub fn required(&self, name: &str) -> Result<&str, ConfigError> {
-        self.optional(name)
-            .ok_or_else(|| ConfigError::new(name, "is not set"))
+        self.optional(name).ok_or_else(|| ConfigError::new(name, "is not set"))
     }
 
     /// A present setting parsed into `T`.

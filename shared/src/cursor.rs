@@ -16,12 +16,7 @@ pub struct Cursor(BTreeMap<String, String>);
 
 impl Cursor {
     pub fn new<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        Self(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-        )
+        Self(fields.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -40,8 +35,7 @@ impl Cursor {
             return Err(invalid);
         }
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid.clone())?;
-        let map: BTreeMap<String, String> =
-            serde_json::from_slice(&bytes).map_err(|_| invalid.clone())?;
+        let map: BTreeMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| invalid.clone())?;
         if map.is_empty() || map.len() > 8 {
             return Err(invalid);
         }
@@ -68,15 +62,7 @@ mod tests {
 
     #[test]
     fn tampered_or_foreign_cursors_are_refused() {
-        for bad in [
-            "",
-            "!!!",
-            "eyJ9",
-            &"A".repeat(600),
-            "bnVsbA",
-            "WzFd",
-            "eyJhIjoxfQ",
-        ] {
+        for bad in ["", "!!!", "eyJ9", &"A".repeat(600), "bnVsbA", "WzFd", "eyJhIjoxfQ"] {
             assert!(Cursor::decode(bad).is_err(), "{bad}");
         }
     }

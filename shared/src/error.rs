@@ -46,13 +46,11 @@ impl Code {
             Forbidden | IdentityRequired | BookingRestricted => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
-            SlotFull | DuplicateBooking | AlreadyEvaluated | InvalidTransition
-            | VersionConflict | IdentityAlreadyBound => 409,
+            SlotFull | DuplicateBooking | AlreadyEvaluated | InvalidTransition | VersionConflict
+            | IdentityAlreadyBound => 409,
             PayloadTooLarge => 413,
             UnsupportedMediaType => 415,
-            OutsideBookingWindow | CancelDeadlinePassed | NotEvaluable | IdempotencyKeyReused => {
-                422
-            }
+            OutsideBookingWindow | CancelDeadlinePassed | NotEvaluable | IdempotencyKeyReused => 422,
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -253,11 +251,7 @@ impl FieldErrors {
     }
 
     /// Keeps the value if it parsed, records the reason under `field` if not.
-    pub fn check<T, E: std::fmt::Display>(
-        &mut self,
-        field: &str,
-        parsed: Result<T, E>,
-    ) -> Option<T> {
+    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, parsed: Result<T, E>) -> Option<T> {
         match parsed {
             Ok(v) => Some(v),
             Err(e) => {

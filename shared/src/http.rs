@@ -137,8 +137,7 @@ pub fn ok<T: Serialize>(value: &T) -> Result<Response, ApiError> {
 pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     let bytes: &[u8] = req.body().as_ref();
     if bytes.len() > MAX_BODY_BYTES {
-        return Err(ApiError::code(Code::PayloadTooLarge)
-            .with_details(json!({ "limitBytes": MAX_BODY_BYTES })));
+        return Err(ApiError::code(Code::PayloadTooLarge).with_details(json!({ "limitBytes": MAX_BODY_BYTES })));
     }
     let content_type = req
         .headers()
@@ -150,10 +149,7 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
         return Err(ApiError::code(Code::UnsupportedMediaType));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::with_message(
-            Code::MalformedJson,
-            "请求体不能为空",
-        ));
+        return Err(ApiError::with_message(Code::MalformedJson, "请求体不能为空"));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -214,10 +210,7 @@ pub fn query<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<Opt
     match values.as_slice() {
         [] => Ok(None),
         [""] => Ok(None),
-        [one] => one
-            .parse()
-            .map(Some)
-            .map_err(|e: Invalid| ApiError::field(name, e.0)),
+        [one] => one.parse().map(Some).map_err(|e: Invalid| ApiError::field(name, e.0)),
         _ => Err(ApiError::field(name, "只能出现一次")),
     }
 }
@@ -253,10 +246,7 @@ impl Page {
             "limit",
             query::<Limit>(req, "limit").map_err(|_| "limit应为1-100的整数"),
         );
-        let cursor = errors.check(
-            "cursor",
-            query::<Cursor>(req, "cursor").map_err(|_| "分页游标无效"),
-        );
+        let cursor = errors.check("cursor", query::<Cursor>(req, "cursor").map_err(|_| "分页游标无效"));
         errors.finish()?;
         Ok(Page {
             limit: limit.flatten().map_or(DEFAULT_LIMIT, |l| l.0),
@@ -275,13 +265,7 @@ pub struct List<T> {
 
 /// The bearer token, if the request carries one.
 pub fn bearer(req: &Request) -> Option<&str> {
-    let value = req
-        .headers()
-        .get(http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = req.headers().get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }

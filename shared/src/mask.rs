@@ -106,9 +106,6 @@ mod tests {
 
     #[test]
     fn scrub_borrows_text_with_nothing_to_mask() {
-        assert!(matches!(
-            scrub("nothing here 12345"),
-            std::borrow::Cow::Borrowed(_)
-        ));
+        assert!(matches!(scrub("nothing here 12345"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
-pub use tracing_subscriber::fmt::MakeWriter;
+pub use tracing_subscriber::fmt::{MakeWriter, TestWriter};
 
 /// Installs the JSON subscriber on stdout. The level comes from `AWS_LAMBDA_LOG_LEVEL`
 /// (Lambda's advanced logging controls) or `RUST_LOG`, default `info`.
@@ -52,9 +52,7 @@ impl Write for ScrubbedLine {
 impl Drop for ScrubbedLine {
     fn drop(&mut self) {
         let text = String::from_utf8_lossy(&self.0);
-        let _ = std::io::stdout()
-            .lock()
-            .write_all(crate::mask::scrub(&text).as_bytes());
+        let _ = std::io::stdout().lock().write_all(crate::mask::scrub(&text).as_bytes());
     }
 }
 

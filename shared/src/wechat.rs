@@ -74,29 +74,17 @@ pub enum WechatError {
 impl From<WechatError> for ApiError {
     fn from(e: WechatError) -> Self {
         match e {
-            WechatError::InvalidCode => {
-                ApiError::with_message(Code::Unauthenticated, "登录凭证无效，请重新登录")
-                    .with_details(
-                        serde_json::json!({ "reason": "invalid_code", "wechatErrcode": 40029 }),
-                    )
-            }
-            WechatError::CodeUsed => {
-                ApiError::with_message(Code::Unauthenticated, "登录凭证已使用，请重新登录")
-                    .with_details(
-                        serde_json::json!({ "reason": "code_used", "wechatErrcode": 40163 }),
-                    )
-            }
+            WechatError::InvalidCode => ApiError::with_message(Code::Unauthenticated, "登录凭证无效，请重新登录")
+                .with_details(serde_json::json!({ "reason": "invalid_code", "wechatErrcode": 40029 })),
+            WechatError::CodeUsed => ApiError::with_message(Code::Unauthenticated, "登录凭证已使用，请重新登录")
+                .with_details(serde_json::json!({ "reason": "code_used", "wechatErrcode": 40163 })),
             WechatError::RateLimited => ApiError::rate_limited(60),
-            WechatError::RiskyUser => {
-                ApiError::with_message(Code::Forbidden, "微信判定当前账号存在风险，暂时无法登录")
-                    .with_details(
-                        serde_json::json!({ "reason": "risky_user", "wechatErrcode": 40226 }),
-                    )
+            WechatError::RiskyUser => ApiError::with_message(Code::Forbidden, "微信判定当前账号存在风险，暂时无法登录")
+                .with_details(serde_json::json!({ "reason": "risky_user", "wechatErrcode": 40226 })),
+            e
+            @ (WechatError::Busy | WechatError::Timeout(_) | WechatError::Unreachable(_) | WechatError::Status(_)) => {
+                ApiError::unavailable("calling wechat jscode2session", e)
             }
-            e @ (WechatError::Busy
-            | WechatError::Timeout(_)
-            | WechatError::Unreachable(_)
-            | WechatError::Status(_)) => ApiError::unavailable("calling wechat jscode2session", e),
             e @ WechatError::Other { .. } => ApiError::internal("calling wechat jscode2session", e),
         }
     }
@@ -105,15 +93,9 @@ impl From<WechatError> for ApiError {
 impl WechatClient {
     /// `WECHAT_API_BASE`, `WECHAT_MP_APPID`, `WECHAT_MP_SECRET`, `WECHAT_TIMEOUT_MS` (2000).
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let base = env
-            .required("WECHAT_API_BASE")?
-            .trim_end_matches('/')
-            .to_owned();
+        let base = env.required("WECHAT_API_BASE")?.trim_end_matches('/').to_owned();
         if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(ConfigError::new(
-                "WECHAT_API_BASE",
-                "must be an http(s) URL",
-            ));
+            return Err(ConfigError::new("WECHAT_API_BASE", "must be an http(s) URL"));
         }
         let timeout = Duration::from_millis(env.parsed_or("WECHAT_TIMEOUT_MS", 2000u64)?);
         let http = reqwest::Client::builder()

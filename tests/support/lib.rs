@@ -16,20 +16,24 @@ use lambda_http::{Body, Request, RequestExt};
 use serde_json::Value;
 use shared::auth::{Principal, Signer};
 use shared::config::Env;
+use shared::domain::time::Clock;
 use shared::http::Response;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock};
 
 pub use moto::endpoint as dynamodb_endpoint;
 
-pub static TEMPLATE: LazyLock<Template> = LazyLock::new(|| {
-    Template::load(&fingertip_cli::template::default_path()).expect("template.yaml parses")
-});
+pub static TEMPLATE: LazyLock<Template> =
+    LazyLock::new(|| Template::load(&fingertip_cli::template::default_path()).expect("template.yaml parses"));
 
 /// One test's stack.
 pub struct TestApp {
     pub auth: auth::App,
     pub catalog: catalog::App,
+    pub booking: booking::App,
+    pub sweeper: booking_sweeper::App,
+    /// The clock the booking functions read; tests set it.
+    pub clock: Clock,
     pub sandbox: Arc<Sandbox>,
     pub stack: Stack,
     pub dynamo: shared::store::Client,
@@ -55,12 +59,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
+    // Warnings and errors go to the test's captured output, so a failing test shows causes.
+    let _ = tracing::subscriber::set_global_default(shared::telemetry::subscriber(
+        "warn",
+        shared::telemetry::TestWriter::new(),
+    ));
     let endpoint = moto::endpoint();
     let prefix = format!("{}-", shared::store::random_id("t"));
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let sandbox_url = format!("http://{}", listener.local_addr().expect("bound"));
     let demo = Stack::from_process();
     let sandbox = Sandbox::new(
@@ -70,6 +77,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     tokio::spawn(fingertip_cli::sandbox::serve(listener, sandbox.clone()));
 
     let mut overrides: BTreeMap<String, String> = BTreeMap::new();
+    // moto serialises every request, so a hundred concurrent transactions queue for seconds;
+    // timeouts sized for DynamoDB would turn that queue into 503s.
+    overrides.insert("DYNAMODB_ATTEMPT_TIMEOUT_MS".into(), "15000".into());
+    overrides.insert("DYNAMODB_TIMEOUT_MS".into(), "30000".into());
     for (k, v) in options.overrides {
         overrides.insert(k.to_owned(), v);
     }
@@ -91,22 +102,26 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         .expect("tables");
     let tables = fingertip_cli::tables::local_names(&TEMPLATE, &prefix);
     if options.seed_catalog {
-        let catalog =
-            fingertip_cli::seed::parse(fingertip_cli::seed::DEMO_CATALOG).expect("demo catalog");
-        let store = shared::store::catalog::CatalogStore::new(
-            dynamo.clone(),
-            tables["CatalogTable"].clone(),
-        );
-        fingertip_cli::seed::seed(&store, &catalog)
-            .await
-            .expect("seed");
+        let catalog = fingertip_cli::seed::parse(fingertip_cli::seed::DEMO_CATALOG).expect("demo catalog");
+        let store = shared::store::catalog::CatalogStore::new(dynamo.clone(), tables["CatalogTable"].clone());
+        fingertip_cli::seed::seed(&store, &catalog).await.expect("seed");
     }
     let auth_env = env_of("auth");
+    let clock = Clock::fixed(jiff::Timestamp::now());
     TestApp {
         auth: auth::App::from_env(&auth_env).await.expect("auth config"),
         catalog: catalog::App::from_env(&env_of("catalog"))
             .await
             .expect("catalog config"),
+        booking: booking::App::from_env(&env_of("booking"))
+            .await
+            .expect("booking config")
+            .with_clock(clock.clone()),
+        sweeper: booking_sweeper::App::from_env(&env_of("booking-sweeper"))
+            .await
+            .expect("sweeper config")
+            .with_clock(clock.clone()),
+        clock,
         signer: Signer::from_env(&auth_env).expect("signer"),
         sandbox,
         stack,
@@ -140,6 +155,43 @@ impl TestApp {
         )
     }
 
+    /// A citizen with a bound identity: logs in with `code` and binds a valid ID number
+    /// made from `n`. Returns (token, citizen id).
+    pub async fn citizen(&self, code: &str, n: u32) -> (String, String) {
+        let (token, id) = self.login(code).await;
+        let body = serde_json::json!({ "realName": "测试", "idNumber": id_number(n), "phone": "13800000000" });
+        let (status, reply) = read(auth::handle(&self.auth, event("auth-identity").bearer(&token).json(&body)).await);
+        assert_eq!(status, 200, "binding {code}: {reply}");
+        (token, id)
+    }
+
+    /// A token for staff of a department, optionally at a hall.
+    pub fn staff_token(&self, dept: &str, hall: Option<&str>) -> String {
+        self.token(&Principal::Staff(shared::auth::Staff {
+            id: format!("staff-{dept}"),
+            dept: dept.parse().expect("dept"),
+            hall: hall.map(|h| h.parse().expect("hall")),
+        }))
+    }
+
+    /// Sets the clock to a Shanghai wall-clock time, `2026-12-02 08:00`.
+    pub fn set_time(&self, local: &str) {
+        let dt: jiff::civil::DateTime = local.parse().expect("a local date-time");
+        self.clock
+            .set(shared::domain::time::SHANGHAI.to_timestamp(dt).expect("in range"));
+    }
+
+    /// Fails, listing what changed, unless the tables hold exactly what `before` recorded.
+    pub async fn assert_unchanged(&self, before: &[String]) {
+        let after = self.dump().await;
+        let added: Vec<&String> = after.iter().filter(|l| !before.contains(l)).collect();
+        let removed: Vec<&String> = before.iter().filter(|l| !after.contains(l)).collect();
+        assert!(
+            added.is_empty() && removed.is_empty(),
+            "written: {added:#?}\nremoved: {removed:#?}"
+        );
+    }
+
     /// Every item of every table, sorted: for checking that a refused request wrote nothing.
     pub async fn dump(&self) -> Vec<String> {
         let mut all = Vec::new();
@@ -155,10 +207,7 @@ impl TestApp {
                     .await
                     .expect("scan");
                 for item in out.items.unwrap_or_default() {
-                    let sorted: BTreeMap<_, _> = item
-                        .into_iter()
-                        .map(|(k, v)| (k, format!("{v:?}")))
-                        .collect();
+                    let sorted: BTreeMap<_, _> = item.into_iter().map(|(k, v)| (k, canonical(&v))).collect();
                     all.push(format!("{name} {sorted:?}"));
                 }
                 start = out.last_evaluated_key;
@@ -170,6 +219,32 @@ impl TestApp {
         all.sort();
         all
     }
+}
+
+/// An attribute value as text with map keys in order, so two reads of one item compare equal.
+fn canonical(v: &aws_sdk_dynamodb::types::AttributeValue) -> String {
+    use aws_sdk_dynamodb::types::AttributeValue as A;
+    match v {
+        A::M(m) => {
+            let sorted: BTreeMap<_, _> = m.iter().map(|(k, v)| (k.clone(), canonical(v))).collect();
+            format!("M{sorted:?}")
+        }
+        A::L(l) => format!("L{:?}", l.iter().map(canonical).collect::<Vec<_>>()),
+        A::Ss(s) | A::Ns(s) => {
+            let mut s = s.clone();
+            s.sort();
+            format!("{s:?}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// A valid resident ID number, different for each `n` (GB 11643 check character).
+pub fn id_number(n: u32) -> String {
+    let body = format!("110105{}{:03}", 19800101 + (n / 1000) * 10000, n % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
 }
 
 /// The sample event `events/NAME.json`, as Lambda would hand it to the handler.
@@ -193,10 +268,8 @@ pub trait EventExt: Sized {
 
 impl EventExt for Request {
     fn bearer(mut self, token: &str) -> Self {
-        self.headers_mut().insert(
-            "authorization",
-            format!("Bearer {token}").parse().expect("header"),
-        );
+        self.headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().expect("header"));
         self
     }
 
@@ -225,10 +298,7 @@ impl EventExt for Request {
     fn query(self, pairs: &[(&str, &str)]) -> Self {
         let mut params: HashMap<String, Vec<String>> = HashMap::new();
         for (k, v) in pairs {
-            params
-                .entry((*k).to_owned())
-                .or_default()
-                .push((*v).to_owned());
+            params.entry((*k).to_owned()).or_default().push((*v).to_owned());
         }
         self.with_query_string_parameters(params)
     }

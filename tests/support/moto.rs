@@ -21,11 +21,12 @@ fn start() -> (String, Option<Child>) {
         return (url, None);
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let moto = root.join(".venv/bin/moto_server");
+    let python = root.join(".venv/bin/python");
+    let server = root.join("tools/moto-server.py");
     assert!(
-        moto.exists(),
+        python.exists(),
         "{} is missing: run `make venv` (make test does it)",
-        moto.display()
+        python.display()
     );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("a free port")
@@ -33,8 +34,9 @@ fn start() -> (String, Option<Child>) {
         .unwrap()
         .port();
     let script = format!(
-        "'{}' -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; echo started; read _; kill $pid",
-        moto.display()
+        "'{}' '{}' -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; echo started; read _; kill $pid",
+        python.display(),
+        server.display()
     );
     let mut child = Command::new("sh")
         .arg("-c")
@@ -49,10 +51,7 @@ fn start() -> (String, Option<Child>) {
         .expect("moto's shell answers");
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto did not start on port {port}"
-        );
+        assert!(Instant::now() < deadline, "moto did not start on port {port}");
         std::thread::sleep(Duration::from_millis(50));
     }
     (format!("http://127.0.0.1:{port}"), Some(child))

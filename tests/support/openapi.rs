@@ -8,8 +8,7 @@ use std::sync::LazyLock;
 pub static SPEC: LazyLock<Value> = LazyLock::new(|| {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.yaml");
     let yaml: serde_norway::Value =
-        serde_norway::from_str(&std::fs::read_to_string(path).expect("openapi.yaml"))
-            .expect("yaml");
+        serde_norway::from_str(&std::fs::read_to_string(path).expect("openapi.yaml")).expect("yaml");
     serde_json::to_value(yaml).expect("the spec is plain JSON-compatible YAML")
 });
 
@@ -27,8 +26,7 @@ pub fn operations() -> Vec<(String, String)> {
 
 /// The schema of `method path`'s response with `status`.
 pub fn response_schema(method: &str, path: &str, status: u16) -> Option<Value> {
-    let mut response =
-        SPEC["paths"][path][method.to_lowercase()]["responses"][status.to_string()].clone();
+    let mut response = SPEC["paths"][path][method.to_lowercase()]["responses"][status.to_string()].clone();
     if let Some(r) = response["$ref"].as_str() {
         response = resolve(r).clone();
     }

@@ -9,7 +9,11 @@ use shared::http::Response;
 pub struct Functions {
     auth: auth::App,
     catalog: catalog::App,
+    booking: booking::App,
 }
+
+/// The functions with HTTP routes that this gateway mounts.
+pub const MOUNTED: &[&str] = &["auth", "catalog", "booking"];
 
 impl Functions {
     /// Builds every function the template names; fails on one this binary does not mount,
@@ -21,16 +25,17 @@ impl Functions {
                 .ok_or_else(|| format!("template.yaml has no function {binary}"))?;
             stack.function_env(template, f)
         };
-        for f in &template.functions {
-            if !["auth", "catalog"].contains(&f.binary.as_str()) {
+        for f in template.functions.iter().filter(|f| !f.routes.is_empty()) {
+            if !MOUNTED.contains(&f.binary.as_str()) {
                 return Err(format!("the local gateway does not mount {}", f.binary));
             }
         }
         Ok(Self {
-            auth: auth::App::from_env(&env_of("auth")?)
+            auth: auth::App::from_env(&env_of("auth")?).await.map_err(|e| e.to_string())?,
+            catalog: catalog::App::from_env(&env_of("catalog")?)
                 .await
                 .map_err(|e| e.to_string())?,
-            catalog: catalog::App::from_env(&env_of("catalog")?)
+            booking: booking::App::from_env(&env_of("booking")?)
                 .await
                 .map_err(|e| e.to_string())?,
         })
@@ -41,6 +46,7 @@ impl Functions {
         Some(match binary {
             "auth" => auth::handle(&self.auth, req).await,
             "catalog" => catalog::handle(&self.catalog, req).await,
+            "booking" => booking::handle(&self.booking, req).await,
             _ => return None,
         })
     }

@@ -74,11 +74,7 @@ impl Gateway {
     /// The route serving `method path`, as API Gateway would pick it.
     pub fn route(&self, method: &str, path: &str) -> Option<Matched> {
         // Literal segments win over parameters, as in API Gateway: try the most literal first.
-        let mut candidates: Vec<_> = self
-            .routes
-            .iter()
-            .filter(|(r, _)| r.method == method)
-            .collect();
+        let mut candidates: Vec<_> = self.routes.iter().filter(|(r, _)| r.method == method).collect();
         candidates.sort_by_key(|(r, _)| r.path.matches('{').count());
         candidates.into_iter().find_map(|(r, binary)| {
             match_path(&r.path, path).map(|params| Matched {
@@ -97,10 +93,7 @@ impl Gateway {
             return plain(200, json!({ "status": "ok" }));
         }
         let Some(matched) = self.route(&method, &path) else {
-            return from_lambda(shared::http::render_error(
-                &ApiError::not_found(),
-                &request_id,
-            ));
+            return from_lambda(shared::http::render_error(&ApiError::not_found(), &request_id));
         };
         let (parts, body) = req.into_parts();
         let body = match Limited::new(body, MAX_PAYLOAD).collect().await {
@@ -122,21 +115,13 @@ impl Gateway {
         };
         match self.functions.invoke(&matched.binary, lambda_req).await {
             Some(resp) => from_lambda(resp),
-            None => from_lambda(shared::http::render_error(
-                &ApiError::not_found(),
-                &request_id,
-            )),
+            None => from_lambda(shared::http::render_error(&ApiError::not_found(), &request_id)),
         }
     }
 }
 
 /// The API Gateway HTTP API (payload 2.0) event for a request.
-pub fn event(
-    parts: &http::request::Parts,
-    body: &[u8],
-    matched: &Matched,
-    request_id: &str,
-) -> Value {
+pub fn event(parts: &http::request::Parts, body: &[u8], matched: &Matched, request_id: &str) -> Value {
     let mut headers = Map::new();
     for (name, value) in &parts.headers {
         let v = String::from_utf8_lossy(value.as_bytes()).into_owned();

@@ -23,10 +23,7 @@ pub const DEMO: &[(&str, &str)] = &[
         "JWT_SIGNING_KEY",
         "local-1=MC4CAQAwBQYDK2VwBCIEIOCucmsM5MFyQfEJ68uNNbNVbx7VZAi6GDW7RPVzT7oc",
     ),
-    (
-        "JWT_VERIFY_KEYS",
-        "local-1=mJMpf7Is9E-QPMhME5dsomeK_VQy1PVWQ_P30Q4-PS4",
-    ),
+    ("JWT_VERIFY_KEYS", "local-1=mJMpf7Is9E-QPMhME5dsomeK_VQy1PVWQ_P30Q4-PS4"),
     (
         "IDENTITY_HASH_KEY",
         "local-demo-identity-hash-key-not-for-production-use",
@@ -44,6 +41,16 @@ pub const DEMO: &[(&str, &str)] = &[
         "WECHAT_OA_ENCODING_AES_KEY",
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
     ),
+];
+
+/// Optional settings a function reads with a default, which the template leaves out: set
+/// in the environment (or by a test), they reach every function.
+pub const TUNING: &[&str] = &[
+    "WECHAT_TIMEOUT_MS",
+    "DYNAMODB_ATTEMPT_TIMEOUT_MS",
+    "DYNAMODB_TIMEOUT_MS",
+    "JWT_TTL_SECONDS",
+    "RUST_LOG",
 ];
 
 /// Where the local functions find their dependencies.
@@ -79,29 +86,24 @@ impl Stack {
 
     /// A demo setting, unless overridden.
     pub fn setting(&self, name: &str) -> Option<String> {
-        self.overrides.get(name).cloned().or_else(|| {
-            DEMO.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned())
-        })
+        self.overrides
+            .get(name)
+            .cloned()
+            .or_else(|| DEMO.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))
     }
 
     /// The environment a function gets locally: its template variables resolved against the
     /// local tables, the sandbox and the demo secrets, plus the AWS settings the SDK reads.
     pub fn function_env(&self, template: &Template, function: &FunctionDef) -> Result<Env, String> {
         let mut env = Env::from_pairs([
-            (
-                "AWS_REGION",
-                self.setting("AWS_REGION").unwrap_or(REGION.into()),
-            ),
+            ("AWS_REGION", self.setting("AWS_REGION").unwrap_or(REGION.into())),
             (
                 "AWS_ACCESS_KEY_ID",
                 self.setting("AWS_ACCESS_KEY_ID").unwrap_or("local".into()),
             ),
             (
                 "AWS_SECRET_ACCESS_KEY",
-                self.setting("AWS_SECRET_ACCESS_KEY")
-                    .unwrap_or("local".into()),
+                self.setting("AWS_SECRET_ACCESS_KEY").unwrap_or("local".into()),
             ),
             ("AWS_ENDPOINT_URL_DYNAMODB", self.dynamodb_endpoint.clone()),
         ]);
@@ -111,6 +113,11 @@ impl Stack {
                 None => self.resolve(template, name, value)?,
             };
             env = env.with(name, resolved);
+        }
+        for name in TUNING {
+            if let Some(v) = self.overrides.get(*name) {
+                env = env.with(name, v.clone());
+            }
         }
         Ok(env)
     }

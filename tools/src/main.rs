@@ -38,6 +38,8 @@ enum Command {
         #[arg(long, default_value = "k1")]
         kid: String,
     },
+    /// Run the booking sweeper once against the local stack (no-shows, bans, reminders).
+    Sweep,
     /// Print every function's local settings as KEY=VALUE lines (for `cargo lambda watch`).
     Env,
     /// Create tables, seed, then serve the WeChat sandbox and the API until Ctrl-C.
@@ -53,12 +55,7 @@ async fn main() {
 }
 
 fn demo_env(stack: &local::Stack) -> Env {
-    let names = [
-        "JWT_SIGNING_KEY",
-        "JWT_VERIFY_KEYS",
-        "JWT_ISSUER",
-        "JWT_AUDIENCE",
-    ];
+    let names = ["JWT_SIGNING_KEY", "JWT_VERIFY_KEYS", "JWT_ISSUER", "JWT_AUDIENCE"];
     Env::from_pairs(
         names
             .iter()
@@ -68,8 +65,7 @@ fn demo_env(stack: &local::Stack) -> Env {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let stack = local::Stack::from_process();
-    let template =
-        template::Template::load(&template::default_path()).map_err(|e| e.to_string())?;
+    let template = template::Template::load(&template::default_path()).map_err(|e| e.to_string())?;
     match cli.command {
         Command::CreateTables => {
             let client = client(&stack).await;
@@ -85,25 +81,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Seed { file } => {
             let text = match file {
-                Some(path) => std::fs::read_to_string(&path)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
+                Some(path) => std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?,
                 None => seed::DEMO_CATALOG.to_owned(),
             };
             let n = seed_catalog(&stack, &text).await?;
             println!("catalog seeded: {n} records");
         }
-        Command::Token {
-            role,
-            dept,
-            hall,
-            sub,
-        } => {
+        Command::Token { role, dept, hall, sub } => {
             let principal = principal(&role, dept, hall, sub)?;
             let signer = Signer::from_env(&demo_env(&stack)).map_err(|e| e.to_string())?;
-            println!(
-                "{}",
-                signer.issue(&principal).map_err(|e| e.to_string())?.token
-            );
+            println!("{}", signer.issue(&principal).map_err(|e| e.to_string())?.token);
         }
         Command::Keygen { kid } => {
             let (private, public) = shared::auth::generate_key_pair(&kid);
@@ -120,23 +107,26 @@ async fn run(cli: Cli) -> Result<(), String> {
                 println!("{k}=\"{v}\"");
             }
         }
+        Command::Sweep => {
+            let f = template
+                .function("booking-sweeper")
+                .ok_or("template.yaml has no booking-sweeper")?;
+            let app = booking_sweeper::App::from_env(&stack.function_env(&template, f)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            let report = app.sweep().await.map_err(|e| e.to_string())?;
+            println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
+        }
         Command::Up => up(&stack, &template).await?,
     }
     Ok(())
 }
 
-fn principal(
-    role: &str,
-    dept: Option<String>,
-    hall: Option<String>,
-    sub: Option<String>,
-) -> Result<Principal, String> {
+fn principal(role: &str, dept: Option<String>, hall: Option<String>, sub: Option<String>) -> Result<Principal, String> {
     match role {
         "citizen" => {
             let sub = sub.ok_or("--role citizen needs --sub CITIZEN_ID")?;
-            Ok(Principal::Citizen(
-                sub.parse().map_err(|e| format!("--sub: {e}"))?,
-            ))
+            Ok(Principal::Citizen(sub.parse().map_err(|e| format!("--sub: {e}"))?))
         }
         "staff" => Ok(Principal::Staff(Staff {
             id: sub.unwrap_or_else(|| "staff-local".into()),
@@ -168,9 +158,7 @@ async fn client(stack: &local::Stack) -> shared::store::Client {
         ),
         (
             "AWS_SECRET_ACCESS_KEY",
-            stack
-                .setting("AWS_SECRET_ACCESS_KEY")
-                .unwrap_or("local".into()),
+            stack.setting("AWS_SECRET_ACCESS_KEY").unwrap_or("local".into()),
         ),
         ("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamodb_endpoint.clone()),
     ]);
@@ -179,10 +167,8 @@ async fn client(stack: &local::Stack) -> shared::store::Client {
 
 async fn seed_catalog(stack: &local::Stack, text: &str) -> Result<usize, String> {
     let catalog = seed::parse(text)?;
-    let store = shared::store::catalog::CatalogStore::new(
-        client(stack).await,
-        format!("{}CatalogTable", stack.table_prefix),
-    );
+    let store =
+        shared::store::catalog::CatalogStore::new(client(stack).await, format!("{}CatalogTable", stack.table_prefix));
     seed::seed(&store, &catalog).await
 }
 
@@ -193,16 +179,11 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
     seed_catalog(stack, seed::DEMO_CATALOG).await?;
 
     let appid = stack.setting("WECHAT_MP_APPID").unwrap_or_default();
-    let sandbox = sandbox::Sandbox::new(
-        &appid,
-        stack.setting("WECHAT_MP_SECRET").unwrap_or_default(),
-    );
+    let sandbox = sandbox::Sandbox::new(&appid, stack.setting("WECHAT_MP_SECRET").unwrap_or_default());
     let sandbox_addr = stack
         .setting("FINGERTIP_SANDBOX_ADDR")
         .unwrap_or(local::SANDBOX_ADDR.into());
-    let api_addr = stack
-        .setting("FINGERTIP_API_ADDR")
-        .unwrap_or(local::API_ADDR.into());
+    let api_addr = stack.setting("FINGERTIP_API_ADDR").unwrap_or(local::API_ADDR.into());
     let sandbox_listener = tokio::net::TcpListener::bind(&sandbox_addr)
         .await
         .map_err(|e| format!("{sandbox_addr}: {e}"))?;

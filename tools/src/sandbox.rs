@@ -98,21 +98,13 @@ impl Sandbox {
             return reply(200, &json!({ "errcode": 40013, "errmsg": "invalid appid" }));
         }
         if get("secret") != self.secret {
-            return reply(
-                200,
-                &json!({ "errcode": 40125, "errmsg": "invalid appsecret" }),
-            );
+            return reply(200, &json!({ "errcode": 40125, "errmsg": "invalid appsecret" }));
         }
         if get("grant_type") != "authorization_code" {
-            return reply(
-                200,
-                &json!({ "errcode": 40002, "errmsg": "invalid grant_type" }),
-            );
+            return reply(200, &json!({ "errcode": 40002, "errmsg": "invalid grant_type" }));
         }
         let code = get("js_code");
-        let fail = |errcode: i64, errmsg: &str| {
-            reply(200, &json!({ "errcode": errcode, "errmsg": errmsg }))
-        };
+        let fail = |errcode: i64, errmsg: &str| reply(200, &json!({ "errcode": errcode, "errmsg": errmsg }));
         match code {
             "" | "invalid" => fail(40029, "invalid code"),
             "used" => fail(40163, "code been used"),

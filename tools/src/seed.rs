@@ -15,12 +15,10 @@ pub fn parse(text: &str) -> Result<Catalog, String> {
 
 /// Writes the catalog; returns how many records were written.
 pub async fn seed(store: &CatalogStore, catalog: &Catalog) -> Result<usize, String> {
-    store.put_catalog(catalog).await.map_err(|e| {
-        format!(
-            "{e}: {:?}",
-            std::error::Error::source(&e).map(ToString::to_string)
-        )
-    })
+    store
+        .put_catalog(catalog)
+        .await
+        .map_err(|e| format!("{e}: {:?}", std::error::Error::source(&e).map(ToString::to_string)))
 }
 
 #[cfg(test)]
@@ -33,11 +31,7 @@ mod tests {
         assert!(c.packages.len() >= 3);
         assert!(c.packages.iter().all(|p| p.dept_codes.len() >= 2));
         assert_eq!(c.halls.len(), 2);
-        assert!(
-            c.halls
-                .iter()
-                .all(|h| h.windows.iter().any(|w| w.comprehensive))
-        );
+        assert!(c.halls.iter().all(|h| h.windows.iter().any(|w| w.comprehensive)));
         let kaiban = c
             .items
             .iter()
@@ -45,9 +39,6 @@ mod tests {
             .expect("企业开办 is in the catalog");
         assert_eq!(kaiban.promised_days, 1);
         assert!(kaiban.materials.iter().all(|m| !m.required));
-        assert_eq!(
-            kaiban.online_level,
-            shared::domain::catalog::OnlineLevel::FullOnline
-        );
+        assert_eq!(kaiban.online_level, shared::domain::catalog::OnlineLevel::FullOnline);
     }
 }

@@ -4,9 +4,8 @@
 use crate::template::{TableDef, Template};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
-    TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use std::collections::BTreeMap;
 
@@ -49,8 +48,7 @@ pub async fn create_table(client: &Client, def: &TableDef, name: &str) -> Result
     }
     req = req.set_key_schema(Some(keys(&def.key_schema)?));
     for index in &def.indexes {
-        let mut projection =
-            Projection::builder().projection_type(ProjectionType::from(index.projection.as_str()));
+        let mut projection = Projection::builder().projection_type(ProjectionType::from(index.projection.as_str()));
         for attr in &index.non_key_attributes {
             projection = projection.non_key_attributes(attr);
         }
@@ -103,11 +101,7 @@ pub async fn create_table(client: &Client, def: &TableDef, name: &str) -> Result
 }
 
 /// Creates every table of the template under `prefix`; returns the names created.
-pub async fn create_all(
-    client: &Client,
-    template: &Template,
-    prefix: &str,
-) -> Result<Vec<String>, String> {
+pub async fn create_all(client: &Client, template: &Template, prefix: &str) -> Result<Vec<String>, String> {
     let mut created = Vec::new();
     for def in &template.tables {
         let name = format!("{prefix}{}", def.logical_id);

@@ -113,10 +113,7 @@ fn env_value(v: &Value) -> Option<EnvValue> {
         Value::Tagged(t) => (t.tag.to_string(), t.value.clone()),
         Value::Mapping(m) if m.len() == 1 => {
             let (k, v) = m.iter().next()?;
-            (
-                format!("!{}", str_of(k)?.trim_start_matches("Fn::")),
-                v.clone(),
-            )
+            (format!("!{}", str_of(k)?.trim_start_matches("Fn::")), v.clone())
         }
         _ => return None,
     };
@@ -139,9 +136,7 @@ impl Template {
 
     pub fn parse(text: &str) -> Result<Self, TemplateError> {
         let doc: Value = serde_norway::from_str(text)?;
-        let resources = doc["Resources"]
-            .as_mapping()
-            .ok_or_else(|| shape("no Resources"))?;
+        let resources = doc["Resources"].as_mapping().ok_or_else(|| shape("no Resources"))?;
         let mut tables = Vec::new();
         let mut functions = Vec::new();
         for (id, res) in resources {
@@ -149,11 +144,7 @@ impl Template {
             let props = &res["Properties"];
             match res["Type"].as_str() {
                 Some("AWS::DynamoDB::Table") => tables.push(TableDef {
-                    attributes: pairs(
-                        &props["AttributeDefinitions"],
-                        "AttributeName",
-                        "AttributeType",
-                    ),
+                    attributes: pairs(&props["AttributeDefinitions"], "AttributeName", "AttributeType"),
                     key_schema: pairs(&props["KeySchema"], "AttributeName", "KeyType"),
                     indexes: props["GlobalSecondaryIndexes"]
                         .as_sequence()
@@ -162,8 +153,7 @@ impl Template {
                                 .map(|g| IndexDef {
                                     name: str_of(&g["IndexName"]).unwrap_or_default(),
                                     key_schema: pairs(&g["KeySchema"], "AttributeName", "KeyType"),
-                                    projection: str_of(&g["Projection"]["ProjectionType"])
-                                        .unwrap_or("ALL".into()),
+                                    projection: str_of(&g["Projection"]["ProjectionType"]).unwrap_or("ALL".into()),
                                     non_key_attributes: g["Projection"]["NonKeyAttributes"]
                                         .as_sequence()
                                         .map(|s| s.iter().filter_map(str_of).collect())
@@ -172,35 +162,27 @@ impl Template {
                                 .collect()
                         })
                         .unwrap_or_default(),
-                    ttl_attribute: (props["TimeToLiveSpecification"]["Enabled"].as_bool()
-                        == Some(true))
-                    .then(|| str_of(&props["TimeToLiveSpecification"]["AttributeName"]))
-                    .flatten(),
+                    ttl_attribute: (props["TimeToLiveSpecification"]["Enabled"].as_bool() == Some(true))
+                        .then(|| str_of(&props["TimeToLiveSpecification"]["AttributeName"]))
+                        .flatten(),
                     stream_view: str_of(&props["StreamSpecification"]["StreamViewType"]),
                     logical_id: id,
                 }),
                 Some("AWS::Serverless::Function") => {
-                    let binary =
-                        str_of(&res["Metadata"]["BuildProperties"]["Binary"]).ok_or_else(|| {
-                            shape(format!("{id} has no Metadata.BuildProperties.Binary"))
-                        })?;
+                    let binary = str_of(&res["Metadata"]["BuildProperties"]["Binary"])
+                        .ok_or_else(|| shape(format!("{id} has no Metadata.BuildProperties.Binary")))?;
                     let mut env = Vec::new();
                     if let Some(vars) = props["Environment"]["Variables"].as_mapping() {
                         for (k, v) in vars {
-                            let name =
-                                str_of(k).ok_or_else(|| shape("an env name is not a string"))?;
-                            let value = env_value(v).ok_or_else(|| {
-                                shape(format!("{id}: {name} has an unsupported value"))
-                            })?;
+                            let name = str_of(k).ok_or_else(|| shape("an env name is not a string"))?;
+                            let value =
+                                env_value(v).ok_or_else(|| shape(format!("{id}: {name} has an unsupported value")))?;
                             env.push((name, value));
                         }
                     }
                     let mut routes = Vec::new();
                     if let Some(events) = props["Events"].as_mapping() {
-                        for ev in events
-                            .values()
-                            .filter(|e| e["Type"].as_str() == Some("HttpApi"))
-                        {
+                        for ev in events.values().filter(|e| e["Type"].as_str() == Some("HttpApi")) {
                             let method = str_of(&ev["Properties"]["Method"])
                                 .ok_or_else(|| shape(format!("{id}: route without Method")))?;
                             let path = str_of(&ev["Properties"]["Path"])
@@ -252,7 +234,5 @@ impl Template {
 
 /// The workspace's `template.yaml`, found from this crate's directory.
 pub fn default_path() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("template.yaml")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("template.yaml")
 }

@@ -53,11 +53,7 @@ fn mask_name(stored: &str) -> String {
 }
 
 async fn profile(app: &App, id: &CitizenId) -> Result<Response, ApiError> {
-    let citizen = app
-        .citizens
-        .get(id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let citizen = app.citizens.get(id).await?.ok_or_else(ApiError::not_found)?;
     http::ok(&Profile::from(citizen))
 }
 
@@ -88,9 +84,7 @@ pub async fn bind(app: &App, req: &Request) -> Result<Response, ApiError> {
         phone,
     };
     let key = identity_key(&app.identity_key, &identity.id_number);
-    app.citizens
-        .bind_identity(&id, &identity, &key, now())
-        .await?;
+    app.citizens.bind_identity(&id, &identity, &key, now()).await?;
     tracing::info!(citizen = %id, id_number = %identity.id_number, "identity bound");
     profile(app, &id).await
 }

@@ -30,10 +30,7 @@ impl App {
         let table = env.required("CITIZENS_TABLE")?.to_owned();
         let identity_key = env.required("IDENTITY_HASH_KEY")?.as_bytes().to_vec();
         if identity_key.len() < 32 {
-            return Err(ConfigError::new(
-                "IDENTITY_HASH_KEY",
-                "must be at least 32 bytes",
-            ));
+            return Err(ConfigError::new("IDENTITY_HASH_KEY", "must be at least 32 bytes"));
         }
         let signer = Signer::from_env(env)?;
         let verifier = Verifier::from_env(env)?;

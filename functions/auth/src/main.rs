@@ -6,8 +6,7 @@ use shared::config::Env;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let app: &'static auth::App =
-        Box::leak(Box::new(auth::App::from_env(&Env::from_process()).await?));
+    let app: &'static auth::App = Box::leak(Box::new(auth::App::from_env(&Env::from_process()).await?));
     lambda_http::run(service_fn(move |req| async move {
         Ok::<_, Error>(auth::handle(app, req).await)
     }))

@@ -67,10 +67,9 @@ pub async fn handle(app: &App, req: Request) -> Response {
             }
             _ => Err(ApiError::not_found()),
         }?;
-        response.headers_mut().insert(
-            "cache-control",
-            http::HeaderValue::from_static(CACHE_CONTROL),
-        );
+        response
+            .headers_mut()
+            .insert("cache-control", http::HeaderValue::from_static(CACHE_CONTROL));
         Ok(response)
     })
     .await
@@ -93,10 +92,7 @@ async fn list_items(app: &App, req: &Request) -> Result<Response, ApiError> {
         dept,
         text: text.map(SearchText::into_string),
     };
-    let found = app
-        .catalog
-        .items(&filter, after.as_ref(), page.limit)
-        .await?;
+    let found = app.catalog.items(&filter, after.as_ref(), page.limit).await?;
     let next_cursor = found
         .next_after
         .map(|code| Cursor::new([("after", code.as_str())]).encode());

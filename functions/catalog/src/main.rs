@@ -6,9 +6,7 @@ use shared::config::Env;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let app: &'static catalog::App = Box::leak(Box::new(
-        catalog::App::from_env(&Env::from_process()).await?,
-    ));
+    let app: &'static catalog::App = Box::leak(Box::new(catalog::App::from_env(&Env::from_process()).await?));
     lambda_http::run(service_fn(move |req| async move {
         Ok::<_, Error>(catalog::handle(app, req).await)
     }))

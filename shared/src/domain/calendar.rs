@@ -15,9 +15,8 @@ const SHIPPED: &[&str] = &[
     include_str!("../../data/calendar/2027.json"),
 ];
 
-static CALENDAR: LazyLock<WorkCalendar> = LazyLock::new(|| {
-    WorkCalendar::from_years(SHIPPED).expect("the shipped calendar data is checked by tests")
-});
+static CALENDAR: LazyLock<WorkCalendar> =
+    LazyLock::new(|| WorkCalendar::from_years(SHIPPED).expect("the shipped calendar data is checked by tests"));
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,10 +96,7 @@ impl WorkCalendar {
                 }
             }
             for w in &file.workdays {
-                if w.date.year() != file.year
-                    || !is_weekend(w.date)
-                    || cal.holidays.contains_key(&w.date)
-                {
+                if w.date.year() != file.year || !is_weekend(w.date) || cal.holidays.contains_key(&w.date) {
                     return Err(bad(format!(
                         "make-up day {} for {} is not a free weekend day",
                         w.date, w.for_holiday
@@ -186,14 +182,8 @@ mod tests {
         let cal = WorkCalendar::shipped();
         assert!(!cal.is_working_day(d("2026-10-05")), "国庆 Monday");
         assert_eq!(cal.holiday(d("2026-02-17")), Some("春节"));
-        assert!(
-            cal.is_working_day(d("2026-02-14")),
-            "调休 Saturday before 春节"
-        );
-        assert!(
-            cal.is_working_day(d("2026-10-10")),
-            "调休 Saturday after 国庆"
-        );
+        assert!(cal.is_working_day(d("2026-02-14")), "调休 Saturday before 春节");
+        assert!(cal.is_working_day(d("2026-10-10")), "调休 Saturday after 国庆");
         assert!(!cal.is_working_day(d("2026-03-07")), "an ordinary Saturday");
         assert!(cal.is_working_day(d("2026-03-09")), "an ordinary Monday");
     }
@@ -204,10 +194,7 @@ mod tests {
         // Accepted Wed 2026-09-30: 国庆 runs 10-01..10-07; 10-08 (Thu), 10-09 (Fri),
         // 10-10 (make-up Sat) are the next three working days.
         assert_eq!(cal.add_working_days(d("2026-09-30"), 3), d("2026-10-10"));
-        assert_eq!(
-            cal.working_days_between(d("2026-09-30"), d("2026-10-10")),
-            3
-        );
+        assert_eq!(cal.working_days_between(d("2026-09-30"), d("2026-10-10")), 3);
         // A Friday plus one working day is the Monday.
         assert_eq!(cal.add_working_days(d("2026-03-06"), 1), d("2026-03-09"));
     }

@@ -131,6 +131,38 @@ pub struct Hall {
     pub saturday_hours: Vec<Session>,
     pub slot_minutes: u32,
     pub windows: Vec<Window>,
+    /// The hall's booking rules; the defaults are the district's.
+    #[serde(default)]
+    pub booking: BookingRules,
+}
+
+/// How far ahead citizens may book, until when they may cancel, and when repeated no-shows
+/// stop them booking: N no-shows within W days ban booking for B days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct BookingRules {
+    /// Bookable days: the next this many working days (today's remaining slots included).
+    pub window_working_days: u32,
+    /// A slot can be booked until this many minutes before it starts.
+    pub lead_minutes: u32,
+    /// A booking can be cancelled or moved until this many minutes before it starts.
+    pub cancel_minutes: u32,
+    pub no_show_limit: u32,
+    pub no_show_window_days: u32,
+    pub ban_days: u32,
+}
+
+impl Default for BookingRules {
+    fn default() -> Self {
+        Self {
+            window_working_days: 7,
+            lead_minutes: 60,
+            cancel_minutes: 120,
+            no_show_limit: 3,
+            no_show_window_days: 30,
+            ban_days: 30,
+        }
+    }
 }
 
 /// The whole catalog as the demo data file holds it.
@@ -147,32 +179,21 @@ impl Catalog {
     /// Cross-references a catalog: every item's department and halls exist, every package's
     /// items exist, every window's items exist, promises stay within legal limits.
     pub fn check(&self) -> Result<(), String> {
-        let depts: std::collections::HashSet<_> =
-            self.departments.iter().map(|d| &d.code).collect();
+        let depts: std::collections::HashSet<_> = self.departments.iter().map(|d| &d.code).collect();
         let halls: std::collections::HashSet<_> = self.halls.iter().map(|h| &h.hall_id).collect();
-        let items: std::collections::HashMap<_, _> =
-            self.items.iter().map(|i| (&i.code, i)).collect();
+        let items: std::collections::HashMap<_, _> = self.items.iter().map(|i| (&i.code, i)).collect();
         if items.len() != self.items.len() {
             return Err("duplicate item codes".into());
         }
         for i in &self.items {
             if !depts.contains(&i.dept_code) {
-                return Err(format!(
-                    "item {} names unknown department {}",
-                    i.code, i.dept_code
-                ));
+                return Err(format!("item {} names unknown department {}", i.code, i.dept_code));
             }
             if i.promised_days > i.legal_days {
-                return Err(format!(
-                    "item {} promises more than its legal limit",
-                    i.code
-                ));
+                return Err(format!("item {} promises more than its legal limit", i.code));
             }
             if (i.kind == ItemKind::Instant) != (i.promised_days == 0) {
-                return Err(format!(
-                    "item {}: 即办件 and only they have 0 promised days",
-                    i.code
-                ));
+                return Err(format!("item {}: 即办件 and only they have 0 promised days", i.code));
             }
             if let Some(h) = i.hall_ids.iter().find(|h| !halls.contains(h)) {
                 return Err(format!("item {} names unknown hall {h}", i.code));
@@ -186,10 +207,7 @@ impl Catalog {
         for h in &self.halls {
             for w in &h.windows {
                 if let Some(c) = w.item_codes.iter().find(|c| !items.contains_key(c)) {
-                    return Err(format!(
-                        "window {} of {} names unknown item {c}",
-                        w.code, h.hall_id
-                    ));
+                    return Err(format!("window {} of {} names unknown item {c}", w.code, h.hall_id));
                 }
             }
         }

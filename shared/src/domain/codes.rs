@@ -6,19 +6,10 @@
 use super::{Invalid, string_newtype_serde};
 use std::str::FromStr;
 
-fn check(
-    raw: &str,
-    min: usize,
-    max: usize,
-    allowed: impl Fn(u8) -> bool,
-    what: &'static str,
-) -> Result<(), Invalid> {
+fn check(raw: &str, min: usize, max: usize, allowed: impl Fn(u8) -> bool, what: &'static str) -> Result<(), Invalid> {
     let ok = (min..=max).contains(&raw.len())
         && raw.bytes().all(&allowed)
-        && raw
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphanumeric());
+        && raw.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
     if ok { Ok(()) } else { Err(Invalid::new(what)) }
 }
 
@@ -94,10 +85,7 @@ impl CitizenId {
             &aws_lc_rs::digest::SHA256,
             format!("wechat:{appid}:{openid}").as_bytes(),
         );
-        let hex: String = digest.as_ref()[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hex: String = digest.as_ref()[..12].iter().map(|b| format!("{b:02x}")).collect();
         Self(format!("c{hex}"))
     }
 }

@@ -55,9 +55,7 @@ impl FromStr for IdNumber {
             || !bytes[..17].iter().all(u8::is_ascii_digit)
             || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
         {
-            return Err(Invalid::new(
-                "身份证号应为18位，前17位为数字，末位为数字或X",
-            ));
+            return Err(Invalid::new("身份证号应为18位，前17位为数字，末位为数字或X"));
         }
         let birth = parse_birth(&value[6..14]).ok_or(Invalid::new("身份证号中的出生日期不存在"))?;
         if birth < Date::constant(1800, 1, 1) || birth > time::today() {
@@ -114,11 +112,7 @@ impl FromStr for Phone {
         let raw = raw.trim();
         let digits = raw.strip_prefix("+86").unwrap_or(raw);
         let b = digits.as_bytes();
-        if b.len() == 11
-            && b.iter().all(u8::is_ascii_digit)
-            && b[0] == b'1'
-            && (b'3'..=b'9').contains(&b[1])
-        {
+        if b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
             Ok(Self(digits.to_owned()))
         } else {
             Err(Invalid::new("手机号应为11位中国大陆手机号码"))
@@ -169,17 +163,13 @@ impl FromStr for RealName {
     fn from_str(raw: &str) -> Result<Self, Invalid> {
         let name = raw.trim();
         let count = name.chars().count();
-        let han = name
-            .chars()
-            .all(|c| is_han(c) || matches!(c, '·' | '•' | '・'));
+        let han = name.chars().all(|c| is_han(c) || matches!(c, '·' | '•' | '・'));
         let latin = name
             .chars()
             .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '-' || c == '.');
         let has_letter = name.chars().any(|c| is_han(c) || c.is_ascii_alphabetic());
         if !(2..=40).contains(&count) || !(han || latin) || !has_letter || name.contains("  ") {
-            return Err(Invalid::new(
-                "姓名应为2-40个汉字（少数民族姓名可含·）或拉丁字母",
-            ));
+            return Err(Invalid::new("姓名应为2-40个汉字（少数民族姓名可含·）或拉丁字母"));
         }
         // One kind of middle dot is stored, whatever the keyboard produced.
         Ok(Self(name.replace(['•', '・'], "·")))
@@ -206,11 +196,7 @@ mod tests {
 
     #[test]
     fn the_published_examples_are_valid() {
-        for ok in [
-            "11010519491231002X",
-            "440524188001010014",
-            "11010519491231002x",
-        ] {
+        for ok in ["11010519491231002X", "440524188001010014", "11010519491231002x"] {
             assert!(ok.parse::<IdNumber>().is_ok(), "{ok}");
         }
         let id: IdNumber = "11010519491231002X".parse().unwrap();
@@ -265,10 +251,7 @@ mod tests {
 
     #[test]
     fn mainland_mobile_numbers_parse_and_others_do_not() {
-        assert_eq!(
-            "13812345678".parse::<Phone>().unwrap().expose(),
-            "13812345678"
-        );
+        assert_eq!("13812345678".parse::<Phone>().unwrap().expose(), "13812345678");
         assert_eq!("+8619912345678".parse::<Phone>().unwrap().last4(), "5678");
         for bad in [
             "12812345678",

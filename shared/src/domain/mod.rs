@@ -4,6 +4,7 @@
 //! with an [`Invalid`] reason a client can read. Inner code takes these types, never raw
 //! strings, so a value that got this far has already been checked.
 
+pub mod booking;
 pub mod calendar;
 pub mod catalog;
 pub mod codes;

@@ -106,13 +106,11 @@ impl CatalogStore {
     }
 
     pub async fn item(&self, code: &ItemCode) -> Result<Option<ServiceItem>, ApiError> {
-        self.get("ITEM", code.as_str(), "reading a catalog item")
-            .await
+        self.get("ITEM", code.as_str(), "reading a catalog item").await
     }
 
     pub async fn package(&self, code: &PackageCode) -> Result<Option<Package>, ApiError> {
-        self.get("PACKAGE", code.as_str(), "reading a package")
-            .await
+        self.get("PACKAGE", code.as_str(), "reading a package").await
     }
 
     pub async fn hall(&self, id: &HallId) -> Result<Option<Hall>, ApiError> {
@@ -128,7 +126,9 @@ impl CatalogStore {
                     .index_name("ByDept")
                     .key_condition_expression("deptCode = :dept")
                     .expression_attribute_values(":dept", s(dept.as_str())),
-                None => q.key_condition_expression("pk = :pk").expression_attribute_values(":pk", s("ITEM")),
+                None => q
+                    .key_condition_expression("pk = :pk")
+                    .expression_attribute_values(":pk", s("ITEM")),
             };
             if let Some(text) = &filter.text {
                 q = q
@@ -139,13 +139,23 @@ impl CatalogStore {
             q
         };
         let start = after.map(|code| self.item_key(filter, code.as_str()));
-        let evaluate = if filter.text.is_some() { FILTERED_EVALUATION } else { limit as i32 + 1 };
+        let evaluate = if filter.text.is_some() {
+            FILTERED_EVALUATION
+        } else {
+            limit as i32 + 1
+        };
         let page = super::page::fill(query, start, limit as usize, evaluate, "listing items").await?;
         let next_after = match page.resume_after.as_ref().and_then(|k| k.get("sk")) {
-            Some(AttributeValue::S(code)) => Some(code.parse().map_err(|e| ApiError::internal("a stored item code", e))?),
+            Some(AttributeValue::S(code)) => {
+                Some(code.parse().map_err(|e| ApiError::internal("a stored item code", e))?)
+            }
             _ => None,
         };
-        let items = page.items.into_iter().map(|i| from_item(body(i), "reading a catalog item")).collect::<Result<_, _>>()?;
+        let items = page
+            .items
+            .into_iter()
+            .map(|i| from_item(body(i), "reading a catalog item"))
+            .collect::<Result<_, _>>()?;
         Ok(ItemPage { items, next_after })
     }
 
@@ -159,11 +169,7 @@ impl CatalogStore {
         key
     }
 
-    async fn all<T: DeserializeOwned>(
-        &self,
-        kind: &str,
-        what: &'static str,
-    ) -> Result<Vec<T>, ApiError> {
+    async fn all<T: DeserializeOwned>(&self, kind: &str, what: &'static str) -> Result<Vec<T>, ApiError> {
         let mut out_items = Vec::new();
         let mut start = None;
         loop {
@@ -204,28 +210,16 @@ impl CatalogStore {
     pub async fn put_catalog(&self, catalog: &Catalog) -> Result<usize, ApiError> {
         let mut items = Vec::new();
         for d in &catalog.departments {
-            items.push(to_item(
-                d,
-                &[("pk", "DEPT".into()), ("sk", d.code.to_string())],
-            )?);
+            items.push(to_item(d, &[("pk", "DEPT".into()), ("sk", d.code.to_string())])?);
         }
         for i in &catalog.items {
-            items.push(to_item(
-                i,
-                &[("pk", "ITEM".into()), ("sk", i.code.to_string())],
-            )?);
+            items.push(to_item(i, &[("pk", "ITEM".into()), ("sk", i.code.to_string())])?);
         }
         for p in &catalog.packages {
-            items.push(to_item(
-                p,
-                &[("pk", "PACKAGE".into()), ("sk", p.code.to_string())],
-            )?);
+            items.push(to_item(p, &[("pk", "PACKAGE".into()), ("sk", p.code.to_string())])?);
         }
         for h in &catalog.halls {
-            items.push(to_item(
-                h,
-                &[("pk", "HALL".into()), ("sk", h.hall_id.to_string())],
-            )?);
+            items.push(to_item(h, &[("pk", "HALL".into()), ("sk", h.hall_id.to_string())])?);
         }
         let total = items.len();
         for chunk in items.chunks(25) {

@@ -56,6 +56,9 @@ pub struct Citizen {
     pub login_count: u64,
     #[serde(default)]
     pub identity: Option<StoredIdentity>,
+    /// The keyed hash of the bound ID number: the person behind the account.
+    #[serde(default)]
+    pub id_key: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +69,11 @@ pub struct CitizenStore {
 
 fn citizen_key(id: &CitizenId) -> AttributeValue {
     s(format!("C#{id}"))
+}
+
+/// The key of a citizen's record, for batched reads.
+pub fn key_of(id: &CitizenId) -> Item {
+    Item::from([("pk".to_owned(), citizen_key(id))])
 }
 
 /// HMAC-SHA256 of the ID number under the deployment's identity key, hex.
@@ -92,10 +100,9 @@ impl CitizenStore {
         unionid: Option<&str>,
         now: jiff::Timestamp,
     ) -> Result<(Citizen, bool), ApiError> {
-        let mut update =
-            "SET citizenId = :id, openid = :openid, createdAt = if_not_exists(createdAt, :now), \
+        let mut update = "SET citizenId = :id, openid = :openid, createdAt = if_not_exists(createdAt, :now), \
                           lastLoginAt = :now ADD loginCount :one"
-                .to_owned();
+            .to_owned();
         let mut req = self
             .client
             .update_item()
@@ -115,10 +122,7 @@ impl CitizenStore {
             .send()
             .await
             .map_err(|e| sdk_error("recording a login", e))?;
-        let citizen: Citizen = from_item(
-            out.attributes.unwrap_or_default(),
-            "reading the logged-in citizen",
-        )?;
+        let citizen: Citizen = from_item(out.attributes.unwrap_or_default(), "reading the logged-in citizen")?;
         let created = citizen.login_count == 1;
         Ok((citizen, created))
     }
@@ -133,9 +137,11 @@ impl CitizenStore {
             .send()
             .await
             .map_err(|e| sdk_error("reading a citizen", e))?;
-        out.item
-            .map(|item| from_item(item, "reading a citizen"))
-            .transpose()
+        out.item.map(|item| from_item(item, "reading a citizen")).transpose()
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
     }
 
     /// Binds a real-name identity. Refused with 409 `IDENTITY_ALREADY_BOUND` when the ID
@@ -167,9 +173,7 @@ impl CitizenStore {
             .key("pk", citizen_key(id))
             .update_expression("SET #identity = :identity, idKey = :key")
             .expression_attribute_names("#identity", "identity")
-            .condition_expression(
-                "attribute_exists(pk) AND (attribute_not_exists(idKey) OR idKey = :key)",
-            )
+            .condition_expression("attribute_exists(pk) AND (attribute_not_exists(idKey) OR idKey = :key)")
             .expression_attribute_values(":identity", AttributeValue::M(stored))
             .expression_attribute_values(":key", s(id_key))
             .build()
@@ -183,10 +187,7 @@ impl CitizenStore {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e)
-                if super::error_code(&e) == Some("TransactionCanceledException")
-                    && condition_failed(&e) =>
-            {
+            Err(e) if super::error_code(&e) == Some("TransactionCanceledException") && condition_failed(&e) => {
                 Err(ApiError::code(Code::IdentityAlreadyBound))
             }
             Err(e) => Err(sdk_error("binding an identity", e)),

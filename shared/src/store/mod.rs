@@ -4,8 +4,11 @@
 //! that uses it. Invariants are held by condition expressions and transactions in the store,
 //! never by reading and then writing.
 
+pub mod bookings;
 pub mod catalog;
 pub mod citizens;
+pub mod outbox;
+pub mod page;
 
 use crate::config::Env;
 use crate::error::ApiError;
@@ -20,27 +23,28 @@ pub type Item = std::collections::HashMap<String, AttributeValue>;
 
 /// Builds the DynamoDB client from the environment: `AWS_REGION`, credentials from the
 /// environment when given (as Lambda gives them), and `AWS_ENDPOINT_URL_DYNAMODB` to point
-/// at a local server. Timeouts keep a stalled store inside the Lambda's own time limit.
+/// at a local server. Timeouts (`DYNAMODB_ATTEMPT_TIMEOUT_MS`, 2 s, and `DYNAMODB_TIMEOUT_MS`,
+/// 5 s, over at most 3 attempts) keep a stalled store inside the Lambda's own time limit.
 pub async fn connect(env: &Env) -> Client {
+    // A malformed value falls back to the default: the store's timeouts are not worth
+    // failing a cold start over.
+    let attempt = env.parsed_or("DYNAMODB_ATTEMPT_TIMEOUT_MS", 2000u64).unwrap_or(2000);
+    let total = env.parsed_or("DYNAMODB_TIMEOUT_MS", 5000u64).unwrap_or(5000);
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .timeout_config(
             aws_config::timeout::TimeoutConfig::builder()
                 .connect_timeout(Duration::from_millis(1000))
-                .operation_attempt_timeout(Duration::from_millis(2000))
-                .operation_timeout(Duration::from_millis(5000))
+                .operation_attempt_timeout(Duration::from_millis(attempt))
+                .operation_timeout(Duration::from_millis(total))
                 .build(),
         )
         .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3));
     if let Some(region) = env.optional("AWS_REGION") {
         loader = loader.region(Region::new(region.to_owned()));
     }
-    if let (Some(key), Some(secret)) = (
-        env.optional("AWS_ACCESS_KEY_ID"),
-        env.optional("AWS_SECRET_ACCESS_KEY"),
-    ) {
+    if let (Some(key), Some(secret)) = (env.optional("AWS_ACCESS_KEY_ID"), env.optional("AWS_SECRET_ACCESS_KEY")) {
         let token = env.optional("AWS_SESSION_TOKEN").map(str::to_owned);
-        loader =
-            loader.credentials_provider(Credentials::new(key, secret, token, None, "environment"));
+        loader = loader.credentials_provider(Credentials::new(key, secret, token, None, "environment"));
     }
     let shared = loader.load().await;
     let mut config = aws_sdk_dynamodb::config::Builder::from(&shared);
@@ -88,6 +92,61 @@ pub fn error_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&s
     }
 }
 
+/// Reads several items, from one or more tables, in one `BatchGetItem` (retrying any keys
+/// DynamoDB hands back unprocessed). Answers in the order asked; `None` for a missing item.
+pub async fn get_many(
+    client: &Client,
+    wanted: &[(&str, Item)],
+    what: &'static str,
+) -> Result<Vec<Option<Item>>, ApiError> {
+    use aws_sdk_dynamodb::types::KeysAndAttributes;
+    let mut requests: std::collections::HashMap<String, KeysAndAttributes> = std::collections::HashMap::new();
+    for (table, key) in wanted {
+        let entry = requests.remove(*table).map(|k| k.keys().to_vec()).unwrap_or_default();
+        let mut keys = entry;
+        keys.push(key.clone());
+        let ka = KeysAndAttributes::builder()
+            .set_keys(Some(keys))
+            .consistent_read(true)
+            .build()
+            .map_err(|e| ApiError::internal(what, e))?;
+        requests.insert((*table).to_owned(), ka);
+    }
+    let mut found: Vec<(String, Item)> = Vec::new();
+    for attempt in 0..5u32 {
+        let out = client
+            .batch_get_item()
+            .set_request_items(Some(requests))
+            .send()
+            .await
+            .map_err(|e| sdk_error(what, e))?;
+        for (table, items) in out.responses.unwrap_or_default() {
+            found.extend(items.into_iter().map(|i| (table.clone(), i)));
+        }
+        requests = out.unprocessed_keys.unwrap_or_default();
+        if requests.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20 << attempt)).await;
+    }
+    if !requests.is_empty() {
+        return Err(ApiError::Unavailable {
+            context: what.into(),
+            retry_after: 1,
+            source: None,
+        });
+    }
+    Ok(wanted
+        .iter()
+        .map(|(table, key)| {
+            found
+                .iter()
+                .find(|(t, item)| t == table && key.iter().all(|(k, v)| item.get(k) == Some(v)))
+                .map(|(_, item)| item.clone())
+        })
+        .collect())
+}
+
 /// A random id with a prefix: 16 bytes from the system RNG, hex.
 pub fn random_id(prefix: &str) -> String {
     use aws_lc_rs::rand::SecureRandom;
@@ -104,17 +163,13 @@ pub fn s(value: impl Into<String>) -> AttributeValue {
 }
 
 /// Maps a stored item to its type, as an internal error when the stored shape is wrong.
-pub fn from_item<T: serde::de::DeserializeOwned>(
-    item: Item,
-    what: &'static str,
-) -> Result<T, ApiError> {
+pub fn from_item<T: serde::de::DeserializeOwned>(item: Item, what: &'static str) -> Result<T, ApiError> {
     serde_dynamo::from_item(item).map_err(|e| ApiError::internal(what, e))
 }
 
 /// Maps a value to an item and adds its key attributes.
 pub fn to_item<T: serde::Serialize>(value: &T, keys: &[(&str, String)]) -> Result<Item, ApiError> {
-    let mut item: Item =
-        serde_dynamo::to_item(value).map_err(|e| ApiError::internal("mapping an item", e))?;
+    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| ApiError::internal("mapping an item", e))?;
     for (name, v) in keys {
         item.insert((*name).to_owned(), s(v.clone()));
     }

@@ -41,14 +41,25 @@ pub async fn fill(
         for item in out.items.unwrap_or_default() {
             if found.len() == limit {
                 let last = found.last().cloned();
-                return Ok(Filled { items: found, resume_after: last });
+                return Ok(Filled {
+                    items: found,
+                    resume_after: last,
+                });
             }
             found.push(item);
         }
         match out.last_evaluated_key {
             Some(key) => start = Some(key),
-            None => return Ok(Filled { items: found, resume_after: None }),
+            None => {
+                return Ok(Filled {
+                    items: found,
+                    resume_after: None,
+                });
+            }
         }
     }
-    Ok(Filled { items: found, resume_after: start })
+    Ok(Filled {
+        items: found,
+        resume_after: start,
+    })
 }

@@ -1,0 +1,87 @@
+//! What a booking request reads before it writes: the citizen, the hall and the item, in
+//! one batched read, and the checks that turn a slot id into a bookable slot.
+
+use crate::App;
+use shared::ApiError;
+use shared::domain::booking::{self, OutsideWindow, Slot, SlotId};
+use shared::domain::catalog::{Hall, Item, Window};
+use shared::domain::{CitizenId, ItemCode};
+use shared::error::Code;
+use shared::store::citizens::Citizen;
+use shared::store::{catalog, citizens, get_many};
+
+/// The citizen, hall and item a booking request names.
+pub struct Context {
+    pub citizen: Option<Citizen>,
+    pub hall: Option<Hall>,
+    pub item: Option<Item>,
+}
+
+/// One `BatchGetItem` across the citizens and catalog tables.
+pub async fn load(app: &App, citizen: &CitizenId, slot: &SlotId, item: &ItemCode) -> Result<Context, ApiError> {
+    let wanted = [
+        (app.citizens.table(), citizens::key_of(citizen)),
+        (app.catalog.table(), catalog::key_of("HALL", slot.hall().as_str())),
+        (app.catalog.table(), catalog::key_of("ITEM", item.as_str())),
+    ];
+    let mut found = get_many(&app.client, &wanted, "reading the booking's citizen, hall and item")
+        .await?
+        .into_iter();
+    let citizen = found
+        .next()
+        .flatten()
+        .map(|i| shared::store::from_item(i, "reading a citizen"))
+        .transpose()?;
+    let hall = found
+        .next()
+        .flatten()
+        .map(|i| catalog::decode(i, "reading a hall"))
+        .transpose()?;
+    let item = found
+        .next()
+        .flatten()
+        .map(|i| catalog::decode(i, "reading an item"))
+        .transpose()?;
+    Ok(Context { citizen, hall, item })
+}
+
+/// The person behind a citizen's account, or 403 `IDENTITY_REQUIRED`.
+pub fn person(citizen: Option<&Citizen>) -> Result<String, ApiError> {
+    citizen
+        .filter(|c| c.identity.is_some())
+        .and_then(|c| c.id_key.clone())
+        .ok_or_else(|| ApiError::code(Code::IdentityRequired))
+}
+
+/// A slot the hall really has, whose window serves the item, inside the booking window.
+pub fn bookable_slot<'h>(
+    app: &App,
+    hall: Option<&'h Hall>,
+    item: Option<&Item>,
+    id: &SlotId,
+) -> Result<(&'h Hall, Slot, &'h Window), ApiError> {
+    let hall = hall.ok_or_else(|| ApiError::field("slotId", "时段所属大厅不存在"))?;
+    let item = item.ok_or_else(|| ApiError::field("itemCode", "事项不存在"))?;
+    let slot = booking::find_slot(hall, id, app.calendar)
+        .ok_or_else(|| ApiError::field("slotId", "该大厅当天没有这个时段"))?;
+    let window = booking::window_of(hall, id).ok_or_else(|| ApiError::field("slotId", "窗口不存在"))?;
+    if !item.bookable {
+        return Err(ApiError::field("itemCode", "该事项无需预约"));
+    }
+    if !booking::serves(window, &item.code) {
+        return Err(ApiError::field("itemCode", "该时段的窗口不办理此事项"));
+    }
+    let now = app.clock.now();
+    booking::check_window(hall, slot.start, now, app.calendar).map_err(|why| {
+        let latest = app.calendar.add_working_days(
+            shared::domain::time::local(now).date(),
+            hall.booking.window_working_days,
+        );
+        ApiError::code(Code::OutsideBookingWindow).with_details(serde_json::json!({
+            "reason": match why { OutsideWindow::TooSoon => "too_soon", OutsideWindow::TooFar => "too_far" },
+            "leadMinutes": hall.booking.lead_minutes,
+            "lastBookableDate": latest.strftime("%Y-%m-%d").to_string(),
+        }))
+    })?;
+    Ok((hall, slot, window))
+}

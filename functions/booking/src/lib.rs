@@ -1,0 +1,78 @@
+//! The booking function (预约): slots, bookings, cancel, reschedule and check-in.
+//!
+//! Routes (API.md § Booking): `GET /v1/halls/{hallId}/slots`, `POST /v1/bookings`,
+//! `GET /v1/me/bookings`, `GET /v1/bookings/{id}`, `POST /v1/bookings/{id}/cancel`,
+//! `POST /v1/bookings/{id}/reschedule`, `POST /v1/staff/bookings/{id}/check-in`.
+
+mod book;
+mod checkin;
+mod context;
+mod manage;
+mod slots;
+mod view;
+
+use lambda_http::Request;
+use shared::ApiError;
+use shared::auth::Verifier;
+use shared::config::{ConfigError, Env};
+use shared::domain::WorkCalendar;
+use shared::domain::time::Clock;
+use shared::http::{self, Response};
+use shared::store::bookings::BookingStore;
+use shared::store::catalog::CatalogStore;
+use shared::store::citizens::CitizenStore;
+
+#[derive(Debug, Clone)]
+pub struct App {
+    client: shared::store::Client,
+    bookings: BookingStore,
+    catalog: CatalogStore,
+    citizens: CitizenStore,
+    verifier: Verifier,
+    calendar: &'static WorkCalendar,
+    clock: Clock,
+}
+
+impl App {
+    /// Reads `BOOKINGS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE` and the JWT
+    /// verification settings, and connects the store.
+    pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
+        let outbox = env.required("OUTBOX_TABLE")?.to_owned();
+        let catalog = env.required("CATALOG_TABLE")?.to_owned();
+        let citizens = env.required("CITIZENS_TABLE")?.to_owned();
+        let verifier = Verifier::from_env(env)?;
+        let client = shared::store::connect(env).await;
+        Ok(Self {
+            bookings: BookingStore::new(client.clone(), bookings, outbox),
+            catalog: CatalogStore::new(client.clone(), catalog),
+            citizens: CitizenStore::new(client.clone(), citizens),
+            client,
+            verifier,
+            calendar: WorkCalendar::shipped(),
+            clock: Clock::system(),
+        })
+    }
+
+    /// The same app reading the time from `clock` (tests).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+pub async fn handle(app: &App, req: Request) -> Response {
+    http::serve(req, |req| async move {
+        match http::route_key(&req).as_str() {
+            "GET /v1/halls/{hallId}/slots" => slots::list(app, &req).await,
+            "POST /v1/bookings" => book::create(app, &req).await,
+            "GET /v1/me/bookings" => manage::list_mine(app, &req).await,
+            "GET /v1/bookings/{id}" => manage::get(app, &req).await,
+            "POST /v1/bookings/{id}/cancel" => manage::cancel(app, &req).await,
+            "POST /v1/bookings/{id}/reschedule" => manage::reschedule(app, &req).await,
+            "POST /v1/staff/bookings/{id}/check-in" => checkin::check_in(app, &req).await,
+            _ => Err(ApiError::not_found()),
+        }
+    })
+    .await
+}

@@ -1,0 +1,184 @@
+//! The owner's side of a booking: list, read, cancel, reschedule. Another citizen's
+//! booking is 404, never 403: its existence is not revealed.
+
+use crate::App;
+use crate::context::bookable_slot;
+use crate::view::BookingView;
+use lambda_http::Request;
+use serde::Deserialize;
+use shared::ApiError;
+use shared::domain::CitizenId;
+use shared::domain::booking::{self, BookingId, BookingStatus, SlotId};
+use shared::domain::time::rfc3339;
+use shared::error::Code;
+use shared::http::{self, List, Page, Response};
+use shared::store::bookings::{BookError, Booking};
+use shared::store::{catalog, get_many};
+
+/// The caller's booking named in the path, or 404.
+async fn own_booking(app: &App, req: &Request) -> Result<(CitizenId, Booking), ApiError> {
+    let citizen = app.verifier.citizen(req)?;
+    let id: BookingId = http::path(req, "id")?;
+    let booking = app
+        .bookings
+        .get(&id)
+        .await?
+        .filter(|b| b.citizen_id == citizen)
+        .ok_or_else(ApiError::not_found)?;
+    Ok((citizen, booking))
+}
+
+pub async fn get(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let (_, booking) = own_booking(app, req).await?;
+    http::ok(&BookingView::from(&booking))
+}
+
+pub async fn list_mine(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let citizen = app.verifier.citizen(req)?;
+    let status: Option<BookingStatus> = http::query(req, "status")?;
+    let page = Page::from_request(req)?;
+    let found = app
+        .bookings
+        .for_citizen(&citizen, status, page.cursor.as_ref(), page.limit)
+        .await?;
+    let items: Vec<BookingView> = found.items.iter().map(BookingView::from).collect();
+    http::ok(&List {
+        items,
+        next_cursor: found.next.map(|c| c.encode()),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CancelBody {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+fn reason(raw: Option<String>) -> Result<String, ApiError> {
+    let text = raw.unwrap_or_default().trim().to_owned();
+    if text.chars().count() > 200 || text.chars().any(|c| c.is_control()) {
+        return Err(ApiError::field("reason", "取消原因不超过200字，且不含控制字符"));
+    }
+    Ok(text)
+}
+
+/// Whether the hall still allows changes to a booking starting at `start`.
+async fn check_deadline(app: &App, b: &Booking) -> Result<(), ApiError> {
+    let hall = app
+        .catalog
+        .hall(&b.hall_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("a booking's hall is gone", std::io::Error::other("missing")))?;
+    if booking::may_cancel(&hall, b.start_instant(), app.clock.now()) {
+        Ok(())
+    } else {
+        Err(ApiError::code(Code::CancelDeadlinePassed)
+            .with_details(serde_json::json!({ "cancelMinutes": hall.booking.cancel_minutes })))
+    }
+}
+
+pub async fn cancel(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let (_, mut b) = own_booking(app, req).await?;
+    let body: CancelBody = if req.body().is_empty() {
+        CancelBody::default()
+    } else {
+        http::json_body(req)?
+    };
+    let why = reason(body.reason)?;
+    // A concurrent reschedule can move the booking between our read and our write; the
+    // write's condition notices, and we try again with what is there now.
+    for _ in 0..3 {
+        match b.status {
+            // Cancelling again is answered with the booking as it is: the seat was freed once.
+            BookingStatus::Cancelled => return http::ok(&BookingView::from(&b)),
+            BookingStatus::Booked => {}
+            _ => return Err(ApiError::code(Code::InvalidTransition)),
+        }
+        check_deadline(app, &b).await?;
+        if app.bookings.cancel(&b, &why, app.clock.now()).await? {
+            tracing::info!(booking = %b.id, "cancelled");
+        }
+        b = app.bookings.get(&b.id).await?.ok_or_else(ApiError::not_found)?;
+    }
+    match b.status {
+        BookingStatus::Cancelled => http::ok(&BookingView::from(&b)),
+        _ => Err(ApiError::code(Code::VersionConflict)),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RescheduleBody {
+    slot_id: String,
+}
+
+pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let (_, b) = own_booking(app, req).await?;
+    let body: RescheduleBody = http::json_body(req)?;
+    let slot_id: SlotId = body
+        .slot_id
+        .parse()
+        .map_err(|e: shared::domain::Invalid| ApiError::field("slotId", e.0))?;
+    if b.status != BookingStatus::Booked {
+        return Err(ApiError::code(Code::InvalidTransition));
+    }
+    if slot_id == b.slot_id {
+        return http::ok(&BookingView::from(&b));
+    }
+    check_deadline(app, &b).await?;
+    let wanted = [
+        (app.catalog.table(), catalog::key_of("HALL", slot_id.hall().as_str())),
+        (app.catalog.table(), catalog::key_of("ITEM", b.item_code.as_str())),
+    ];
+    let mut found = get_many(&app.client, &wanted, "reading the new slot's hall and item")
+        .await?
+        .into_iter();
+    let hall = found
+        .next()
+        .flatten()
+        .map(|i| catalog::decode(i, "reading a hall"))
+        .transpose()?;
+    let item = found
+        .next()
+        .flatten()
+        .map(|i| catalog::decode(i, "reading an item"))
+        .transpose()?;
+    let (hall, slot, window) = bookable_slot(app, hall.as_ref(), item.as_ref(), &slot_id)?;
+    let date = slot_id.date().strftime("%Y-%m-%d").to_string();
+    let moved = Booking {
+        hall_id: hall.hall_id.clone(),
+        hall_name: hall.name.clone(),
+        window_code: window.code.clone(),
+        queue_prefix: window.queue_prefix.clone(),
+        slot_id: slot_id.clone(),
+        start: rfc3339(slot.start),
+        end: rfc3339(slot.end),
+        hall_day: format!("{}#{date}", hall.hall_id),
+        date,
+        ..b.clone()
+    };
+    match app
+        .bookings
+        .reschedule(&b, &moved, slot.capacity, app.clock.now())
+        .await
+    {
+        Ok(true) => {
+            tracing::info!(booking = %b.id, from = %b.slot_id, to = %slot_id, "rescheduled");
+            let current = app.bookings.get(&b.id).await?.ok_or_else(ApiError::not_found)?;
+            http::ok(&BookingView::from(&current))
+        }
+        // Not booked at the old slot any more: either another request changed it, or an
+        // earlier attempt of this one committed and only its answer was lost.
+        Ok(false) => match app.bookings.get(&b.id).await? {
+            Some(current) if current.status == BookingStatus::Booked && current.slot_id == slot_id => {
+                http::ok(&BookingView::from(&current))
+            }
+            _ => Err(ApiError::code(Code::InvalidTransition)),
+        },
+        Err(BookError::SlotFull) => Err(ApiError::code(Code::SlotFull)),
+        Err(BookError::Duplicate) => Err(ApiError::code(Code::DuplicateBooking)),
+        Err(BookError::Store(e)) => Err(e),
+        Err(BookError::Banned | BookError::KeyUsed) => Err(ApiError::code(Code::InvalidTransition)),
+    }
+}

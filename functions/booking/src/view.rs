@@ -1,0 +1,52 @@
+//! How a booking looks to its owner and to staff.
+
+use serde::Serialize;
+use shared::store::bookings::Booking;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingView<'a> {
+    id: &'a str,
+    status: &'static str,
+    slot_id: &'a str,
+    start: &'a str,
+    end: &'a str,
+    hall_id: &'a str,
+    hall_name: &'a str,
+    window_code: &'a str,
+    item_code: &'a str,
+    item_name: &'a str,
+    verification_code: &'a str,
+    created_at: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queue_number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_in_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cancelled_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cancel_reason: Option<&'a str>,
+}
+
+impl<'a> From<&'a Booking> for BookingView<'a> {
+    fn from(b: &'a Booking) -> Self {
+        BookingView {
+            id: b.id.as_str(),
+            status: b.status.as_str(),
+            slot_id: b.slot_id.as_str(),
+            start: &b.start,
+            end: &b.end,
+            hall_id: b.hall_id.as_str(),
+            hall_name: &b.hall_name,
+            window_code: &b.window_code,
+            item_code: b.item_code.as_str(),
+            item_name: &b.item_name,
+            verification_code: &b.verification_code,
+            created_at: &b.created_at,
+            queue_number: b.queue_number.as_deref(),
+            checked_in_at: b.checked_in_at.as_deref(),
+            cancelled_at: b.cancelled_at.as_deref(),
+            cancel_reason: b.cancel_reason.as_deref(),
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! What the scheduled sweeper writes: no-shows, their record against the person, bans, and
+//! reminders in the outbox. Each step is conditional, so a sweep that runs twice, or two
+//! sweeps at once, change nothing the second time.
+
+use super::{Booking, BookingStore, booking_key, key, person_pk, stored};
+use crate::domain::HallId;
+use crate::domain::time::rfc3339;
+use crate::error::ApiError;
+use crate::store::outbox::Notification;
+use crate::store::{AttributeValue, error_code, from_item, s, sdk_error};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+
+fn built<T, E: std::error::Error + Send + Sync + 'static>(r: Result<T, E>) -> Result<T, ApiError> {
+    r.map_err(|e| ApiError::internal("building a transaction item", e))
+}
+
+impl BookingStore {
+    /// The bookings of a hall-day that are still `booked`.
+    pub async fn booked_on(&self, hall: &HallId, date: &str) -> Result<Vec<Booking>, ApiError> {
+        let mut found = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("ByHallDay")
+                .key_condition_expression("hallDay = :hd")
+                .filter_expression("#status = :booked")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":hd", s(format!("{hall}#{date}")))
+                .expression_attribute_values(":booked", s("booked"))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| sdk_error("listing a hall-day's bookings", e))?;
+            for item in out.items.unwrap_or_default() {
+                found.push(from_item(stored(item), "reading a booking")?);
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// Marks a booking `no_show` and records it against the person, in one transaction;
+    /// `false` when it was no longer booked (checked in, cancelled, or already swept).
+    pub async fn mark_no_show(&self, b: &Booking, now: jiff::Timestamp) -> Result<bool, ApiError> {
+        let (pk, sk) = booking_key(&b.id);
+        let at = rfc3339(now);
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .update_expression("SET #status = :ns, updatedAt = :at")
+            .condition_expression("#status = :booked")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":ns", s("no_show"))
+            .expression_attribute_values(":booked", s("booked"))
+            .expression_attribute_values(":at", s(at.clone()));
+        let record = Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(person_pk(&b.id_key)))
+            .item("sk", s(format!("NOSHOW#{}#{}", b.date, b.id)))
+            .item("hallId", s(b.hall_id.as_str()))
+            .item("bookingId", s(b.id.as_str()))
+            .item("at", s(at))
+            .condition_expression("attribute_not_exists(pk)");
+        let items = vec![
+            TransactWriteItem::builder().update(built(update.build())?).build(),
+            TransactWriteItem::builder().put(built(record.build())?).build(),
+        ];
+        match self.transact(items, "recording a no-show").await? {
+            Ok(()) => Ok(true),
+            Err(_) => Ok(false),
+        }
+    }
+
+    /// A person's no-shows on dates from `from` to `to` (inclusive, `YYYY-MM-DD`).
+    pub async fn no_shows_between(&self, id_key: &str, from: &str, to: &str) -> Result<u32, ApiError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(person_pk(id_key)))
+            .expression_attribute_values(":from", s(format!("NOSHOW#{from}")))
+            .expression_attribute_values(":to", s(format!("NOSHOW#{to}#~")))
+            .select(aws_sdk_dynamodb::types::Select::Count)
+            .send()
+            .await
+            .map_err(|e| sdk_error("counting no-shows", e))?;
+        Ok(out.count.max(0) as u32)
+    }
+
+    /// Bans a person from booking until `until`. A ban is only ever extended, never cut
+    /// short by a later, shorter one.
+    pub async fn ban(&self, id_key: &str, until: jiff::Timestamp, now: jiff::Timestamp) -> Result<(), ApiError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(person_pk(id_key)))
+            .item("sk", s("BAN"))
+            .item("until", s(rfc3339(until)))
+            .item("untilEpoch", AttributeValue::N(until.as_second().to_string()))
+            .item("bannedAt", s(rfc3339(now)))
+            .condition_expression("attribute_not_exists(pk) OR untilEpoch < :until")
+            .expression_attribute_values(":until", AttributeValue::N(until.as_second().to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(()),
+            Err(e) => Err(sdk_error("banning a person from booking", e)),
+        }
+    }
+
+    /// Writes a notification to the outbox unless one with its id exists; `true` if written.
+    pub async fn notify(&self, note: &Notification, now: jiff::Timestamp) -> Result<bool, ApiError> {
+        let put = note.put(&self.outbox_table, now)?;
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.outbox_table)
+            .set_item(Some(put.item().clone()))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
+            Err(e) => Err(sdk_error("writing an outbox record", e)),
+        }
+    }
+}

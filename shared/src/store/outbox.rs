@@ -1,0 +1,99 @@
+//! The notifications outbox: one record per notification a citizen should receive, written
+//! in the same transaction as the change it announces, and sent by the notifier from the
+//! table's stream.
+//!
+//! Key schema: `id` (S), deterministic per cause (`booking-confirmed#<bookingId>`,
+//! `booking-reminder#<bookingId>`), so writing a record is idempotent: a retried request or
+//! a second sweep cannot queue the same notification twice (the put is conditional).
+//!
+//! | attribute | meaning |
+//! |---|---|
+//! | kind | what happened: `booking_confirmed`, `booking_reminder`, … |
+//! | citizenId | who is told; the notifier resolves the openid and their accepted templates |
+//! | data | template fields by name (item, hall, time, code): never ID numbers or phones |
+//! | page | the mini-program page the message opens |
+//! | source | the record that caused it (`booking:<id>`) |
+//! | status | `pending`, then `sent` or `failed` with `reason` (set by the notifier) |
+//! | attempts | sends tried so far |
+//! | createdAt, expiresAt | RFC 3339; epoch seconds for TTL (90 days) |
+//!
+//! Access patterns: `Put` (conditional) inside the writer's transaction; the notifier reads
+//! the stream and updates `status` by `id`.
+
+use super::{AttributeValue, Item, s};
+use crate::domain::CitizenId;
+use crate::domain::time::rfc3339;
+use crate::error::ApiError;
+use aws_sdk_dynamodb::types::Put;
+use std::collections::BTreeMap;
+
+const RETENTION_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    BookingConfirmed,
+    BookingReminder,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::BookingConfirmed => "booking_confirmed",
+            Kind::BookingReminder => "booking_reminder",
+        }
+    }
+
+    fn id_prefix(self) -> &'static str {
+        match self {
+            Kind::BookingConfirmed => "booking-confirmed",
+            Kind::BookingReminder => "booking-reminder",
+        }
+    }
+}
+
+/// One notification to send.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    pub kind: Kind,
+    pub citizen: CitizenId,
+    /// The id of what caused it; with `kind` it makes the record's id.
+    pub cause: String,
+    pub source: String,
+    pub page: String,
+    pub data: BTreeMap<&'static str, String>,
+}
+
+impl Notification {
+    pub fn id(&self) -> String {
+        format!("{}#{}", self.kind.id_prefix(), self.cause)
+    }
+
+    fn item(&self, now: jiff::Timestamp) -> Item {
+        let data = self.data.iter().map(|(k, v)| ((*k).to_owned(), s(v.clone()))).collect();
+        let mut item = Item::new();
+        item.insert("id".into(), s(self.id()));
+        item.insert("kind".into(), s(self.kind.as_str()));
+        item.insert("citizenId".into(), s(self.citizen.as_str()));
+        item.insert("data".into(), AttributeValue::M(data));
+        item.insert("page".into(), s(self.page.clone()));
+        item.insert("source".into(), s(self.source.clone()));
+        item.insert("status".into(), s("pending"));
+        item.insert("attempts".into(), AttributeValue::N("0".into()));
+        item.insert("createdAt".into(), s(rfc3339(now)));
+        item.insert(
+            "expiresAt".into(),
+            AttributeValue::N((now.as_second() + RETENTION_DAYS * 86_400).to_string()),
+        );
+        item
+    }
+
+    /// The conditional put, for a transaction: a record with this id is never overwritten.
+    pub fn put(&self, table: &str, now: jiff::Timestamp) -> Result<Put, ApiError> {
+        Put::builder()
+            .table_name(table)
+            .set_item(Some(self.item(now)))
+            .condition_expression("attribute_not_exists(id)")
+            .build()
+            .map_err(|e| ApiError::internal("building an outbox record", e))
+    }
+}
