@@ -6,7 +6,7 @@ use crate::view::BookingView;
 use lambda_http::Request;
 use serde::Deserialize;
 use shared::ApiError;
-use shared::domain::booking::{BookingId, BookingStatus, SlotId};
+use shared::domain::booking::{self, BookingId, BookingStatus, SlotId};
 use shared::domain::time::rfc3339;
 use shared::domain::{CitizenId, ItemCode};
 use shared::error::Code;
@@ -81,6 +81,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         item_name: item.name.clone(),
         status: BookingStatus::Booked,
         verification_code: verification_code(),
+        cancel_by: rfc3339(booking::cancel_by(hall, slot.start)),
         created_at: at.clone(),
         updated_at: at,
         cancelled_at: None,

@@ -1,5 +1,9 @@
 //! `POST /v1/staff/bookings/{id}/check-in`: staff of the booking's hall give the visitor a
 //! queue number. Booked visitors are called ahead of walk-ins: the response marks them so.
+//!
+//! Round trips: 3 (`GetItem`, the queue counter's `UpdateItem`, the booking's conditional
+//! `UpdateItem`). A counter's new value cannot come out of a transaction, so the number is
+//! taken first; a lost race burns a number, never duplicates one.
 
 use crate::App;
 use lambda_http::Request;
@@ -9,6 +13,7 @@ use shared::domain::booking::{BookingId, BookingStatus};
 use shared::domain::time::{local, rfc3339};
 use shared::error::Code;
 use shared::http::{self, Response};
+use shared::store::bookings::Booking;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,7 +35,7 @@ pub async fn check_in(app: &App, req: &Request) -> Result<Response, ApiError> {
         return Err(ApiError::forbidden());
     }
     let now = app.clock.now();
-    let reply = |b: &shared::store::bookings::Booking| {
+    let reply = |b: &Booking| {
         http::ok(&CheckedIn {
             id: b.id.as_str(),
             status: BookingStatus::CheckedIn.as_str(),
@@ -49,13 +54,22 @@ pub async fn check_in(app: &App, req: &Request) -> Result<Response, ApiError> {
         return Err(ApiError::with_message(Code::InvalidTransition, "只能在预约当天签到"));
     }
     let number = app.bookings.next_queue_number(&b, &b.queue_prefix).await?;
-    let checked = app.bookings.check_in(&b, &number, now).await?;
+    if app.bookings.check_in(&b, &number, now).await? {
+        tracing::info!(booking = %id, queue = %number, "checked in");
+        let at = rfc3339(now);
+        let done = Booking {
+            status: BookingStatus::CheckedIn,
+            queue_number: Some(number),
+            checked_in_at: Some(at.clone()),
+            updated_at: at,
+            ..b
+        };
+        return reply(&done);
+    }
+    // Someone else checked it in (or cancelled it) meanwhile: answer with what is there.
     let current = app.bookings.get(&id).await?.ok_or_else(ApiError::not_found)?;
-    if current.status != BookingStatus::CheckedIn {
-        return Err(ApiError::code(Code::InvalidTransition));
+    match current.status {
+        BookingStatus::CheckedIn => reply(&current),
+        _ => Err(ApiError::code(Code::InvalidTransition)),
     }
-    if checked {
-        tracing::info!(booking = %id, queue = %number, at = %rfc3339(now), "checked in");
-    }
-    reply(&current)
 }

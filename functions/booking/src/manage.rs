@@ -1,5 +1,8 @@
 //! The owner's side of a booking: list, read, cancel, reschedule. Another citizen's
 //! booking is 404, never 403: its existence is not revealed.
+//!
+//! Round trips: read 1 (`GetItem`); list 1 (`Query`); cancel 2 (`GetItem`, one transaction);
+//! reschedule 3 (`GetItem`, `BatchGetItem` of the new hall and the item, one transaction).
 
 use crate::App;
 use crate::context::bookable_slot;
@@ -63,18 +66,16 @@ fn reason(raw: Option<String>) -> Result<String, ApiError> {
     Ok(text)
 }
 
-/// Whether the hall still allows changes to a booking starting at `start`.
-async fn check_deadline(app: &App, b: &Booking) -> Result<(), ApiError> {
-    let hall = app
-        .catalog
-        .hall(&b.hall_id)
-        .await?
-        .ok_or_else(|| ApiError::internal("a booking's hall is gone", std::io::Error::other("missing")))?;
-    if booking::may_cancel(&hall, b.start_instant(), app.clock.now()) {
+/// 422 `CANCEL_DEADLINE_PASSED` once the booking's cancel-by time has gone.
+fn check_deadline(app: &App, b: &Booking) -> Result<(), ApiError> {
+    let by: jiff::Timestamp = b
+        .cancel_by
+        .parse()
+        .map_err(|e| ApiError::internal("a stored cancel-by time", e))?;
+    if app.clock.now() <= by {
         Ok(())
     } else {
-        Err(ApiError::code(Code::CancelDeadlinePassed)
-            .with_details(serde_json::json!({ "cancelMinutes": hall.booking.cancel_minutes })))
+        Err(ApiError::code(Code::CancelDeadlinePassed).with_details(serde_json::json!({ "cancelBy": b.cancel_by })))
     }
 }
 
@@ -95,16 +96,23 @@ pub async fn cancel(app: &App, req: &Request) -> Result<Response, ApiError> {
             BookingStatus::Booked => {}
             _ => return Err(ApiError::code(Code::InvalidTransition)),
         }
-        check_deadline(app, &b).await?;
-        if app.bookings.cancel(&b, &why, app.clock.now()).await? {
+        check_deadline(app, &b)?;
+        let now = app.clock.now();
+        if app.bookings.cancel(&b, &why, now).await? {
             tracing::info!(booking = %b.id, "cancelled");
+            let at = rfc3339(now);
+            let done = Booking {
+                status: BookingStatus::Cancelled,
+                cancelled_at: Some(at.clone()),
+                cancel_reason: Some(why),
+                updated_at: at,
+                ..b
+            };
+            return http::ok(&BookingView::from(&done));
         }
         b = app.bookings.get(&b.id).await?.ok_or_else(ApiError::not_found)?;
     }
-    match b.status {
-        BookingStatus::Cancelled => http::ok(&BookingView::from(&b)),
-        _ => Err(ApiError::code(Code::VersionConflict)),
-    }
+    Err(ApiError::code(Code::VersionConflict))
 }
 
 #[derive(Deserialize)]
@@ -126,7 +134,7 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
     if slot_id == b.slot_id {
         return http::ok(&BookingView::from(&b));
     }
-    check_deadline(app, &b).await?;
+    check_deadline(app, &b)?;
     let wanted = [
         (app.catalog.table(), catalog::key_of("HALL", slot_id.hall().as_str())),
         (app.catalog.table(), catalog::key_of("ITEM", b.item_code.as_str())),
@@ -146,6 +154,7 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
         .transpose()?;
     let (hall, slot, window) = bookable_slot(app, hall.as_ref(), item.as_ref(), &slot_id)?;
     let date = slot_id.date().strftime("%Y-%m-%d").to_string();
+    let now = app.clock.now();
     let moved = Booking {
         hall_id: hall.hall_id.clone(),
         hall_name: hall.name.clone(),
@@ -154,19 +163,16 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
         slot_id: slot_id.clone(),
         start: rfc3339(slot.start),
         end: rfc3339(slot.end),
+        cancel_by: rfc3339(booking::cancel_by(hall, slot.start)),
         hall_day: format!("{}#{date}", hall.hall_id),
         date,
+        updated_at: rfc3339(now),
         ..b.clone()
     };
-    match app
-        .bookings
-        .reschedule(&b, &moved, slot.capacity, app.clock.now())
-        .await
-    {
+    match app.bookings.reschedule(&b, &moved, slot.capacity, now).await {
         Ok(true) => {
             tracing::info!(booking = %b.id, from = %b.slot_id, to = %slot_id, "rescheduled");
-            let current = app.bookings.get(&b.id).await?.ok_or_else(ApiError::not_found)?;
-            http::ok(&BookingView::from(&current))
+            http::ok(&BookingView::from(&moved))
         }
         // Not booked at the old slot any more: either another request changed it, or an
         // earlier attempt of this one committed and only its answer was lost.

@@ -276,10 +276,15 @@ pub fn check_window(hall: &Hall, start: Timestamp, now: Timestamp, cal: &WorkCal
     Ok(())
 }
 
+/// Until when a booking starting at `start` may be cancelled or moved.
+pub fn cancel_by(hall: &Hall, start: Timestamp) -> Timestamp {
+    let before = Span::new().minutes(i64::from(hall.booking.cancel_minutes));
+    start.checked_sub(before).unwrap_or(start)
+}
+
 /// Whether a booking starting at `start` may still be cancelled or moved at `now`.
 pub fn may_cancel(hall: &Hall, start: Timestamp, now: Timestamp) -> bool {
-    let before = Span::new().minutes(i64::from(hall.booking.cancel_minutes));
-    now.checked_add(before).is_ok_and(|limit| limit <= start)
+    now <= cancel_by(hall, start)
 }
 
 #[cfg(test)]

@@ -72,6 +72,8 @@ pub struct Booking {
     pub item_name: String,
     pub status: BookingStatus,
     pub verification_code: String,
+    /// Until when the citizen may cancel or move it (the hall's rule, fixed at booking).
+    pub cancel_by: String,
     pub created_at: String,
     pub updated_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@
 pub mod bookings;
 pub mod catalog;
 pub mod citizens;
+pub mod count;
 pub mod outbox;
 pub mod page;
 
@@ -47,7 +48,7 @@ pub async fn connect(env: &Env) -> Client {
         loader = loader.credentials_provider(Credentials::new(key, secret, token, None, "environment"));
     }
     let shared = loader.load().await;
-    let mut config = aws_sdk_dynamodb::config::Builder::from(&shared);
+    let mut config = aws_sdk_dynamodb::config::Builder::from(&shared).interceptor(count::RoundTrips);
     if let Some(url) = env.optional("AWS_ENDPOINT_URL_DYNAMODB") {
         config = config.endpoint_url(url);
     }

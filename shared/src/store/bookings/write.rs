@@ -292,7 +292,7 @@ impl BookingStore {
             .set_key(Some(key(pk, sk)))
             .update_expression(
                 "SET slotId = :slot, #date = :date, #start = :start, #end = :end, hallId = :hall, hallName = :hallName, \
-                 windowCode = :window, queuePrefix = :prefix, hallDay = :hallDay, updatedAt = :at",
+                 windowCode = :window, queuePrefix = :prefix, hallDay = :hallDay, cancelBy = :cancelBy, updatedAt = :at",
             )
             .condition_expression("#status = :booked AND slotId = :old")
             .expression_attribute_names("#status", "status")
@@ -309,6 +309,7 @@ impl BookingStore {
             .expression_attribute_values(":hallName", s(moved.hall_name.clone()))
             .expression_attribute_values(":window", s(moved.window_code.clone()))
             .expression_attribute_values(":prefix", s(moved.queue_prefix.clone()))
+            .expression_attribute_values(":cancelBy", s(moved.cancel_by.clone()))
             .expression_attribute_values(":hallDay", s(moved.hall_day.clone()))
             .expression_attribute_values(":at", s(rfc3339(now)));
         let mut items = vec![
