@@ -2,7 +2,6 @@
 //! template has: the samples stay usable for `cargo lambda invoke` and `sam local invoke`.
 
 use fingertip_tests::{EventExt, TEMPLATE, TestApp, event, read, spawn_app};
-use shared::http::Response;
 
 fn names() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
@@ -24,15 +23,6 @@ fn function_of(name: &str) -> String {
         .into_iter()
         .find(|b| name.starts_with(b.as_str()))
         .unwrap_or_else(|| panic!("{name} names no function"))
-}
-
-async fn invoke(app: &TestApp, binary: &str, req: lambda_http::Request) -> Response {
-    match binary {
-        "auth" => auth::handle(&app.auth, req).await,
-        "catalog" => catalog::handle(&app.catalog, req).await,
-        "booking" => booking::handle(&app.booking, req).await,
-        other => panic!("no HTTP handler for {other}"),
-    }
 }
 
 #[tokio::test]
@@ -99,7 +89,7 @@ async fn every_sample_event_drives_its_handler_to_a_2xx() {
             _ if req.headers().contains_key("authorization") => req.bearer(&token),
             _ => req,
         };
-        let (status, body) = read(invoke(&app, &binary, req).await);
+        let (status, body) = read(app.invoke(&binary, req).await);
         assert!((200..300).contains(&status), "{name}: {status} {body}");
     }
 }
@@ -109,13 +99,13 @@ async fn bookings_for_samples(app: &TestApp, token: &str) -> (String, String) {
         "slotId": "spb-center.20261202.1100.C", "itemCode": "RSJ-0003"
     }));
     first.headers_mut().remove("idempotency-key");
-    let (status, created) = read(invoke(app, "booking", first).await);
+    let (status, created) = read(app.invoke("booking", first).await);
     assert_eq!(status, 201, "{created}");
     let mut second = event("booking-create").bearer(token).json(&serde_json::json!({
         "slotId": "spb-center.20261202.1000.C", "itemCode": "YBJ-0001"
     }));
     second.headers_mut().remove("idempotency-key");
-    let (status, other) = read(invoke(app, "booking", second).await);
+    let (status, other) = read(app.invoke("booking", second).await);
     assert_eq!(status, 201, "{other}");
     (
         created["id"].as_str().unwrap().to_owned(),

@@ -50,11 +50,7 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
     for (what, req) in cases {
         let route = shared::http::route_key(&req);
         let (method, path) = route.split_once(' ').unwrap();
-        let binary = TEMPLATE.routes().into_iter().find(|(r, _)| r.key() == route).unwrap().1;
-        let resp = match binary.as_str() {
-            "auth" => auth::handle(&app.auth, req).await,
-            _ => catalog::handle(&app.catalog, req).await,
-        };
+        let resp = app.route(req).await;
         let (status, body) = read(resp);
         let schema = response_schema(method, path, status)
             .unwrap_or_else(|| panic!("{what}: {route} {status} is not documented"));

@@ -138,6 +138,28 @@ impl TestApp {
             .expect("env")
     }
 
+    /// Runs the HTTP handler of `binary` on a request, as its Lambda would.
+    pub async fn invoke(&self, binary: &str, req: Request) -> Response {
+        match binary {
+            "auth" => auth::handle(&self.auth, req).await,
+            "catalog" => catalog::handle(&self.catalog, req).await,
+            "booking" => booking::handle(&self.booking, req).await,
+            other => panic!("no HTTP handler for {other}"),
+        }
+    }
+
+    /// Runs a request through the function the template routes it to.
+    pub async fn route(&self, req: Request) -> Response {
+        let route = shared::http::route_key(&req);
+        let binary = TEMPLATE
+            .routes()
+            .into_iter()
+            .find(|(r, _)| r.key() == route)
+            .unwrap_or_else(|| panic!("{route} is not in template.yaml"))
+            .1;
+        self.invoke(&binary, req).await
+    }
+
     /// A token for a principal, signed with the stack's key.
     pub fn token(&self, who: &Principal) -> String {
         self.signer.issue(who).expect("token").token

@@ -58,7 +58,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         slotId => body.slot_id.parse::<SlotId>(),
         itemCode => body.item_code.parse::<ItemCode>(),
     )?;
-    let ctx = load(app, &citizen, &slot_id, &item_code).await?;
+    let ctx = load(app, Some(&citizen), slot_id.hall(), Some(&item_code)).await?;
     let id_key = person(ctx.citizen.as_ref())?;
     let (hall, slot, window) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
     let item = ctx.item.as_ref().expect("checked by bookable_slot");

@@ -5,43 +5,57 @@ use crate::App;
 use shared::ApiError;
 use shared::domain::booking::{self, OutsideWindow, Slot, SlotId};
 use shared::domain::catalog::{Hall, Item, Window};
-use shared::domain::{CitizenId, ItemCode};
+use shared::domain::{CitizenId, HallId, ItemCode};
 use shared::error::Code;
 use shared::store::citizens::Citizen;
 use shared::store::{catalog, citizens, get_many};
 
-/// The citizen, hall and item a booking request names.
+/// The citizen, hall and item a booking request names, as far as they exist.
 pub struct Context {
     pub citizen: Option<Citizen>,
     pub hall: Option<Hall>,
     pub item: Option<Item>,
 }
 
-/// One `BatchGetItem` across the citizens and catalog tables.
-pub async fn load(app: &App, citizen: &CitizenId, slot: &SlotId, item: &ItemCode) -> Result<Context, ApiError> {
-    let wanted = [
-        (app.citizens.table(), citizens::key_of(citizen)),
-        (app.catalog.table(), catalog::key_of("HALL", slot.hall().as_str())),
-        (app.catalog.table(), catalog::key_of("ITEM", item.as_str())),
-    ];
-    let mut found = get_many(&app.client, &wanted, "reading the booking's citizen, hall and item")
+/// One `BatchGetItem` across the citizens and catalog tables for whichever of the three the
+/// request needs.
+pub async fn load(
+    app: &App,
+    citizen: Option<&CitizenId>,
+    hall: &HallId,
+    item: Option<&ItemCode>,
+) -> Result<Context, ApiError> {
+    let mut wanted = vec![(app.catalog.table(), catalog::key_of("HALL", hall.as_str()))];
+    if let Some(code) = item {
+        wanted.push((app.catalog.table(), catalog::key_of("ITEM", code.as_str())));
+    }
+    if let Some(id) = citizen {
+        wanted.push((app.citizens.table(), citizens::key_of(id)));
+    }
+    let mut found = get_many(&app.client, &wanted, "reading the booking's hall, item and citizen")
         .await?
         .into_iter();
-    let citizen = found
-        .next()
-        .flatten()
-        .map(|i| shared::store::from_item(i, "reading a citizen"))
-        .transpose()?;
     let hall = found
         .next()
         .flatten()
         .map(|i| catalog::decode(i, "reading a hall"))
         .transpose()?;
-    let item = found
-        .next()
-        .flatten()
-        .map(|i| catalog::decode(i, "reading an item"))
-        .transpose()?;
+    let item = match item {
+        Some(_) => found
+            .next()
+            .flatten()
+            .map(|i| catalog::decode(i, "reading an item"))
+            .transpose()?,
+        None => None,
+    };
+    let citizen = match citizen {
+        Some(_) => found
+            .next()
+            .flatten()
+            .map(|i| shared::store::from_item(i, "reading a citizen"))
+            .transpose()?,
+        None => None,
+    };
     Ok(Context { citizen, hall, item })
 }
 

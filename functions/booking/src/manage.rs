@@ -5,7 +5,7 @@
 //! reschedule 3 (`GetItem`, `BatchGetItem` of the new hall and the item, one transaction).
 
 use crate::App;
-use crate::context::bookable_slot;
+use crate::context::{bookable_slot, load};
 use crate::view::BookingView;
 use lambda_http::Request;
 use serde::Deserialize;
@@ -16,7 +16,6 @@ use shared::domain::time::rfc3339;
 use shared::error::Code;
 use shared::http::{self, List, Page, Response};
 use shared::store::bookings::{BookError, Booking};
-use shared::store::{catalog, get_many};
 
 /// The caller's booking named in the path, or 404.
 async fn own_booking(app: &App, req: &Request) -> Result<(CitizenId, Booking), ApiError> {
@@ -135,24 +134,8 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
         return http::ok(&BookingView::from(&b));
     }
     check_deadline(app, &b)?;
-    let wanted = [
-        (app.catalog.table(), catalog::key_of("HALL", slot_id.hall().as_str())),
-        (app.catalog.table(), catalog::key_of("ITEM", b.item_code.as_str())),
-    ];
-    let mut found = get_many(&app.client, &wanted, "reading the new slot's hall and item")
-        .await?
-        .into_iter();
-    let hall = found
-        .next()
-        .flatten()
-        .map(|i| catalog::decode(i, "reading a hall"))
-        .transpose()?;
-    let item = found
-        .next()
-        .flatten()
-        .map(|i| catalog::decode(i, "reading an item"))
-        .transpose()?;
-    let (hall, slot, window) = bookable_slot(app, hall.as_ref(), item.as_ref(), &slot_id)?;
+    let ctx = load(app, None, slot_id.hall(), Some(&b.item_code)).await?;
+    let (hall, slot, window) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
     let date = slot_id.date().strftime("%Y-%m-%d").to_string();
     let now = app.clock.now();
     let moved = Booking {

@@ -2,6 +2,7 @@
 //! Two reads: the hall (and item), and the day's counters in one query.
 
 use crate::App;
+use crate::context::load;
 use lambda_http::Request;
 use serde::Serialize;
 use shared::ApiError;
@@ -10,7 +11,6 @@ use shared::domain::catalog::{Hall, Item};
 use shared::domain::time::rfc3339;
 use shared::domain::{HallId, ItemCode, LocalDate};
 use shared::http::{self, List, Response};
-use shared::store::{catalog, get_many};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,31 +30,15 @@ pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
     let hall_id: HallId = http::path(req, "hallId")?;
     let date: LocalDate = http::query(req, "date")?.ok_or_else(|| ApiError::field("date", "必填"))?;
     let item_code: Option<ItemCode> = http::query(req, "item")?;
-    let mut wanted = vec![(app.catalog.table(), catalog::key_of("HALL", hall_id.as_str()))];
-    if let Some(code) = &item_code {
-        wanted.push((app.catalog.table(), catalog::key_of("ITEM", code.as_str())));
-    }
     let day = date.to_string();
-    let (found, taken) = tokio::join!(
-        get_many(&app.client, &wanted, "reading the hall"),
+    let (ctx, taken) = tokio::join!(
+        load(app, None, &hall_id, item_code.as_ref()),
         app.bookings.taken(&hall_id, &day)
     );
-    let mut found = found?.into_iter();
-    let hall: Hall = found
-        .next()
-        .flatten()
-        .map(|i| catalog::decode(i, "reading a hall"))
-        .transpose()?
-        .ok_or_else(ApiError::not_found)?;
+    let ctx = ctx?;
+    let hall: Hall = ctx.hall.ok_or_else(ApiError::not_found)?;
     let item: Option<Item> = match item_code {
-        Some(_) => Some(
-            found
-                .next()
-                .flatten()
-                .map(|i| catalog::decode(i, "reading an item"))
-                .transpose()?
-                .ok_or_else(|| ApiError::field("item", "事项不存在"))?,
-        ),
+        Some(_) => Some(ctx.item.ok_or_else(|| ApiError::field("item", "事项不存在"))?),
         None => None,
     };
     let taken = taken?;

@@ -104,44 +104,7 @@ impl std::fmt::Display for SlotId {
 
 string_newtype_serde!(SlotId);
 
-/// A booking id: `b` and 20 hex digits from the system RNG.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct BookingId(String);
-
-impl BookingId {
-    pub fn generate() -> Self {
-        let id = crate::store::random_id("b");
-        Self(id[..21].to_owned())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for BookingId {
-    type Err = Invalid;
-    fn from_str(raw: &str) -> Result<Self, Invalid> {
-        let ok = raw.len() == 21
-            && raw.starts_with('b')
-            && raw[1..]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if ok {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(Invalid::new("预约编号格式不正确"))
-        }
-    }
-}
-
-impl std::fmt::Display for BookingId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-string_newtype_serde!(BookingId);
+pub use super::codes::BookingId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -68,16 +68,53 @@ code_type!(
     HallId, 2, 40, lower_digit_dash, "大厅编号应为2-40位小写字母、数字或连字符"
 );
 
-/// A citizen's account id: `c` and 24 hex digits, derived from the WeChat openid (see
-/// `store::citizens`), so a login is one conditional upsert rather than a lookup and a write.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CitizenId(String);
+/// Defines an id that is one lowercase letter and a fixed number of hex digits: opaque to
+/// clients, safe in keys and paths, and refused unless exactly that shape.
+macro_rules! hex_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal, $digits:literal, $reason:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// An id from the first bytes of `bytes` (random or a digest).
+            fn from_bytes(bytes: &[u8]) -> Self {
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                Self(format!("{}{}", $prefix, &hex[..$digits]))
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Invalid;
+            fn from_str(raw: &str) -> Result<Self, Invalid> {
+                let ok = raw.len() == $digits + 1
+                    && raw.starts_with($prefix)
+                    && raw[1..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                if ok { Ok(Self(raw.to_owned())) } else { Err(Invalid::new($reason)) }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        string_newtype_serde!($name);
+    };
+}
+
+hex_id!(
+    /// A citizen's account id: `c` and 24 hex digits, derived from the WeChat openid (see
+    /// `store::citizens`), so a login is one conditional upsert rather than a lookup and a write.
+    CitizenId, 'c', 24, "用户编号格式不正确"
+);
 
 impl CitizenId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The id for an openid of a mini-program: a SHA-256 digest, so ids reveal nothing of
     /// the openid and stay stable across logins.
     pub fn for_openid(appid: &str, openid: &str) -> Self {
@@ -85,34 +122,25 @@ impl CitizenId {
             &aws_lc_rs::digest::SHA256,
             format!("wechat:{appid}:{openid}").as_bytes(),
         );
-        let hex: String = digest.as_ref()[..12].iter().map(|b| format!("{b:02x}")).collect();
-        Self(format!("c{hex}"))
+        Self::from_bytes(digest.as_ref())
     }
 }
 
-impl FromStr for CitizenId {
-    type Err = Invalid;
-    fn from_str(raw: &str) -> Result<Self, Invalid> {
-        let ok = raw.len() == 25
-            && raw.starts_with('c')
-            && raw[1..]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if ok {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(Invalid::new("用户编号格式不正确"))
-        }
+hex_id!(
+    /// A booking id: `b` and 20 hex digits from the system RNG.
+    BookingId, 'b', 20, "预约编号格式不正确"
+);
+
+impl BookingId {
+    pub fn generate() -> Self {
+        use aws_lc_rs::rand::SecureRandom;
+        let mut bytes = [0u8; 10];
+        aws_lc_rs::rand::SystemRandom::new()
+            .fill(&mut bytes)
+            .expect("the system RNG works");
+        Self::from_bytes(&bytes)
     }
 }
-
-impl std::fmt::Display for CitizenId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-string_newtype_serde!(CitizenId);
 
 #[cfg(test)]
 mod tests {

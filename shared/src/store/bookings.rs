@@ -177,29 +177,21 @@ impl BookingStore {
 
     /// Seats taken per slot of a hall-day, by counter key (`HHMM#window`).
     pub async fn taken(&self, hall: &HallId, date: &str) -> Result<HashMap<String, u32>, ApiError> {
-        let mut taken = HashMap::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
+        let query = || {
+            self.client
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("pk = :pk")
                 .expression_attribute_values(":pk", s(format!("SLOT#{hall}#{date}")))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| sdk_error("reading slot counters", e))?;
-            for item in out.items.unwrap_or_default() {
-                if let (Some(AttributeValue::S(sk)), Some(AttributeValue::N(n))) = (item.get("sk"), item.get("taken")) {
-                    taken.insert(sk.clone(), n.parse().unwrap_or(0));
-                }
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(taken);
-            }
-        }
+        };
+        let counters = super::page::all(query, "reading slot counters").await?;
+        Ok(counters
+            .into_iter()
+            .filter_map(|item| match (item.get("sk"), item.get("taken")) {
+                (Some(AttributeValue::S(sk)), Some(AttributeValue::N(n))) => Some((sk.clone(), n.parse().unwrap_or(0))),
+                _ => None,
+            })
+            .collect())
     }
 
     /// The end of a person's booking ban, if one is in force at `now`.

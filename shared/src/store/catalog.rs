@@ -170,27 +170,18 @@ impl CatalogStore {
     }
 
     async fn all<T: DeserializeOwned>(&self, kind: &str, what: &'static str) -> Result<Vec<T>, ApiError> {
-        let mut out_items = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
+        let query = || {
+            self.client
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("pk = :pk")
                 .expression_attribute_values(":pk", s(kind))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| sdk_error(what, e))?;
-            for item in out.items.unwrap_or_default() {
-                out_items.push(from_item(body(item), what)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out_items);
-            }
-        }
+        };
+        super::page::all(query, what)
+            .await?
+            .into_iter()
+            .map(|i| from_item(body(i), what))
+            .collect()
     }
 
     pub async fn packages(&self) -> Result<Vec<Package>, ApiError> {

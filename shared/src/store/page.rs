@@ -63,3 +63,22 @@ pub async fn fill(
         resume_after: start,
     })
 }
+
+/// Every item `query` matches, page after page: for the small, bounded sets (a hall-day's
+/// counters, the halls, one day's bookings at one hall) that are read whole.
+pub async fn all(query: impl Fn() -> QueryFluentBuilder, what: &'static str) -> Result<Vec<Item>, ApiError> {
+    let mut found = Vec::new();
+    let mut start = None;
+    loop {
+        let out = query()
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| super::sdk_error(what, e))?;
+        found.extend(out.items.unwrap_or_default());
+        start = out.last_evaluated_key;
+        if start.is_none() {
+            return Ok(found);
+        }
+    }
+}

@@ -17,11 +17,8 @@ fn built<T, E: std::error::Error + Send + Sync + 'static>(r: Result<T, E>) -> Re
 impl BookingStore {
     /// The bookings of a hall-day that are still `booked`.
     pub async fn booked_on(&self, hall: &HallId, date: &str) -> Result<Vec<Booking>, ApiError> {
-        let mut found = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
+        let query = || {
+            self.client
                 .query()
                 .table_name(&self.table)
                 .index_name("ByHallDay")
@@ -30,18 +27,12 @@ impl BookingStore {
                 .expression_attribute_names("#status", "status")
                 .expression_attribute_values(":hd", s(format!("{hall}#{date}")))
                 .expression_attribute_values(":booked", s("booked"))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| sdk_error("listing a hall-day's bookings", e))?;
-            for item in out.items.unwrap_or_default() {
-                found.push(from_item(stored(item), "reading a booking")?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(found);
-            }
-        }
+        };
+        let items = crate::store::page::all(query, "listing a hall-day's bookings").await?;
+        items
+            .into_iter()
+            .map(|item| from_item(stored(item), "reading a booking"))
+            .collect()
     }
 
     /// Marks a booking `no_show` and records it against the person, in one transaction;
