@@ -8,17 +8,20 @@
 
 mod moto;
 pub mod openapi;
+mod request;
+
+pub use request::{EventExt, code, event, read};
 
 use fingertip_cli::local::Stack;
 use fingertip_cli::sandbox::Sandbox;
 use fingertip_cli::template::Template;
-use lambda_http::{Body, Request, RequestExt};
-use serde_json::Value;
+use lambda_http::Request;
+
 use shared::auth::{Principal, Signer};
 use shared::config::Env;
 use shared::domain::time::Clock;
 use shared::http::Response;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
 pub use moto::endpoint as dynamodb_endpoint;
@@ -267,78 +270,4 @@ pub fn id_number(n: u32) -> String {
     let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = body.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
     format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
-}
-
-/// The sample event `events/NAME.json`, as Lambda would hand it to the handler.
-pub fn event(name: &str) -> Request {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../events")
-        .join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-/// Small changes to a sample event.
-pub trait EventExt: Sized {
-    fn bearer(self, token: &str) -> Self;
-    fn without_auth(self) -> Self;
-    fn json(self, body: &Value) -> Self;
-    fn raw_body(self, content_type: &str, body: impl Into<Vec<u8>>) -> Self;
-    fn path_param(self, name: &str, value: &str) -> Self;
-    fn query(self, pairs: &[(&str, &str)]) -> Self;
-}
-
-impl EventExt for Request {
-    fn bearer(mut self, token: &str) -> Self {
-        self.headers_mut()
-            .insert("authorization", format!("Bearer {token}").parse().expect("header"));
-        self
-    }
-
-    fn without_auth(mut self) -> Self {
-        self.headers_mut().remove("authorization");
-        self
-    }
-
-    fn json(self, body: &Value) -> Self {
-        self.raw_body("application/json", body.to_string())
-    }
-
-    fn raw_body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        self.headers_mut()
-            .insert("content-type", content_type.parse().expect("header"));
-        *self.body_mut() = Body::Binary(body.into());
-        self
-    }
-
-    fn path_param(self, name: &str, value: &str) -> Self {
-        let mut params: HashMap<String, String> = HashMap::new();
-        params.insert(name.to_owned(), value.to_owned());
-        self.with_path_parameters(params)
-    }
-
-    fn query(self, pairs: &[(&str, &str)]) -> Self {
-        let mut params: HashMap<String, Vec<String>> = HashMap::new();
-        for (k, v) in pairs {
-            params.entry((*k).to_owned()).or_default().push((*v).to_owned());
-        }
-        self.with_query_string_parameters(params)
-    }
-}
-
-/// Status and JSON body of a response.
-pub fn read(resp: Response) -> (u16, Value) {
-    let status = resp.status().as_u16();
-    let body: &[u8] = resp.body().as_ref();
-    let value = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(body).expect("a JSON body")
-    };
-    (status, value)
-}
-
-/// The error code of an error response.
-pub fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("")
 }

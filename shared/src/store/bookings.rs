@@ -38,6 +38,7 @@
 //!   count a `Query pk = PERSON#idKey, sk between NOSHOW#from and NOSHOW#to`, the ban a
 //!   conditional put that only ever extends it.
 
+mod change;
 mod sweep;
 mod write;
 
