@@ -32,6 +32,8 @@ async fn every_sample_event_drives_its_handler_to_a_2xx() {
     app.set_time("2026-12-02T08:00");
     let (token, _) = app.login("events-citizen").await;
     let staff = app.staff_token("RSJ", Some("spb-center"));
+    let rsj = app.staff_token("RSJ", None);
+    let mut apps = Samples::default();
     let mut booked = String::new();
     let mut to_cancel = String::new();
     let order = [
@@ -52,6 +54,16 @@ async fn every_sample_event_drives_its_handler_to_a_2xx() {
         "booking-check-in",
         "booking-cancel",
         "booking-sweeper-hourly",
+        "submission-upload",
+        "submission-create",
+        "submission-queue",
+        "submission-transition",
+        "submission-correct",
+        "submission-withdraw",
+        "progress-get",
+        "progress-mine",
+        "progress-lookup",
+        "deadline-sweeper-daily",
     ];
     let mut sorted: Vec<String> = order.iter().map(|s| s.to_string()).collect();
     sorted.sort();
@@ -67,6 +79,20 @@ async fn every_sample_event_drives_its_handler_to_a_2xx() {
             // auth-identity has bound the citizen; the samples with a booking id in the path
             // get bookings made for them.
             (booked, to_cancel) = bookings_for_samples(&app, &token).await;
+        }
+        if name == "submission-create" {
+            apps = applications_for_samples(&app, &token).await;
+        }
+        if name == "submission-correct" {
+            // The correction sample needs a case waiting for one.
+            let req = event("submission-transition").bearer(&rsj).path_param("no", &apps.first).json(&serde_json::json!({
+                "action": "request_correction", "note": "照片不清晰", "correctionItems": ["近期免冠证件照"], "version": 2
+            }));
+            assert_eq!(read(app.invoke("submission", req).await).0, 200);
+        }
+        if binary == "deadline-sweeper" {
+            app.deadlines.sweep().await.expect("the sweep runs");
+            continue;
         }
         if binary == "booking-sweeper" {
             let text =
@@ -86,11 +112,58 @@ async fn every_sample_event_drives_its_handler_to_a_2xx() {
             "booking-check-in" => req.bearer(&staff).path_param("id", &booked),
             "booking-cancel" => req.bearer(&token).path_param("id", &to_cancel),
             "booking-get" | "booking-reschedule" => req.bearer(&token).path_param("id", &booked),
+            "submission-create" => req.bearer(&token).json(&apps.body),
+            "submission-queue" => req.bearer(&rsj),
+            "submission-transition" => req.bearer(&rsj).path_param("no", &apps.first),
+            "submission-correct" => req
+                .bearer(&token)
+                .path_param("no", &apps.first)
+                .json(&serde_json::json!({
+                    "materials": [{ "code": "M-PHOTO", "objectKey": app.upload(&token, "新照片.jpg").await }]
+                })),
+            "submission-withdraw" => req.bearer(&token).path_param("no", &apps.second),
+            "progress-get" => req.bearer(&token).path_param("no", &apps.first),
+            "progress-lookup" => req.query(&[("applicationNo", apps.first.as_str()), ("phoneLast4", "5678")]),
             _ if req.headers().contains_key("authorization") => req.bearer(&token),
             _ => req,
         };
         let (status, body) = read(app.invoke(&binary, req).await);
         assert!((200..300).contains(&status), "{name}: {status} {body}");
+    }
+}
+
+/// Two applications for the samples that name one: `first` is accepted and corrected,
+/// `second` withdrawn; `body` is the create sample's body with real uploads in it.
+#[derive(Default)]
+struct Samples {
+    first: String,
+    second: String,
+    body: serde_json::Value,
+}
+
+async fn applications_for_samples(app: &TestApp, token: &str) -> Samples {
+    let text = std::fs::read_to_string(format!(
+        "{}/../events/submission-create.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let sample: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut body: serde_json::Value = serde_json::from_str(sample["body"].as_str().unwrap()).unwrap();
+    for m in body["materials"].as_array_mut().unwrap() {
+        m["objectKey"] = serde_json::Value::String(app.upload(token, "材料.jpg").await);
+    }
+    let mut numbers = Vec::new();
+    for _ in 0..2 {
+        let mut req = event("submission-create").bearer(token).json(&body);
+        req.headers_mut().remove("idempotency-key");
+        let (status, created) = read(app.invoke("submission", req).await);
+        assert_eq!(status, 201, "{created}");
+        numbers.push(created["applicationNo"].as_str().unwrap().to_owned());
+    }
+    Samples {
+        first: numbers.remove(0),
+        second: numbers.remove(0),
+        body,
     }
 }
 

@@ -108,6 +108,78 @@ async fn every_route_makes_the_fewest_round_trips_its_access_pattern_allows() {
             wrong.push(format!("{route}: {got}, expected {want}"));
         }
     }
+    // Applications: the owner's progress view is one Query.
+    let mut body = serde_json::json!({
+        "itemCode": "RSJ-0001",
+        "form": { "applicantName": "张三", "phone": "13812345678" },
+        "materials": [],
+    });
+    for code in ["M-ID", "M-PHOTO"] {
+        let key = app.upload(&token, "材料.jpg").await;
+        body["materials"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({ "code": code, "objectKey": key }));
+    }
+    let mut submit = event("submission-create").bearer(&token).json(&body);
+    submit.headers_mut().remove("idempotency-key");
+    let (resp, n) = counting(app.invoke("submission", submit)).await;
+    let (status, created) = read(resp);
+    assert_eq!(status, 201, "{created}");
+    let no = created["applicationNo"].as_str().unwrap().to_owned();
+    let rsj = app.staff_token("RSJ", None);
+    let accept = event("submission-transition")
+        .bearer(&rsj)
+        .path_param("no", &no)
+        .json(&serde_json::json!({ "action": "accept", "version": 1 }));
+    let apps: Vec<(&str, lambda_http::Request, &str, u64, &str)> = vec![
+        (
+            "GET /v1/applications/{no}",
+            event("progress-get").bearer(&token).path_param("no", &no),
+            "progress",
+            1,
+            "one Query: application, cases and timeline share a partition",
+        ),
+        (
+            "GET /v1/me/applications",
+            event("progress-mine").bearer(&token),
+            "progress",
+            1,
+            "one Query",
+        ),
+        (
+            "POST /v1/staff/applications/{no}/transitions",
+            accept,
+            "submission",
+            2,
+            "one Query to read, one transaction",
+        ),
+        (
+            "GET /v1/progress",
+            event("progress-lookup").query(&[("applicationNo", no.as_str()), ("phoneLast4", "0000")]),
+            "progress",
+            3,
+            "two rate-limit counters, one GetItem",
+        ),
+    ];
+    table.push(format!(
+        "| `POST /v1/applications` | {n} | citizen+item (BatchGet), the uploads (BatchGet), one transaction |"
+    ));
+    if n != 3 {
+        wrong.push(format!("POST /v1/applications: {n}, expected 3"));
+    }
+    for (route, req, binary, want, why) in apps {
+        let (resp, got) = counting(app.invoke(binary, req)).await;
+        let status = resp.status().as_u16();
+        assert!(
+            (200..300).contains(&status) || route == "GET /v1/progress",
+            "{route}: {status}"
+        );
+        table.push(format!("| `{route}` | {got} | {why} |"));
+        if got != want {
+            wrong.push(format!("{route}: {got}, expected {want}"));
+        }
+    }
     println!("{}", table.join("\n"));
     assert!(wrong.is_empty(), "{wrong:#?}");
 }

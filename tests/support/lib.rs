@@ -35,6 +35,10 @@ pub struct TestApp {
     pub catalog: catalog::App,
     pub booking: booking::App,
     pub sweeper: booking_sweeper::App,
+    pub submission: submission::App,
+    pub progress: progress::App,
+    pub deadlines: deadline_sweeper::App,
+    pub s3: aws_sdk_s3::Client,
     /// The clock the booking functions read; tests set it.
     pub clock: Clock,
     pub sandbox: Arc<Sandbox>,
@@ -104,6 +108,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         .await
         .expect("tables");
     let tables = fingertip_cli::tables::local_names(&TEMPLATE, &prefix);
+    let s3 = fingertip_cli::tables::local_s3(&shared::store::sdk_config(&env_of("submission")).await, &endpoint);
+    fingertip_cli::tables::create_buckets(&s3, &TEMPLATE, &stack)
+        .await
+        .expect("buckets");
     if options.seed_catalog {
         let catalog = fingertip_cli::seed::parse(fingertip_cli::seed::DEMO_CATALOG).expect("demo catalog");
         let store = shared::store::catalog::CatalogStore::new(dynamo.clone(), tables["CatalogTable"].clone());
@@ -124,6 +132,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .await
             .expect("sweeper config")
             .with_clock(clock.clone()),
+        submission: submission::App::from_env(&env_of("submission"))
+            .await
+            .expect("submission config")
+            .with_clock(clock.clone()),
+        progress: progress::App::from_env(&env_of("progress"))
+            .await
+            .expect("progress config")
+            .with_clock(clock.clone()),
+        deadlines: deadline_sweeper::App::from_env(&env_of("deadline-sweeper"))
+            .await
+            .expect("deadline sweeper config")
+            .with_clock(clock.clone()),
+        s3,
         clock,
         signer: Signer::from_env(&auth_env).expect("signer"),
         sandbox,
@@ -147,6 +168,8 @@ impl TestApp {
             "auth" => auth::handle(&self.auth, req).await,
             "catalog" => catalog::handle(&self.catalog, req).await,
             "booking" => booking::handle(&self.booking, req).await,
+            "submission" => submission::handle(&self.submission, req).await,
+            "progress" => progress::handle(&self.progress, req).await,
             other => panic!("no HTTP handler for {other}"),
         }
     }
@@ -188,6 +211,25 @@ impl TestApp {
         let (status, reply) = read(auth::handle(&self.auth, event("auth-identity").bearer(&token).json(&body)).await);
         assert_eq!(status, 200, "binding {code}: {reply}");
         (token, id)
+    }
+
+    /// Uploads a small file as material through a presigned PUT; returns its object key.
+    pub async fn upload(&self, token: &str, file_name: &str) -> String {
+        let body = serde_json::json!({ "fileName": file_name, "contentType": "image/jpeg", "size": 11 });
+        let (status, reply) = read(
+            self.invoke("submission", event("submission-upload").bearer(token).json(&body))
+                .await,
+        );
+        assert_eq!(status, 201, "presigning {file_name}: {reply}");
+        let mut put = reqwest::Client::new()
+            .put(reply["uploadUrl"].as_str().unwrap())
+            .body("jpeg-bytes!".to_owned());
+        for (k, v) in reply["headers"].as_object().unwrap() {
+            put = put.header(k.as_str(), v.as_str().unwrap());
+        }
+        let resp = put.send().await.expect("the PUT reaches the local S3");
+        assert!(resp.status().is_success(), "PUT {file_name}: {}", resp.status());
+        reply["objectKey"].as_str().unwrap().to_owned()
     }
 
     /// A token for staff of a department, optionally at a hall.

@@ -10,10 +10,12 @@ pub struct Functions {
     auth: auth::App,
     catalog: catalog::App,
     booking: booking::App,
+    submission: submission::App,
+    progress: progress::App,
 }
 
 /// The functions with HTTP routes that this gateway mounts.
-pub const MOUNTED: &[&str] = &["auth", "catalog", "booking"];
+pub const MOUNTED: &[&str] = &["auth", "catalog", "booking", "submission", "progress"];
 
 impl Functions {
     /// Builds every function the template names; fails on one this binary does not mount,
@@ -38,6 +40,12 @@ impl Functions {
             booking: booking::App::from_env(&env_of("booking")?)
                 .await
                 .map_err(|e| e.to_string())?,
+            submission: submission::App::from_env(&env_of("submission")?)
+                .await
+                .map_err(|e| e.to_string())?,
+            progress: progress::App::from_env(&env_of("progress")?)
+                .await
+                .map_err(|e| e.to_string())?,
         })
     }
 
@@ -47,6 +55,8 @@ impl Functions {
             "auth" => auth::handle(&self.auth, req).await,
             "catalog" => catalog::handle(&self.catalog, req).await,
             "booking" => booking::handle(&self.booking, req).await,
+            "submission" => submission::handle(&self.submission, req).await,
+            "progress" => progress::handle(&self.progress, req).await,
             _ => return None,
         })
     }

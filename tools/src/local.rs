@@ -84,6 +84,11 @@ impl Stack {
         }
     }
 
+    /// The local name of a bucket: S3 names are lowercase.
+    pub fn bucket_name(&self, logical_id: &str) -> String {
+        format!("{}{logical_id}", self.table_prefix).to_lowercase()
+    }
+
     /// A demo setting, unless overridden.
     pub fn setting(&self, name: &str) -> Option<String> {
         self.overrides
@@ -106,6 +111,8 @@ impl Stack {
                 self.setting("AWS_SECRET_ACCESS_KEY").unwrap_or("local".into()),
             ),
             ("AWS_ENDPOINT_URL_DYNAMODB", self.dynamodb_endpoint.clone()),
+            // moto serves S3 on the same port as DynamoDB.
+            ("AWS_ENDPOINT_URL_S3", self.dynamodb_endpoint.clone()),
         ]);
         for (name, value) in &function.env {
             let resolved = match self.overrides.get(name) {
@@ -128,6 +135,7 @@ impl Stack {
             EnvValue::Ref(target) if template.tables.iter().any(|t| &t.logical_id == target) => {
                 Ok(format!("{}{target}", self.table_prefix))
             }
+            EnvValue::Ref(target) if template.buckets.contains(target) => Ok(self.bucket_name(target)),
             EnvValue::Ref(_) if name == "WECHAT_API_BASE" => Ok(self.wechat_base.clone()),
             EnvValue::Ref(param) => self
                 .setting(name)

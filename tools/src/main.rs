@@ -69,7 +69,8 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::CreateTables => {
             let client = client(&stack).await;
-            let created = tables::create_all(&client, &template, &stack.table_prefix).await?;
+            let mut created = tables::create_all(&client, &template, &stack.table_prefix).await?;
+            created.extend(tables::create_buckets(&s3(&stack).await, &template, &stack).await?);
             println!(
                 "tables created: {}",
                 if created.is_empty() {
@@ -146,8 +147,9 @@ fn principal(role: &str, dept: Option<String>, hall: Option<String>, sub: Option
     }
 }
 
-async fn client(stack: &local::Stack) -> shared::store::Client {
-    let env = Env::from_pairs([
+/// The AWS settings the CLI's own clients use against the local server.
+fn local_env(stack: &local::Stack) -> Env {
+    Env::from_pairs([
         (
             "AWS_REGION",
             stack.setting("AWS_REGION").unwrap_or(local::REGION.into()),
@@ -161,8 +163,18 @@ async fn client(stack: &local::Stack) -> shared::store::Client {
             stack.setting("AWS_SECRET_ACCESS_KEY").unwrap_or("local".into()),
         ),
         ("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamodb_endpoint.clone()),
-    ]);
-    shared::store::connect(&env).await
+    ])
+}
+
+async fn client(stack: &local::Stack) -> shared::store::Client {
+    shared::store::connect(&local_env(stack)).await
+}
+
+async fn s3(stack: &local::Stack) -> aws_sdk_s3::Client {
+    tables::local_s3(
+        &shared::store::sdk_config(&local_env(stack)).await,
+        &stack.dynamodb_endpoint,
+    )
 }
 
 async fn seed_catalog(stack: &local::Stack, text: &str) -> Result<usize, String> {
@@ -176,6 +188,7 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
     shared::telemetry::init();
     let client = client(stack).await;
     tables::create_all(&client, template, &stack.table_prefix).await?;
+    tables::create_buckets(&s3(stack).await, template, stack).await?;
     seed_catalog(stack, seed::DEMO_CATALOG).await?;
 
     let appid = stack.setting("WECHAT_MP_APPID").unwrap_or_default();

@@ -100,12 +100,69 @@ pub async fn create_table(client: &Client, def: &TableDef, name: &str) -> Result
     Ok(true)
 }
 
+/// Creates a bucket unless it exists, as the template's lifecycle rules would have it.
+pub async fn create_bucket(s3: &aws_sdk_s3::Client, name: &str) -> Result<bool, String> {
+    let mut req = s3.create_bucket().bucket(name);
+    // Outside us-east-1, S3 wants the bucket's region named.
+    if let Some(region) = s3
+        .config()
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .filter(|r| r != "us-east-1")
+    {
+        req = req.create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region.as_str()))
+                .build(),
+        );
+    }
+    match req.send().await {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
+            match code.as_deref() {
+                Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists") => Ok(false),
+                _ => Err(format!(
+                    "creating bucket {name}: {}",
+                    code.unwrap_or_else(|| e.to_string())
+                )),
+            }
+        }
+    }
+}
+
 /// Creates every table of the template under `prefix`; returns the names created.
 pub async fn create_all(client: &Client, template: &Template, prefix: &str) -> Result<Vec<String>, String> {
     let mut created = Vec::new();
     for def in &template.tables {
         let name = format!("{prefix}{}", def.logical_id);
         if create_table(client, def, &name).await? {
+            created.push(name);
+        }
+    }
+    Ok(created)
+}
+
+/// The S3 client for the local server (path-style, as moto serves it).
+pub fn local_s3(sdk: &aws_config::SdkConfig, endpoint: &str) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .endpoint_url(endpoint)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// Creates every bucket of the template under the stack's names.
+pub async fn create_buckets(
+    s3: &aws_sdk_s3::Client,
+    template: &Template,
+    stack: &crate::local::Stack,
+) -> Result<Vec<String>, String> {
+    let mut created = Vec::new();
+    for b in &template.buckets {
+        let name = stack.bucket_name(b);
+        if create_bucket(s3, &name).await? {
             created.push(name);
         }
     }

@@ -9,6 +9,8 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub struct Template {
     pub tables: Vec<TableDef>,
+    /// Logical ids of the S3 buckets.
+    pub buckets: Vec<String>,
     pub functions: Vec<FunctionDef>,
     /// Parameter defaults.
     pub parameters: BTreeMap<String, Option<String>>,
@@ -138,6 +140,7 @@ impl Template {
         let doc: Value = serde_norway::from_str(text)?;
         let resources = doc["Resources"].as_mapping().ok_or_else(|| shape("no Resources"))?;
         let mut tables = Vec::new();
+        let mut buckets = Vec::new();
         let mut functions = Vec::new();
         for (id, res) in resources {
             let id = str_of(id).ok_or_else(|| shape("a resource id is not a string"))?;
@@ -168,6 +171,7 @@ impl Template {
                     stream_view: str_of(&props["StreamSpecification"]["StreamViewType"]),
                     logical_id: id,
                 }),
+                Some("AWS::S3::Bucket") => buckets.push(id),
                 Some("AWS::Serverless::Function") => {
                     let binary = str_of(&res["Metadata"]["BuildProperties"]["Binary"])
                         .ok_or_else(|| shape(format!("{id} has no Metadata.BuildProperties.Binary")))?;
@@ -214,6 +218,7 @@ impl Template {
             .unwrap_or_default();
         Ok(Template {
             tables,
+            buckets,
             functions,
             parameters,
         })

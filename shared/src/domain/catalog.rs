@@ -67,6 +67,20 @@ pub struct Item {
     pub audience: String,
     pub fee: String,
     pub description: String,
+    /// The application form, when the item has its own; otherwise the default item form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<FormField>,
+}
+
+impl Item {
+    /// The form an application for this item fills in.
+    pub fn application_form(&self) -> Vec<FormField> {
+        if self.form.is_empty() {
+            super::form::default_item_form()
+        } else {
+            self.form.clone()
+        }
+    }
 }
 
 /// One field of a package's single form (一表申报).

@@ -4,10 +4,12 @@
 //! with an [`Invalid`] reason a client can read. Inner code takes these types, never raw
 //! strings, so a value that got this far has already been checked.
 
+pub mod application;
 pub mod booking;
 pub mod calendar;
 pub mod catalog;
 pub mod codes;
+pub mod form;
 pub mod identity;
 pub mod time;
 

@@ -4,6 +4,7 @@
 //! that uses it. Invariants are held by condition expressions and transactions in the store,
 //! never by reading and then writing.
 
+pub mod applications;
 pub mod bookings;
 pub mod catalog;
 pub mod citizens;
@@ -27,6 +28,17 @@ pub type Item = std::collections::HashMap<String, AttributeValue>;
 /// at a local server. Timeouts (`DYNAMODB_ATTEMPT_TIMEOUT_MS`, 2 s, and `DYNAMODB_TIMEOUT_MS`,
 /// 5 s, over at most 3 attempts) keep a stalled store inside the Lambda's own time limit.
 pub async fn connect(env: &Env) -> Client {
+    let shared = sdk_config(env).await;
+    let mut config = aws_sdk_dynamodb::config::Builder::from(&shared).interceptor(count::RoundTrips);
+    if let Some(url) = env.optional("AWS_ENDPOINT_URL_DYNAMODB") {
+        config = config.endpoint_url(url);
+    }
+    Client::from_conf(config.build())
+}
+
+/// The AWS settings every client of a function shares: region, credentials, timeouts and
+/// retries, read from the environment once.
+pub async fn sdk_config(env: &Env) -> aws_config::SdkConfig {
     // A malformed value falls back to the default: the store's timeouts are not worth
     // failing a cold start over.
     let attempt = env.parsed_or("DYNAMODB_ATTEMPT_TIMEOUT_MS", 2000u64).unwrap_or(2000);
@@ -47,12 +59,7 @@ pub async fn connect(env: &Env) -> Client {
         let token = env.optional("AWS_SESSION_TOKEN").map(str::to_owned);
         loader = loader.credentials_provider(Credentials::new(key, secret, token, None, "environment"));
     }
-    let shared = loader.load().await;
-    let mut config = aws_sdk_dynamodb::config::Builder::from(&shared).interceptor(count::RoundTrips);
-    if let Some(url) = env.optional("AWS_ENDPOINT_URL_DYNAMODB") {
-        config = config.endpoint_url(url);
-    }
-    Client::from_conf(config.build())
+    loader.load().await
 }
 
 /// Turns an SDK failure into the API's error: throttling, timeouts, dropped connections and

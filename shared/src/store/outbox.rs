@@ -3,7 +3,7 @@
 //! table's stream.
 //!
 //! Key schema: `id` (S), deterministic per cause (`booking-confirmed#<bookingId>`,
-//! `booking-reminder#<bookingId>`), so writing a record is idempotent: a retried request or
+//! `booking-reminder#<bookingId>`, `application-accepted#<no>#<item>#<version>`), so writing a record is idempotent: a retried request or
 //! a second sweep cannot queue the same notification twice (the put is conditional).
 //!
 //! | attribute | meaning |
@@ -33,6 +33,10 @@ const RETENTION_DAYS: i64 = 90;
 pub enum Kind {
     BookingConfirmed,
     BookingReminder,
+    ApplicationAccepted,
+    CorrectionRequired,
+    ApplicationCompleted,
+    ApplicationRejected,
 }
 
 impl Kind {
@@ -40,6 +44,10 @@ impl Kind {
         match self {
             Kind::BookingConfirmed => "booking_confirmed",
             Kind::BookingReminder => "booking_reminder",
+            Kind::ApplicationAccepted => "application_accepted",
+            Kind::CorrectionRequired => "correction_required",
+            Kind::ApplicationCompleted => "application_completed",
+            Kind::ApplicationRejected => "application_rejected",
         }
     }
 
@@ -47,6 +55,10 @@ impl Kind {
         match self {
             Kind::BookingConfirmed => "booking-confirmed",
             Kind::BookingReminder => "booking-reminder",
+            Kind::ApplicationAccepted => "application-accepted",
+            Kind::CorrectionRequired => "correction-required",
+            Kind::ApplicationCompleted => "application-completed",
+            Kind::ApplicationRejected => "application-rejected",
         }
     }
 }

@@ -1,0 +1,121 @@
+//! The progress function (进度查询): the owner's (and the department's) full view of an
+//! application, the citizen's list, and the public lookup by number and phone digits.
+//!
+//! Routes (API.md § Applications): `GET /v1/applications/{no}`, `GET /v1/me/applications`,
+//! `GET /v1/progress`.
+
+mod lookup;
+
+use lambda_http::Request;
+use serde::Serialize;
+use shared::ApiError;
+use shared::auth::{Principal, Verifier};
+use shared::config::{ConfigError, Env};
+use shared::domain::WorkCalendar;
+use shared::domain::application::{ApplicationNo, Status};
+use shared::domain::time::{Clock, local};
+use shared::http::{self, List, Page, Response};
+use shared::store::applications::{ApplicationStore, view};
+
+#[derive(Debug, Clone)]
+pub struct App {
+    applications: ApplicationStore,
+    verifier: Verifier,
+    calendar: &'static WorkCalendar,
+    clock: Clock,
+    limits: lookup::Limits,
+}
+
+impl App {
+    /// Reads `APPLICATIONS_TABLE`, the JWT verification settings and the public lookup's
+    /// limits (`LOOKUP_PER_CLIENT_PER_MINUTE`, 20; `LOOKUP_PER_NUMBER_PER_HOUR`, 10).
+    pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let table = env.required("APPLICATIONS_TABLE")?.to_owned();
+        let verifier = Verifier::from_env(env)?;
+        let limits = lookup::Limits {
+            per_client_per_minute: env.parsed_or("LOOKUP_PER_CLIENT_PER_MINUTE", 20)?,
+            per_number_per_hour: env.parsed_or("LOOKUP_PER_NUMBER_PER_HOUR", 10)?,
+        };
+        let client = shared::store::connect(env).await;
+        Ok(Self {
+            applications: ApplicationStore::reader(client, table),
+            verifier,
+            calendar: WorkCalendar::shipped(),
+            clock: Clock::system(),
+            limits,
+        })
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+pub async fn handle(app: &App, req: Request) -> Response {
+    http::serve(req, |req| async move {
+        match http::route_key(&req).as_str() {
+            "GET /v1/applications/{no}" => one(app, &req).await,
+            "GET /v1/me/applications" => mine(app, &req).await,
+            "GET /v1/progress" => lookup::public(app, &req).await,
+            _ => Err(ApiError::not_found()),
+        }
+    })
+    .await
+}
+
+/// The full view, for its owner or staff of a department it involves; 404 for anyone else.
+async fn one(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let who = app.verifier.principal(req)?;
+    let no: ApplicationNo = http::path(req, "no")?;
+    let v = app.applications.view(&no).await?.ok_or_else(ApiError::not_found)?;
+    let allowed = match &who {
+        Principal::Citizen(id) => &v.application.citizen_id == id,
+        Principal::Staff(s) => v.application.dept_codes.contains(&s.dept),
+        Principal::Admin { .. } => true,
+    };
+    if !allowed {
+        return Err(ApiError::not_found());
+    }
+    http::ok(&view::present(&v, local(app.clock.now()).date(), app.calendar))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary<'a> {
+    application_no: &'a str,
+    subject_kind: &'a str,
+    subject_name: &'a str,
+    status: &'static str,
+    status_text: &'static str,
+    submitted_at: &'a str,
+    updated_at: &'a str,
+}
+
+/// `GET /v1/me/applications?status=`: newest first, paginated.
+async fn mine(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let citizen = app.verifier.citizen(req)?;
+    let status: Option<Status> = http::query(req, "status")?;
+    let page = Page::from_request(req)?;
+    let found = app
+        .applications
+        .for_citizen(&citizen, status, page.cursor.as_ref(), page.limit)
+        .await?;
+    let items: Vec<Summary> = found
+        .items
+        .iter()
+        .map(|a| Summary {
+            application_no: a.application_no.as_str(),
+            subject_kind: &a.subject_kind,
+            subject_name: &a.subject_name,
+            status: a.status.as_str(),
+            status_text: a.status.text(),
+            submitted_at: &a.submitted_at,
+            updated_at: &a.updated_at,
+        })
+        .collect();
+    http::ok(&List {
+        items,
+        next_cursor: found.next.map(|c| c.encode()),
+    })
+}

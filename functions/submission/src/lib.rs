@@ -1,0 +1,81 @@
+//! The submission function (申报): uploads, applications, corrections, withdrawals, and the
+//! staff's side: their department's queue and the transitions of its cases.
+//!
+//! Routes (API.md § Applications): `POST /v1/uploads`, `POST /v1/applications`,
+//! `POST /v1/applications/{no}/corrections`, `POST /v1/applications/{no}/withdraw`,
+//! `GET /v1/staff/applications`, `POST /v1/staff/applications/{no}/transitions`.
+
+mod change;
+mod citizen;
+mod s3;
+mod staff;
+mod submit;
+mod uploads;
+
+use lambda_http::Request;
+use shared::ApiError;
+use shared::auth::Verifier;
+use shared::config::{ConfigError, Env};
+use shared::domain::WorkCalendar;
+use shared::domain::time::Clock;
+use shared::http::{self, Response};
+use shared::store::applications::ApplicationStore;
+use shared::store::catalog::CatalogStore;
+use shared::store::citizens::CitizenStore;
+
+#[derive(Debug, Clone)]
+pub struct App {
+    client: shared::store::Client,
+    applications: ApplicationStore,
+    catalog: CatalogStore,
+    citizens: CitizenStore,
+    files: s3::Files,
+    verifier: Verifier,
+    calendar: &'static WorkCalendar,
+    clock: Clock,
+}
+
+impl App {
+    /// Reads `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
+    /// `UPLOADS_BUCKET` and the JWT verification settings, and connects the store and S3.
+    pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let applications = env.required("APPLICATIONS_TABLE")?.to_owned();
+        let outbox = env.required("OUTBOX_TABLE")?.to_owned();
+        let catalog = env.required("CATALOG_TABLE")?.to_owned();
+        let citizens = env.required("CITIZENS_TABLE")?.to_owned();
+        let bucket = env.required("UPLOADS_BUCKET")?.to_owned();
+        let verifier = Verifier::from_env(env)?;
+        let sdk = shared::store::sdk_config(env).await;
+        let client = shared::store::connect(env).await;
+        Ok(Self {
+            applications: ApplicationStore::new(client.clone(), applications, outbox),
+            catalog: CatalogStore::new(client.clone(), catalog),
+            citizens: CitizenStore::new(client.clone(), citizens),
+            files: s3::Files::new(&sdk, env, bucket),
+            client,
+            verifier,
+            calendar: WorkCalendar::shipped(),
+            clock: Clock::system(),
+        })
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+pub async fn handle(app: &App, req: Request) -> Response {
+    http::serve(req, |req| async move {
+        match http::route_key(&req).as_str() {
+            "POST /v1/uploads" => uploads::create(app, &req).await,
+            "POST /v1/applications" => submit::create(app, &req).await,
+            "POST /v1/applications/{no}/corrections" => citizen::correct(app, &req).await,
+            "POST /v1/applications/{no}/withdraw" => citizen::withdraw(app, &req).await,
+            "GET /v1/staff/applications" => staff::queue(app, &req).await,
+            "POST /v1/staff/applications/{no}/transitions" => staff::transition(app, &req).await,
+            _ => Err(ApiError::not_found()),
+        }
+    })
+    .await
+}

@@ -1,0 +1,220 @@
+//! The staff's side: their department's queue, and the transitions of its cases through
+//! the state machine, each with its timeline entry and the citizen's notification.
+
+use crate::App;
+use crate::change::{Plan, load, refused, start_clock, stop_clock, today};
+use lambda_http::Request;
+use serde::{Deserialize, Serialize};
+use shared::ApiError;
+use shared::domain::application::{Action, ApplicationNo, Status, next};
+use shared::domain::catalog::ItemKind;
+use shared::domain::time::rfc3339;
+use shared::domain::{Invalid, ItemCode};
+use shared::error::{Code, FieldErrors};
+use shared::http::{self, List, Page, Response};
+use shared::store::applications::{Correction, view};
+use shared::store::outbox::Kind;
+use std::str::FromStr;
+
+/// `?overdue=true|false`.
+struct Flag(bool);
+
+impl FromStr for Flag {
+    type Err = Invalid;
+    fn from_str(raw: &str) -> Result<Self, Invalid> {
+        match raw {
+            "true" => Ok(Flag(true)),
+            "false" => Ok(Flag(false)),
+            _ => Err(Invalid::new("应为true或false")),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QueueEntry<'a> {
+    application_no: &'a str,
+    item_code: &'a str,
+    item_name: &'a str,
+    status: &'static str,
+    status_text: &'static str,
+    submitted_at: &'a str,
+    deadline: Option<&'a str>,
+    near_due: bool,
+    overdue: bool,
+    flag: Option<&'a str>,
+}
+
+/// `GET /v1/staff/applications?status=&overdue=`: the cases of the caller's department.
+pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let staff = app.verifier.staff(req)?;
+    let status: Option<Status> = http::query(req, "status")?;
+    let overdue: Option<Flag> = http::query(req, "overdue")?;
+    let page = Page::from_request(req)?;
+    let today = today(app);
+    let due_before = overdue.filter(|f| f.0).map(|_| today.strftime("%Y-%m-%d").to_string());
+    let found = app
+        .applications
+        .queue(
+            &staff.dept,
+            status,
+            due_before.as_deref(),
+            page.cursor.as_ref(),
+            page.limit,
+        )
+        .await?;
+    let items: Vec<QueueEntry> = found
+        .items
+        .iter()
+        .map(|c| {
+            let (near, over) = c
+                .deadline
+                .as_deref()
+                .map_or((false, false), |d| view::due_flags(d, today, app.calendar));
+            QueueEntry {
+                application_no: c.application_no.as_str(),
+                item_code: c.item_code.as_str(),
+                item_name: &c.item_name,
+                status: c.status.as_str(),
+                status_text: c.status.text(),
+                submitted_at: &c.submitted_at,
+                deadline: c.deadline.as_deref(),
+                near_due: near,
+                overdue: over,
+                flag: c.flag.as_deref(),
+            }
+        })
+        .collect();
+    http::ok(&List {
+        items,
+        next_cursor: found.next.map(|c| c.encode()),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TransitionBody {
+    action: String,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    correction_items: Vec<String>,
+    version: u64,
+    /// Which case, when the department owns more than one in a package.
+    #[serde(default)]
+    item_code: Option<String>,
+}
+
+fn note(raw: Option<String>, required: bool) -> Result<Option<String>, String> {
+    let text = raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    match &text {
+        None if required => Err("必填".into()),
+        Some(t) if t.chars().count() > 1000 || t.chars().any(|c| c.is_control() && c != '\n') => {
+            Err("不超过1000字".into())
+        }
+        _ => Ok(text),
+    }
+}
+
+/// `POST /v1/staff/applications/{no}/transitions`.
+pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let staff = app.verifier.staff(req)?;
+    let no: ApplicationNo = http::path(req, "no")?;
+    let body: TransitionBody = http::json_body(req)?;
+    let mut errors = FieldErrors::default();
+    let action = errors.check("action", body.action.parse::<Action>());
+    let item: Option<ItemCode> = body
+        .item_code
+        .as_deref()
+        .and_then(|c| errors.check("itemCode", c.parse::<ItemCode>()));
+    let needs_note = matches!(action, Some(Action::Reject | Action::RequestCorrection));
+    let text = errors.check("note", note(body.note, needs_note));
+    let items: Vec<String> = body.correction_items.iter().map(|s| s.trim().to_owned()).collect();
+    if action == Some(Action::RequestCorrection)
+        && (items.is_empty() || items.len() > 50 || items.iter().any(|i| i.is_empty() || i.chars().count() > 200))
+    {
+        errors.add("correctionItems", "须逐项列出需补正的内容（1-50项，每项不超过200字）");
+    }
+    errors.finish()?;
+    let (action, text) = (action.expect("checked"), text.expect("checked"));
+
+    let v = load(app, &no).await?;
+    // Staff of another department cannot see the application at all.
+    let mine: Vec<usize> = (0..v.cases.len())
+        .filter(|&i| v.cases[i].dept == staff.dept && item.as_ref().is_none_or(|c| &v.cases[i].item_code == c))
+        .collect();
+    let i = match mine.as_slice() {
+        [] if v.cases.iter().any(|c| c.dept == staff.dept) => {
+            return Err(ApiError::field("itemCode", "本部门没有这个事项的办件"));
+        }
+        [] => return Err(ApiError::not_found()),
+        [one] => *one,
+        _ => {
+            return Err(ApiError::field(
+                "itemCode",
+                "本部门在此申报中有多个事项，请指明itemCode",
+            ));
+        }
+    };
+    if v.application.version != body.version {
+        return Err(ApiError::code(Code::VersionConflict)
+            .with_details(serde_json::json!({ "currentVersion": v.application.version })));
+    }
+    let case = &v.cases[i];
+    let to = next(case.status, action, case.kind == ItemKind::Instant).ok_or_else(|| {
+        ApiError::code(Code::InvalidTransition)
+            .with_details(serde_json::json!({ "from": case.status.as_str(), "action": action.as_str() }))
+    })?;
+    let from = case.status;
+    let item_code = case.item_code.clone();
+    let mut plan = Plan::new(v);
+    {
+        let case = plan.touch(i);
+        case.status = to;
+        match action {
+            Action::Accept => start_clock(app, case),
+            Action::Complete if from == Status::Submitted => {
+                // 即办件 handled on the spot: accepted and completed at once.
+                start_clock(app, case);
+                case.deadline = None;
+            }
+            Action::Complete | Action::Reject => {
+                case.deadline = None;
+                case.flag = None;
+            }
+            Action::RequestCorrection => {
+                case.resume_to = Some(from);
+                case.correction_items = items.clone();
+                stop_clock(app, case);
+            }
+        }
+    }
+    if action == Action::RequestCorrection {
+        let mut all: Vec<String> = plan
+            .view
+            .application
+            .correction
+            .take()
+            .map(|c| c.items)
+            .unwrap_or_default();
+        all.extend(items.iter().cloned());
+        plan.view.application.correction = Some(Correction {
+            items: all,
+            note: text.clone().unwrap_or_default(),
+            requested_at: rfc3339(app.clock.now()),
+        });
+    }
+    let kind = match action {
+        Action::Accept => Kind::ApplicationAccepted,
+        Action::RequestCorrection => Kind::CorrectionRequired,
+        Action::Complete => Kind::ApplicationCompleted,
+        Action::Reject => Kind::ApplicationRejected,
+    };
+    let actor = format!("staff:{}@{}", staff.id, staff.dept);
+    let v = plan
+        .commit(app, action.as_str(), actor, Some(&item_code), text, Some(kind))
+        .await
+        .map_err(refused)?;
+    tracing::info!(application = %no, item = %item_code, action = action.as_str(), "transition");
+    http::ok(&view::present(&v, today(app), app.calendar))
+}
