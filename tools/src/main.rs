@@ -38,7 +38,8 @@ enum Command {
         #[arg(long, default_value = "k1")]
         kid: String,
     },
-    /// Run the booking sweeper once against the local stack (no-shows, bans, reminders).
+    /// Run the scheduled sweepers once against the local stack: bookings (no-shows, bans,
+    /// reminders), then deadlines (near due, overdue).
     Sweep,
     /// Print every function's local settings as KEY=VALUE lines (for `cargo lambda watch`).
     Env,
@@ -116,7 +117,21 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             let report = app.sweep().await.map_err(|e| e.to_string())?;
-            println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
+            println!(
+                "bookings: {}",
+                serde_json::to_string(&report).map_err(|e| e.to_string())?
+            );
+            let f = template
+                .function("deadline-sweeper")
+                .ok_or("template.yaml has no deadline-sweeper")?;
+            let app = deadline_sweeper::App::from_env(&stack.function_env(&template, f)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            let report = app.sweep().await.map_err(|e| e.to_string())?;
+            println!(
+                "deadlines: {}",
+                serde_json::to_string(&report).map_err(|e| e.to_string())?
+            );
         }
         Command::Up => up(&stack, &template).await?,
     }
