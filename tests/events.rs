@@ -64,6 +64,13 @@ async fn every_sample_event_drives_its_handler_to_a_2xx() {
         "progress-mine",
         "progress-lookup",
         "deadline-sweeper-daily",
+        "evaluation-application",
+        "evaluation-visit",
+        "evaluation-follow-up",
+        "evaluation-staff",
+        "evaluation-rectify",
+        "evaluation-stats",
+        "evaluation-sweeper-daily",
     ];
     let mut sorted: Vec<String> = order.iter().map(|s| s.to_string()).collect();
     sorted.sort();
@@ -89,6 +96,28 @@ async fn every_sample_event_drives_its_handler_to_a_2xx() {
                 "action": "request_correction", "note": "照片不清晰", "correctionItems": ["近期免冠证件照"], "version": 2
             }));
             assert_eq!(read(app.invoke("submission", req).await).0, 200);
+        }
+        if name == "evaluation-application" {
+            // A completed application and a checked-in visit to rate.
+            let staff = app.staff_token("RSJ", None);
+            // apps.first was accepted, corrected and resubmitted by the samples before: version 4.
+            for (action, version) in [("complete", 4)] {
+                let req = event("submission-transition")
+                    .bearer(&staff)
+                    .path_param("no", &apps.first);
+                let (status, body) = read(
+                    app.invoke(
+                        "submission",
+                        req.json(&serde_json::json!({ "action": action, "version": version })),
+                    )
+                    .await,
+                );
+                assert_eq!(status, 200, "{action}: {body}");
+            }
+        }
+        if binary == "evaluation-sweeper" {
+            app.invitations.sweep().await.expect("the sweep runs");
+            continue;
         }
         if binary == "deadline-sweeper" {
             app.deadlines.sweep().await.expect("the sweep runs");
@@ -124,6 +153,11 @@ async fn every_sample_event_drives_its_handler_to_a_2xx() {
             "submission-withdraw" => req.bearer(&token).path_param("no", &apps.second),
             "progress-get" => req.bearer(&token).path_param("no", &apps.first),
             "progress-lookup" => req.query(&[("applicationNo", apps.first.as_str()), ("phoneLast4", "5678")]),
+            "evaluation-application" => req.bearer(&token).path_param("no", &apps.first),
+            "evaluation-visit" => req.bearer(&token).path_param("id", &booked),
+            "evaluation-follow-up" => req.bearer(&token).path_param("id", &format!("B{booked}")),
+            "evaluation-staff" => req.bearer(&rsj),
+            "evaluation-rectify" => req.bearer(&rsj).path_param("id", &format!("B{booked}")),
             _ if req.headers().contains_key("authorization") => req.bearer(&token),
             _ => req,
         };

@@ -39,6 +39,11 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
         "unknown item".into(),
         event("catalog-item").path_param("code", "NOPE-1"),
     ));
+    cases.push(("statistics".into(), event("evaluation-stats")));
+    cases.push((
+        "staff reviews".into(),
+        event("evaluation-staff").bearer(&app.staff_token("RSJ", None)),
+    ));
     cases.push(("bad limit".into(), event("catalog-items").query(&[("limit", "0")])));
     cases.push(("no token".into(), event("auth-me").without_auth()));
     cases.push((

@@ -6,6 +6,7 @@
 //! environment. The server is moto, started once per test binary on a free port and stopped
 //! when the binary exits; set `FINGERTIP_TEST_DYNAMODB` to use one already running.
 
+mod flows;
 mod moto;
 pub mod openapi;
 mod request;
@@ -38,6 +39,8 @@ pub struct TestApp {
     pub submission: submission::App,
     pub progress: progress::App,
     pub deadlines: deadline_sweeper::App,
+    pub evaluation: evaluation::App,
+    pub invitations: evaluation_sweeper::App,
     pub s3: aws_sdk_s3::Client,
     /// The clock the booking functions read; tests set it.
     pub clock: Clock,
@@ -144,6 +147,14 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .await
             .expect("deadline sweeper config")
             .with_clock(clock.clone()),
+        evaluation: evaluation::App::from_env(&env_of("evaluation"))
+            .await
+            .expect("evaluation config")
+            .with_clock(clock.clone()),
+        invitations: evaluation_sweeper::App::from_env(&env_of("evaluation-sweeper"))
+            .await
+            .expect("evaluation sweeper config")
+            .with_clock(clock.clone()),
         s3,
         clock,
         signer: Signer::from_env(&auth_env).expect("signer"),
@@ -170,6 +181,7 @@ impl TestApp {
             "booking" => booking::handle(&self.booking, req).await,
             "submission" => submission::handle(&self.submission, req).await,
             "progress" => progress::handle(&self.progress, req).await,
+            "evaluation" => evaluation::handle(&self.evaluation, req).await,
             other => panic!("no HTTP handler for {other}"),
         }
     }

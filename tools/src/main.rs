@@ -110,28 +110,28 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
         }
         Command::Sweep => {
-            let f = template
-                .function("booking-sweeper")
-                .ok_or("template.yaml has no booking-sweeper")?;
-            let app = booking_sweeper::App::from_env(&stack.function_env(&template, f)?)
+            let env_of = |binary: &str| {
+                let f = template
+                    .function(binary)
+                    .ok_or_else(|| format!("template.yaml has no {binary}"))?;
+                stack.function_env(&template, f)
+            };
+            let err = |e: shared::config::ConfigError| e.to_string();
+            let bookings = booking_sweeper::App::from_env(&env_of("booking-sweeper")?)
                 .await
-                .map_err(|e| e.to_string())?;
-            let report = app.sweep().await.map_err(|e| e.to_string())?;
-            println!(
-                "bookings: {}",
-                serde_json::to_string(&report).map_err(|e| e.to_string())?
-            );
-            let f = template
-                .function("deadline-sweeper")
-                .ok_or("template.yaml has no deadline-sweeper")?;
-            let app = deadline_sweeper::App::from_env(&stack.function_env(&template, f)?)
+                .map_err(err)?;
+            let deadlines = deadline_sweeper::App::from_env(&env_of("deadline-sweeper")?)
                 .await
-                .map_err(|e| e.to_string())?;
-            let report = app.sweep().await.map_err(|e| e.to_string())?;
-            println!(
-                "deadlines: {}",
-                serde_json::to_string(&report).map_err(|e| e.to_string())?
-            );
+                .map_err(err)?;
+            let invitations = evaluation_sweeper::App::from_env(&env_of("evaluation-sweeper")?)
+                .await
+                .map_err(err)?;
+            let report = serde_json::json!({
+                "bookings": bookings.sweep().await.map_err(|e| e.to_string())?,
+                "deadlines": deadlines.sweep().await.map_err(|e| e.to_string())?,
+                "invitations": invitations.sweep().await.map_err(|e| e.to_string())?,
+            });
+            println!("{report}");
         }
         Command::Up => up(&stack, &template).await?,
     }

@@ -17,12 +17,13 @@ use shared::domain::catalog::Hall;
 use shared::domain::time::{Clock, SHANGHAI, local};
 use shared::store::bookings::BookingStore;
 use shared::store::catalog::CatalogStore;
-use shared::store::outbox::Kind;
+use shared::store::outbox::{Kind, Outbox};
 
 #[derive(Debug, Clone)]
 pub struct App {
     bookings: BookingStore,
     catalog: CatalogStore,
+    outbox: Outbox,
     calendar: &'static WorkCalendar,
     clock: Clock,
 }
@@ -56,8 +57,9 @@ impl App {
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let client = shared::store::connect(env).await;
         Ok(Self {
-            bookings: BookingStore::new(client.clone(), bookings, outbox),
-            catalog: CatalogStore::new(client, catalog),
+            bookings: BookingStore::new(client.clone(), bookings, outbox.clone()),
+            catalog: CatalogStore::new(client.clone(), catalog),
+            outbox: Outbox::new(client, outbox),
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
         })
@@ -82,11 +84,7 @@ impl App {
             }
             let tomorrow = today.tomorrow().expect("in range");
             for b in self.bookings.booked_on(&hall.hall_id, &ymd(tomorrow)).await? {
-                if self
-                    .bookings
-                    .notify(&b.notification(Kind::BookingReminder), now)
-                    .await?
-                {
+                if self.outbox.notify(&b.notification(Kind::BookingReminder), now).await? {
                     report.reminders += 1;
                 }
             }

@@ -88,6 +88,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         cancel_reason: None,
         checked_in_at: None,
         queue_number: None,
+        checked_in_by: None,
         hall_day: format!("{}#{}", hall.hall_id, slot_id.date().strftime("%Y-%m-%d")),
     };
     let confirmation = booking.notification(Kind::BookingConfirmed);

@@ -54,12 +54,13 @@ pub async fn check_in(app: &App, req: &Request) -> Result<Response, ApiError> {
         return Err(ApiError::with_message(Code::InvalidTransition, "只能在预约当天签到"));
     }
     let number = app.bookings.next_queue_number(&b, &b.queue_prefix).await?;
-    if app.bookings.check_in(&b, &number, now).await? {
+    if app.bookings.check_in(&b, &number, &staff.id, now).await? {
         tracing::info!(booking = %id, queue = %number, "checked in");
         let at = rfc3339(now);
         let done = Booking {
             status: BookingStatus::CheckedIn,
             queue_number: Some(number),
+            checked_in_by: Some(staff.id.clone()),
             checked_in_at: Some(at.clone()),
             updated_at: at,
             ..b

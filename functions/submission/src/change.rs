@@ -61,6 +61,9 @@ impl Plan {
             let a = &mut self.view.application;
             a.version += 1;
             a.status = derived_status(&self.view.cases.iter().map(|c| c.status).collect::<Vec<_>>());
+            if a.status == Status::Completed && a.completed_on.is_none() {
+                a.completed_on = Some(local(now).date().strftime("%Y-%m-%d").to_string());
+            }
             a.updated_at = at.clone();
         }
         for &i in &self.changed {

@@ -231,6 +231,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
             submitted_at: at.clone(),
             updated_at: at.clone(),
             correction: None,
+            completed_on: None,
         };
         let cases: Vec<Case> = subject
             .items

@@ -9,6 +9,7 @@ pub mod booking;
 pub mod calendar;
 pub mod catalog;
 pub mod codes;
+pub mod evaluation;
 pub mod form;
 pub mod identity;
 pub mod time;

@@ -14,7 +14,8 @@
 //!
 //! GSIs (sparse): `ByCitizen` (`citizenId`, `submittedAt`) on applications; `ByDept` (`dept`,
 //! `queueKey` = `<status>#<submittedAt>#<no>`) on cases, the staff queue; `ByDeadline`
-//! (`openDept`, `deadline`) on cases whose clock runs (accepted, no correction outstanding).
+//! (`openDept`, `deadline`) on cases whose clock runs (accepted, no correction outstanding);
+//! `ByCompletedOn` (`completedOn`, `pk`) on completed applications, for evaluation invitations.
 //!
 //! Access patterns:
 //! - The owner's or staff's view of one application: ONE `Query pk = A#<no>` returns the
@@ -81,6 +82,9 @@ pub struct Application {
     pub updated_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<Correction>,
+    /// The day it became `completed` (`YYYY-MM-DD`): the key of the evaluation invitations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -85,6 +85,9 @@ pub struct Booking {
     pub checked_in_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_number: Option<String>,
+    /// The member of staff who checked the visitor in: who the visit's rating is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_in_by: Option<String>,
     pub hall_day: String,
 }
 

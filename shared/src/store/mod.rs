@@ -9,6 +9,7 @@ pub mod bookings;
 pub mod catalog;
 pub mod citizens;
 pub mod count;
+pub mod evaluations;
 pub mod outbox;
 pub mod page;
 

@@ -37,6 +37,8 @@ pub enum Kind {
     CorrectionRequired,
     ApplicationCompleted,
     ApplicationRejected,
+    EvaluationInvitation,
+    ReviewOutcome,
 }
 
 impl Kind {
@@ -48,6 +50,8 @@ impl Kind {
             Kind::CorrectionRequired => "correction_required",
             Kind::ApplicationCompleted => "application_completed",
             Kind::ApplicationRejected => "application_rejected",
+            Kind::EvaluationInvitation => "evaluation_invitation",
+            Kind::ReviewOutcome => "review_outcome",
         }
     }
 
@@ -59,6 +63,8 @@ impl Kind {
             Kind::CorrectionRequired => "correction-required",
             Kind::ApplicationCompleted => "application-completed",
             Kind::ApplicationRejected => "application-rejected",
+            Kind::EvaluationInvitation => "evaluation-invitation",
+            Kind::ReviewOutcome => "review-outcome",
         }
     }
 }
@@ -107,5 +113,39 @@ impl Notification {
             .condition_expression("attribute_not_exists(id)")
             .build()
             .map_err(|e| ApiError::internal("building an outbox record", e))
+    }
+}
+
+/// Writes notifications outside a transaction (the sweepers' reminders and invitations).
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    client: super::Client,
+    table: String,
+}
+
+impl Outbox {
+    pub fn new(client: super::Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// Writes a notification unless one with its id exists; `true` if written.
+    pub async fn notify(&self, note: &Notification, now: jiff::Timestamp) -> Result<bool, ApiError> {
+        let put = note.put(&self.table, now)?;
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(put.item().clone()))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if super::error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
+            Err(e) => Err(super::sdk_error("writing an outbox record", e)),
+        }
     }
 }

@@ -83,6 +83,23 @@ impl ApplicationStore {
         }))
     }
 
+    /// Applications completed on a day (`YYYY-MM-DD`).
+    pub async fn completed_on(&self, date: &str) -> Result<Vec<Application>, ApiError> {
+        let query = || {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .index_name("ByCompletedOn")
+                .key_condition_expression("completedOn = :d")
+                .expression_attribute_values(":d", s(date))
+        };
+        let items = crate::store::page::all(query, "listing completed applications").await?;
+        items
+            .into_iter()
+            .map(|i| from_item(without_keys(i), "reading an application"))
+            .collect()
+    }
+
     /// The application record alone (the public lookup).
     pub async fn application(&self, no: &ApplicationNo) -> Result<Option<Application>, ApiError> {
         let out = self

@@ -130,7 +130,13 @@ impl BookingStore {
 
     /// Marks a booked booking checked in with its queue number; `false` if it was no longer
     /// booked.
-    pub async fn check_in(&self, b: &Booking, queue_number: &str, now: jiff::Timestamp) -> Result<bool, ApiError> {
+    pub async fn check_in(
+        &self,
+        b: &Booking,
+        queue_number: &str,
+        staff: &str,
+        now: jiff::Timestamp,
+    ) -> Result<bool, ApiError> {
         let (pk, sk) = booking_key(&b.id);
         let at = rfc3339(now);
         let result = self
@@ -138,7 +144,10 @@ impl BookingStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(pk, sk)))
-            .update_expression("SET #status = :in, queueNumber = :q, checkedInAt = :at, updatedAt = :at")
+            .update_expression(
+                "SET #status = :in, queueNumber = :q, checkedInAt = :at, checkedInBy = :by, updatedAt = :at",
+            )
+            .expression_attribute_values(":by", s(staff))
             .condition_expression("#status = :booked")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":in", s(BookingStatus::CheckedIn.as_str()))

@@ -4,9 +4,9 @@
 
 use super::{Booking, BookingStore, booking_key, key, person_pk, stored};
 use crate::domain::HallId;
+use crate::domain::booking::BookingStatus;
 use crate::domain::time::rfc3339;
 use crate::error::ApiError;
-use crate::store::outbox::Notification;
 use crate::store::{AttributeValue, error_code, from_item, s, sdk_error};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 
@@ -17,6 +17,11 @@ fn built<T, E: std::error::Error + Send + Sync + 'static>(r: Result<T, E>) -> Re
 impl BookingStore {
     /// The bookings of a hall-day that are still `booked`.
     pub async fn booked_on(&self, hall: &HallId, date: &str) -> Result<Vec<Booking>, ApiError> {
+        self.on_day(hall, date, BookingStatus::Booked).await
+    }
+
+    /// The bookings of a hall-day with a status.
+    pub async fn on_day(&self, hall: &HallId, date: &str, status: BookingStatus) -> Result<Vec<Booking>, ApiError> {
         let query = || {
             self.client
                 .query()
@@ -26,7 +31,7 @@ impl BookingStore {
                 .filter_expression("#status = :booked")
                 .expression_attribute_names("#status", "status")
                 .expression_attribute_values(":hd", s(format!("{hall}#{date}")))
-                .expression_attribute_values(":booked", s("booked"))
+                .expression_attribute_values(":booked", s(status.as_str()))
         };
         let items = crate::store::page::all(query, "listing a hall-day's bookings").await?;
         items
@@ -104,24 +109,6 @@ impl BookingStore {
             Ok(_) => Ok(()),
             Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(()),
             Err(e) => Err(sdk_error("banning a person from booking", e)),
-        }
-    }
-
-    /// Writes a notification to the outbox unless one with its id exists; `true` if written.
-    pub async fn notify(&self, note: &Notification, now: jiff::Timestamp) -> Result<bool, ApiError> {
-        let put = note.put(&self.outbox_table, now)?;
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.outbox_table)
-            .set_item(Some(put.item().clone()))
-            .condition_expression("attribute_not_exists(id)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(sdk_error("writing an outbox record", e)),
         }
     }
 }

@@ -1,0 +1,111 @@
+//! The evaluation invitations, run daily: a service completed three days ago and not rated
+//! gets one reminder in the outbox. Completed applications come from the `ByCompletedOn`
+//! index, checked-in visits from the bookings' `ByHallDay` index: no scan. The outbox
+//! record's id is the evaluation's, so a second run invites no one twice.
+
+use jiff::Span;
+use serde::Serialize;
+use shared::ApiError;
+use shared::config::{ConfigError, Env};
+use shared::domain::booking::BookingStatus;
+use shared::domain::evaluation::EvaluationId;
+use shared::domain::time::{Clock, local};
+use shared::store::applications::ApplicationStore;
+use shared::store::bookings::BookingStore;
+use shared::store::catalog::CatalogStore;
+use shared::store::evaluations::EvaluationStore;
+use shared::store::outbox::{Kind, Notification, Outbox};
+use std::collections::BTreeMap;
+
+/// Days after completion or the visit when the invitation goes.
+pub const AFTER_DAYS: i64 = 3;
+
+#[derive(Debug, Clone)]
+pub struct App {
+    evaluations: EvaluationStore,
+    applications: ApplicationStore,
+    bookings: BookingStore,
+    catalog: CatalogStore,
+    outbox: Outbox,
+    clock: Clock,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub invitations: u32,
+}
+
+impl App {
+    /// Reads `EVALUATIONS_TABLE`, `APPLICATIONS_TABLE`, `BOOKINGS_TABLE`, `OUTBOX_TABLE` and
+    /// `CATALOG_TABLE`, and connects the store.
+    pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let evaluations = env.required("EVALUATIONS_TABLE")?.to_owned();
+        let applications = env.required("APPLICATIONS_TABLE")?.to_owned();
+        let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
+        let outbox = env.required("OUTBOX_TABLE")?.to_owned();
+        let catalog = env.required("CATALOG_TABLE")?.to_owned();
+        let client = shared::store::connect(env).await;
+        Ok(Self {
+            evaluations: EvaluationStore::new(client.clone(), evaluations, String::new()),
+            applications: ApplicationStore::reader(client.clone(), applications),
+            bookings: BookingStore::new(client.clone(), bookings, String::new()),
+            catalog: CatalogStore::new(client.clone(), catalog),
+            outbox: Outbox::new(client, outbox),
+            clock: Clock::system(),
+        })
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub async fn sweep(&self) -> Result<Report, ApiError> {
+        let now = self.clock.now();
+        let day = local(now)
+            .date()
+            .checked_sub(Span::new().days(AFTER_DAYS))
+            .expect("in range");
+        let day = day.strftime("%Y-%m-%d").to_string();
+        let mut due: Vec<(EvaluationId, Notification)> = Vec::new();
+        for a in self.applications.completed_on(&day).await? {
+            let id = EvaluationId::for_application(&a.application_no);
+            due.push((id.clone(), invitation(&id, a.citizen_id, &a.subject_name)));
+        }
+        for hall in self.catalog.halls().await? {
+            for b in self
+                .bookings
+                .on_day(&hall.hall_id, &day, BookingStatus::CheckedIn)
+                .await?
+            {
+                let id = EvaluationId::for_booking(&b.id);
+                due.push((
+                    id.clone(),
+                    invitation(&id, b.citizen_id, &format!("{}（{}）", b.item_name, b.hall_name)),
+                ));
+            }
+        }
+        let ids: Vec<EvaluationId> = due.iter().map(|(id, _)| id.clone()).collect();
+        let rated = self.evaluations.exist(&ids).await?;
+        let mut report = Report::default();
+        for ((_, note), rated) in due.iter().zip(rated) {
+            if !rated && self.outbox.notify(note, now).await? {
+                report.invitations += 1;
+            }
+        }
+        tracing::info!(invitations = report.invitations, "evaluation invitations");
+        Ok(report)
+    }
+}
+
+fn invitation(id: &EvaluationId, citizen: shared::domain::CitizenId, subject: &str) -> Notification {
+    Notification {
+        kind: Kind::EvaluationInvitation,
+        citizen,
+        cause: id.to_string(),
+        source: format!("evaluation:{id}"),
+        page: format!("pages/evaluation/new?id={id}"),
+        data: BTreeMap::from([("subjectName", subject.to_owned())]),
+    }
+}

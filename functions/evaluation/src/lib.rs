@@ -1,0 +1,78 @@
+//! The evaluation function (好差评): ratings of completed applications and hall visits,
+//! follow-ups, the 差评 rectification workflow, and the public statistics.
+//!
+//! Routes (API.md § Evaluation): `POST /v1/applications/{no}/evaluation`,
+//! `POST /v1/bookings/{id}/evaluation`, `POST /v1/evaluations/{id}/follow-up`,
+//! `GET /v1/stats/evaluations`, `GET /v1/staff/evaluations`,
+//! `POST /v1/staff/evaluations/{id}/rectification`.
+
+mod rate;
+mod rectify;
+mod stats;
+
+use lambda_http::Request;
+use shared::ApiError;
+use shared::auth::Verifier;
+use shared::config::{ConfigError, Env};
+use shared::domain::WorkCalendar;
+use shared::domain::time::Clock;
+use shared::http::{self, Response};
+use shared::store::applications::ApplicationStore;
+use shared::store::bookings::BookingStore;
+use shared::store::catalog::CatalogStore;
+use shared::store::evaluations::EvaluationStore;
+
+#[derive(Debug, Clone)]
+pub struct App {
+    evaluations: EvaluationStore,
+    applications: ApplicationStore,
+    bookings: BookingStore,
+    catalog: CatalogStore,
+    verifier: Verifier,
+    calendar: &'static WorkCalendar,
+    clock: Clock,
+}
+
+impl App {
+    /// Reads `EVALUATIONS_TABLE`, `OUTBOX_TABLE`, `APPLICATIONS_TABLE`, `BOOKINGS_TABLE`,
+    /// `CATALOG_TABLE` and the JWT verification settings, and connects the store.
+    pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let evaluations = env.required("EVALUATIONS_TABLE")?.to_owned();
+        let outbox = env.required("OUTBOX_TABLE")?.to_owned();
+        let applications = env.required("APPLICATIONS_TABLE")?.to_owned();
+        let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
+        let catalog = env.required("CATALOG_TABLE")?.to_owned();
+        let verifier = Verifier::from_env(env)?;
+        let client = shared::store::connect(env).await;
+        Ok(Self {
+            evaluations: EvaluationStore::new(client.clone(), evaluations, outbox),
+            applications: ApplicationStore::reader(client.clone(), applications),
+            // Reads bookings only: it has no outbox of its own.
+            bookings: BookingStore::new(client.clone(), bookings, String::new()),
+            catalog: CatalogStore::new(client, catalog),
+            verifier,
+            calendar: WorkCalendar::shipped(),
+            clock: Clock::system(),
+        })
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+pub async fn handle(app: &App, req: Request) -> Response {
+    http::serve(req, |req| async move {
+        match http::route_key(&req).as_str() {
+            "POST /v1/applications/{no}/evaluation" => rate::application(app, &req).await,
+            "POST /v1/bookings/{id}/evaluation" => rate::visit(app, &req).await,
+            "POST /v1/evaluations/{id}/follow-up" => rate::follow_up(app, &req).await,
+            "GET /v1/stats/evaluations" => stats::get(app, &req).await,
+            "GET /v1/staff/evaluations" => rectify::list(app, &req).await,
+            "POST /v1/staff/evaluations/{id}/rectification" => rectify::act(app, &req).await,
+            _ => Err(ApiError::not_found()),
+        }
+    })
+    .await
+}

@@ -1,0 +1,175 @@
+//! The department's side of 好差评: its reviews (anonymous authors never shown), and the 差评
+//! workflow: 回访核实 within 1 working day, rectification within 15, or a reasoned ruling
+//! that it was mistaken or malicious, or cannot be rectified; the citizen told the outcome.
+
+use crate::App;
+use lambda_http::Request;
+use serde::{Deserialize, Serialize};
+use shared::ApiError;
+use shared::domain::evaluation::{self, EvaluationId, RectificationAction, ReviewStatus};
+use shared::domain::time::{local, rfc3339};
+use shared::error::{Code, FieldErrors};
+use shared::http::{self, List, Page, Response};
+use shared::store::evaluations::{FollowUp, Review, Step, WriteError};
+use shared::store::outbox::{Kind, Notification};
+use std::collections::BTreeMap;
+
+/// A review as staff see it: everything but an anonymous author.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StaffView<'a> {
+    id: &'a str,
+    channel: evaluation::Channel,
+    subject: &'a str,
+    subject_name: &'a str,
+    citizen_id: Option<&'a str>,
+    anonymous: bool,
+    rating: u8,
+    indicators: &'a BTreeMap<String, u8>,
+    tags: &'a [String],
+    comment: Option<&'a str>,
+    follow_up: Option<&'a FollowUp>,
+    item_codes: Vec<&'a str>,
+    hall_id: Option<&'a str>,
+    window_code: Option<&'a str>,
+    staff_id: Option<&'a str>,
+    status: &'static str,
+    verify_due: Option<&'a str>,
+    rectify_due: Option<&'a str>,
+    verification_overdue: bool,
+    rectification_overdue: bool,
+    steps: &'a [Step],
+    version: u64,
+    created_at: &'a str,
+}
+
+fn overdue(due: Option<&str>, today: jiff::civil::Date) -> bool {
+    due.and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .is_some_and(|d| today > d)
+}
+
+fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
+    let open = matches!(r.status, ReviewStatus::PendingVerification | ReviewStatus::Rectifying);
+    StaffView {
+        id: r.id.as_str(),
+        channel: r.channel,
+        subject: &r.subject,
+        subject_name: &r.subject_name,
+        citizen_id: (!r.anonymous).then(|| r.citizen_id.as_str()),
+        anonymous: r.anonymous,
+        rating: r.rating,
+        indicators: &r.indicators,
+        tags: &r.tags,
+        comment: r.comment.as_deref(),
+        follow_up: r.follow_up.as_ref(),
+        item_codes: r.item_codes.iter().map(|i| i.as_str()).collect(),
+        hall_id: r.hall_id.as_deref(),
+        window_code: r.window_code.as_deref(),
+        staff_id: r.staff_id.as_deref(),
+        status: r.status.as_str(),
+        verify_due: r.verify_due.as_deref(),
+        rectify_due: r.rectify_due.as_deref(),
+        verification_overdue: r.status == ReviewStatus::PendingVerification && overdue(r.verify_due.as_deref(), today),
+        rectification_overdue: open && overdue(r.rectify_due.as_deref(), today),
+        steps: &r.steps,
+        version: r.version,
+        created_at: &r.created_at,
+    }
+}
+
+/// `GET /v1/staff/evaluations?status=`: the caller's department's reviews.
+pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let staff = app.verifier.staff(req)?;
+    let status: Option<ReviewStatus> = http::query(req, "status")?;
+    let page = Page::from_request(req)?;
+    let (reviews, next) = app
+        .evaluations
+        .for_dept(&staff.dept, status, page.cursor.as_ref(), page.limit)
+        .await?;
+    let today = local(app.clock.now()).date();
+    let items: Vec<StaffView> = reviews.iter().map(|r| staff_view(r, today)).collect();
+    http::ok(&List {
+        items,
+        next_cursor: next.map(|c| c.encode()),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ActBody {
+    action: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// `POST /v1/staff/evaluations/{id}/rectification`.
+pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let staff = app.verifier.staff(req)?;
+    let id: EvaluationId = http::path(req, "id")?;
+    let body: ActBody = http::json_body(req)?;
+    let mut errors = FieldErrors::default();
+    let action = errors.check("action", body.action.parse::<RectificationAction>());
+    let note = errors.check("note", crate::rate::comment(body.note.as_deref()));
+    if let (Some(a), Some(None)) = (action, &note)
+        && a.needs_reason()
+    {
+        errors.add("note", "须写明理由或整改情况");
+    }
+    errors.finish()?;
+    let (action, note) = (action.expect("checked"), note.expect("checked"));
+
+    let mut r = app.evaluations.get(&id).await?.ok_or_else(ApiError::not_found)?;
+    if r.dept != staff.dept {
+        return Err(ApiError::forbidden());
+    }
+    let to = evaluation::next(r.status, action).ok_or_else(|| {
+        ApiError::code(Code::InvalidTransition)
+            .with_details(serde_json::json!({ "from": r.status.as_str(), "action": action.as_str() }))
+    })?;
+    let now = app.clock.now();
+    let read_version = r.version;
+    r.status = to;
+    r.version += 1;
+    r.steps.push(Step {
+        at: rfc3339(now),
+        action: action.as_str().to_owned(),
+        actor: format!("staff:{}@{}", staff.id, staff.dept),
+        note: note.clone(),
+    });
+    let rating = format!("r{}", r.rating);
+    let deltas: Vec<(&str, i64)> = match to {
+        ReviewStatus::Rectified => vec![("rectified", 1)],
+        // A mistaken or malicious rating leaves the figures.
+        ReviewStatus::Invalid => vec![("count", -1), (rating.as_str(), -1), ("bad", -1), ("invalid", 1)],
+        _ => vec![],
+    };
+    let outcome = matches!(
+        to,
+        ReviewStatus::Rectified | ReviewStatus::Invalid | ReviewStatus::CannotRectify
+    )
+    .then(|| Notification {
+        kind: Kind::ReviewOutcome,
+        citizen: r.citizen_id.clone(),
+        cause: format!("{}#{}", r.id, r.version),
+        source: format!("evaluation:{}", r.id),
+        page: format!("pages/evaluation/detail?id={}", r.id),
+        data: BTreeMap::from([
+            ("subjectName", r.subject_name.clone()),
+            ("outcome", to.as_str().to_owned()),
+            ("note", note.clone().unwrap_or_default()),
+            ("at", rfc3339(now)),
+        ]),
+    });
+    match app
+        .evaluations
+        .step(&r, read_version, &deltas, outcome.as_ref(), now)
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(evaluation = %r.id, action = action.as_str(), "rectification step");
+            http::ok(&staff_view(&r, local(now).date()))
+        }
+        Err(WriteError::Conflict) => Err(ApiError::code(Code::VersionConflict)),
+        Err(WriteError::Store(e)) => Err(e),
+    }
+}

@@ -1,0 +1,121 @@
+//! `GET /v1/stats/evaluations?dept=&item=&hall=&from=&to=&groupBy=`: the public figures.
+//! 满意率 is the share rated 3 or above, 差评率 the share rated 1 or 2, 整改率 the share of
+//! 差评 rectified. Read from counters kept at every write: never a scan, never a person.
+
+use crate::App;
+use lambda_http::Request;
+use serde_json::{Value, json};
+use shared::ApiError;
+use shared::domain::time::local;
+use shared::domain::{DeptCode, HallId, Invalid, ItemCode, LocalDate};
+use shared::http::{self, Response};
+use shared::store::evaluations::Figures;
+use std::str::FromStr;
+
+/// At most three years of months in one answer.
+const MAX_MONTHS: usize = 36;
+
+struct GroupBy(&'static str);
+
+impl FromStr for GroupBy {
+    type Err = Invalid;
+    fn from_str(raw: &str) -> Result<Self, Invalid> {
+        ["dept", "item", "hall", "window", "staff"]
+            .into_iter()
+            .find(|d| *d == raw)
+            .map(GroupBy)
+            .ok_or(Invalid::new("groupBy应为dept、item、hall、window或staff"))
+    }
+}
+
+fn rate(part: i64, whole: i64) -> Value {
+    if whole > 0 {
+        json!(((part as f64 / whole as f64) * 10_000.0).round() / 10_000.0)
+    } else {
+        Value::Null
+    }
+}
+
+fn figures(f: &Figures) -> Value {
+    let satisfied = f.by_rating[2] + f.by_rating[3] + f.by_rating[4];
+    json!({
+        "count": f.count,
+        "satisfactionRate": rate(satisfied, f.count),
+        "badRate": rate(f.bad, f.count),
+        "rectifiedRate": rate(f.rectified, f.bad),
+        "byRating": { "1": f.by_rating[0], "2": f.by_rating[1], "3": f.by_rating[2], "4": f.by_rating[3], "5": f.by_rating[4] },
+    })
+}
+
+/// The months from `from` to `to`, as `YYYY-MM`.
+fn months(from: jiff::civil::Date, to: jiff::civil::Date) -> Result<Vec<String>, ApiError> {
+    if from > to {
+        return Err(ApiError::field("from", "不能晚于to"));
+    }
+    let mut out = Vec::new();
+    let mut m = from.first_of_month();
+    while m <= to {
+        out.push(m.strftime("%Y-%m").to_string());
+        if out.len() > MAX_MONTHS {
+            return Err(ApiError::field("from", "统计区间不超过36个月"));
+        }
+        m = m
+            .checked_add(jiff::Span::new().months(1))
+            .map_err(|e| ApiError::internal("month arithmetic", e))?;
+    }
+    Ok(out)
+}
+
+pub async fn get(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let dept: Option<DeptCode> = http::query(req, "dept")?;
+    let item: Option<ItemCode> = http::query(req, "item")?;
+    let hall: Option<HallId> = http::query(req, "hall")?;
+    let group: Option<GroupBy> = http::query(req, "groupBy")?;
+    let today = local(app.clock.now()).date();
+    let to: LocalDate = http::query(req, "to")?.unwrap_or(LocalDate::new(today));
+    let default_from = to
+        .date()
+        .first_of_month()
+        .checked_sub(jiff::Span::new().months(11))
+        .unwrap_or(to.date());
+    let from: LocalDate = http::query(req, "from")?.unwrap_or(LocalDate::new(default_from));
+    let months = months(from.date(), to.date())?;
+    let (dim, value) = match (&item, &dept, &hall) {
+        (Some(i), _, _) => ("item", i.to_string()),
+        (None, Some(d), _) => ("dept", d.to_string()),
+        (None, None, Some(h)) => ("hall", h.to_string()),
+        _ => ("all", "ALL".to_owned()),
+    };
+    let (total, by_month) = app.evaluations.figures(dim, &value, &months).await?;
+    let mut body = figures(&total);
+    body["from"] = json!(months.first());
+    body["to"] = json!(months.last());
+    body["byMonth"] = Value::Array(
+        by_month
+            .iter()
+            .map(|(m, f)| {
+                let mut v = figures(f);
+                v["month"] = json!(m);
+                v
+            })
+            .collect(),
+    );
+    if let Some(GroupBy(kind)) = group {
+        let groups = app.evaluations.grouped(kind, &months).await?;
+        body["groups"] = Value::Array(
+            groups
+                .iter()
+                .map(|(k, f)| {
+                    let mut v = figures(f);
+                    v["value"] = json!(k);
+                    v
+                })
+                .collect(),
+        );
+    }
+    let mut response = http::ok(&body)?;
+    response
+        .headers_mut()
+        .insert("cache-control", http::HeaderValue::from_static("public, max-age=60"));
+    Ok(response)
+}

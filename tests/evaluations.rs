@@ -1,0 +1,386 @@
+//! 好差评 against the real local store: once-only ratings under concurrency, anonymity toward
+//! staff, the full 差评 workflow with its overdue and invalid paths, invitations, and public
+//! statistics equal to a brute-force recount of two hundred random reviews.
+
+use fingertip_tests::{EventExt, TestApp, code, event, read, spawn_app};
+use serde_json::{Value, json};
+use shared::domain::evaluation::{Channel, EvaluationId, ReviewStatus};
+use shared::store::evaluations::Review;
+use std::collections::BTreeMap;
+
+async fn rate_visit(app: &TestApp, token: &str, booking: &str, body: &Value) -> (u16, Value) {
+    read(
+        app.invoke(
+            "evaluation",
+            event("evaluation-visit")
+                .bearer(token)
+                .path_param("id", booking)
+                .json(body),
+        )
+        .await,
+    )
+}
+
+async fn step(app: &TestApp, staff: &str, id: &str, action: &str, note: Option<&str>) -> (u16, Value) {
+    let body = match note {
+        Some(n) => json!({ "action": action, "note": n }),
+        None => json!({ "action": action }),
+    };
+    read(
+        app.invoke(
+            "evaluation",
+            event("evaluation-rectify")
+                .bearer(staff)
+                .path_param("id", id)
+                .json(&body),
+        )
+        .await,
+    )
+}
+
+/// The overdue flags of the first review pending verification.
+async fn flags(app: &TestApp, staff: &str) -> (Option<bool>, Option<bool>) {
+    let req = event("evaluation-staff")
+        .bearer(staff)
+        .query(&[("status", "pending_verification")]);
+    let (_, list) = read(app.invoke("evaluation", req).await);
+    (
+        list["items"][0]["verificationOverdue"].as_bool(),
+        list["items"][0]["rectificationOverdue"].as_bool(),
+    )
+}
+
+async fn stats(app: &TestApp, query: &[(&str, &str)]) -> Value {
+    let (status, body) = read(app.invoke("evaluation", event("evaluation-stats").query(query)).await);
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_bad_review_is_verified_rectified_and_the_citizen_told_while_staff_never_see_who_wrote_it() {
+    let app = spawn_app().await;
+    let (token, citizen) = app.citizen("bad-review", 1).await;
+    let booking = app.checked_in_visit(&token, "1000").await;
+    let body = json!({ "rating": 2, "indicators": { "服务态度": 2 }, "tags": ["等候时间长"], "comment": "排队太久", "anonymous": true });
+    let (status, review) = rate_visit(&app, &token, &booking, &body).await;
+    assert_eq!(status, 201, "{review}");
+    assert_eq!(review["status"], "pending_verification");
+    let id = review["id"].as_str().unwrap().to_owned();
+
+    let staff = app.staff_token("RSJ", None);
+    let (_, list) = read(app.invoke("evaluation", event("evaluation-staff").bearer(&staff)).await);
+    let seen = &list["items"][0];
+    assert_eq!(
+        (seen["id"].as_str(), seen["citizenId"].is_null()),
+        (Some(id.as_str()), true)
+    );
+    assert!(
+        !list.to_string().contains(&citizen),
+        "an anonymous author is never shown to staff"
+    );
+    assert_eq!(seen["verifyDue"], "2026-12-03");
+    assert_eq!(seen["rectifyDue"], "2026-12-23");
+    assert_eq!(
+        (
+            seen["hallId"].as_str(),
+            seen["windowCode"].as_str(),
+            seen["staffId"].as_str()
+        ),
+        (Some("spb-center"), Some("C"), Some("staff-RSJ"))
+    );
+
+    let (status, body) = step(&app, &staff, &id, "rectify", Some("已增加窗口")).await;
+    assert_eq!(
+        (status, code(&body)),
+        (409, "INVALID_TRANSITION"),
+        "verification comes first"
+    );
+    let (status, _) = step(&app, &app.staff_token("SCJG", None), &id, "verify", None).await;
+    assert_eq!(status, 403, "staff of another department cannot act");
+    assert_eq!(
+        step(&app, &staff, &id, "verify", Some("已电话回访，情况属实")).await.0,
+        200
+    );
+    let (status, body) = step(&app, &staff, &id, "rectify", None).await;
+    assert_eq!(
+        (status, code(&body)),
+        (400, "VALIDATION_FAILED"),
+        "an outcome needs its note"
+    );
+    let (status, done) = step(&app, &staff, &id, "rectify", Some("高峰时段增开两个窗口")).await;
+    assert_eq!((status, done["status"].as_str()), (200, Some("rectified")), "{done}");
+    let steps: Vec<&str> = done["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["verify", "rectify"]);
+    assert!(done["steps"][1]["actor"].as_str().unwrap().starts_with("staff:"));
+
+    let outbox = app.tables["OutboxTable"].clone();
+    let scan = app.dynamo.scan().table_name(&outbox).send().await.unwrap();
+    let outcome = scan
+        .items()
+        .iter()
+        .find(|i| i["kind"].as_s().unwrap() == "review_outcome")
+        .expect("the citizen is told the outcome");
+    assert_eq!(outcome["citizenId"].as_s().unwrap(), &citizen);
+    let figures = stats(&app, &[("dept", "RSJ")]).await;
+    assert_eq!(
+        (
+            figures["count"].as_i64(),
+            figures["badRate"].as_f64(),
+            figures["rectifiedRate"].as_f64()
+        ),
+        (Some(1), Some(1.0), Some(1.0))
+    );
+}
+
+#[tokio::test]
+async fn overdue_verification_and_rectification_are_flagged_and_an_invalid_ruling_leaves_the_figures() {
+    let app = spawn_app().await;
+    let (token, _) = app.citizen("overdue-review", 2).await;
+    let booking = app.checked_in_visit(&token, "1030").await;
+    let (_, review) = rate_visit(&app, &token, &booking, &json!({ "rating": 1, "tags": ["态度恶劣"] })).await;
+    let id = review["id"].as_str().unwrap().to_owned();
+    let staff = app.staff_token("RSJ", None);
+    assert_eq!(flags(&app, &staff).await, (Some(false), Some(false)));
+    app.set_time("2026-12-04T09:00");
+    assert_eq!(
+        flags(&app, &staff).await,
+        (Some(true), Some(false)),
+        "verification was due 12-03"
+    );
+    app.set_time("2026-12-24T09:00");
+    assert_eq!(
+        flags(&app, &staff).await,
+        (Some(true), Some(true)),
+        "rectification was due 12-23"
+    );
+    let (status, body) = step(&app, &staff, &id, "invalidate", None).await;
+    assert_eq!(
+        (status, code(&body)),
+        (400, "VALIDATION_FAILED"),
+        "an invalid ruling needs its reason"
+    );
+    let (status, done) = step(&app, &staff, &id, "invalidate", Some("经核查系误评")).await;
+    assert_eq!((status, done["status"].as_str()), (200, Some("invalid")));
+    let figures = stats(&app, &[("dept", "RSJ")]).await;
+    assert_eq!(figures["count"], 0, "a mistaken rating leaves the figures: {figures}");
+    let (status, _) = step(&app, &staff, &id, "verify", None).await;
+    assert_eq!(status, 409, "nothing follows a ruling");
+}
+
+#[tokio::test]
+async fn two_racing_ratings_of_one_service_give_one_201_and_one_409() {
+    let app = spawn_app().await;
+    let (token, _) = app.citizen("race-review", 3).await;
+    let no = app.completed_application(&token).await;
+    let req = || event("evaluation-application").bearer(&token).path_param("no", &no);
+    let (a, b) = tokio::join!(app.invoke("evaluation", req()), app.invoke("evaluation", req()));
+    let mut statuses = [read(a).0, read(b).0];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409]);
+    let (status, body) = read(app.invoke("evaluation", req()).await);
+    assert_eq!((status, code(&body)), (409, "ALREADY_EVALUATED"));
+    let id = EvaluationId::for_application(&no.parse().unwrap()).to_string();
+    let follow = || event("evaluation-follow-up").bearer(&token).path_param("id", &id);
+    assert_eq!(read(app.invoke("evaluation", follow()).await).0, 201);
+    assert_eq!(
+        code(&read(app.invoke("evaluation", follow()).await).1),
+        "ALREADY_EVALUATED",
+        "one follow-up"
+    );
+}
+
+#[tokio::test]
+async fn bad_ratings_and_services_not_yet_done_are_refused_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let (token, _) = app.citizen("refused-review", 4).await;
+    let (other, _) = app.citizen("other-review", 5).await;
+    let pending = app.submitted_application(&token).await;
+    let done = app.completed_application(&token).await;
+    let before = app.dump().await;
+    let rate = |who: &str, no: &str, body: Value| {
+        let req = event("evaluation-application")
+            .bearer(who)
+            .path_param("no", no)
+            .json(&body);
+        app.invoke("evaluation", req)
+    };
+    let (status, body) = read(rate(&token, &pending, json!({ "rating": 5 })).await);
+    assert_eq!((status, code(&body)), (422, "NOT_EVALUABLE"));
+    let (status, _) = read(rate(&other, &done, json!({ "rating": 5 })).await);
+    assert_eq!(status, 404, "another citizen's application");
+    for (body, field) in [
+        (json!({ "rating": 0 }), "rating"),
+        (json!({ "rating": 6 }), "rating"),
+        (
+            json!({ "rating": 5, "indicators": { "服务态度": 5 } }),
+            "indicators.服务态度",
+        ),
+        (
+            json!({ "rating": 5, "indicators": { "整体满意度": 9 } }),
+            "indicators.整体满意度",
+        ),
+        (json!({ "rating": 5, "tags": ["态度恶劣"] }), "tags"),
+        (json!({ "rating": 4, "comment": "好".repeat(501) }), "comment"),
+        (json!({ "rating": 4, "comment": "好\u{202e}评" }), "comment"),
+    ] {
+        let (status, reply) = read(rate(&token, &done, body.clone()).await);
+        assert_eq!((status, code(&reply)), (400, "VALIDATION_FAILED"), "{body}");
+        assert!(
+            reply["error"]["details"]["fields"][field].is_string(),
+            "{field}: {reply}"
+        );
+    }
+    let (status, _) = read(rate(&token, &done, json!({ "rating": "five" })).await);
+    assert_eq!(status, 400);
+    app.assert_unchanged(&before).await;
+}
+
+#[tokio::test]
+async fn a_service_done_three_days_ago_and_not_rated_gets_one_invitation() {
+    let app = spawn_app().await;
+    let (token, _) = app.citizen("invite", 6).await;
+    app.set_time("2026-12-01T10:00");
+    let rated = app.completed_application(&token).await;
+    let _unrated = app.completed_application(&token).await;
+    let req = event("evaluation-application").bearer(&token).path_param("no", &rated);
+    assert_eq!(read(app.invoke("evaluation", req).await).0, 201);
+    app.set_time("2026-12-04T10:00");
+    assert_eq!(app.invitations.sweep().await.unwrap().invitations, 1);
+    assert_eq!(
+        app.invitations.sweep().await.unwrap().invitations,
+        0,
+        "one reminder only"
+    );
+}
+
+/// A deterministic stream of numbers: enough randomness for a recount, and repeatable.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[tokio::test]
+async fn statistics_equal_a_brute_force_recount_of_two_hundred_random_reviews() {
+    let app = spawn_app().await;
+    let store = shared::store::evaluations::EvaluationStore::new(
+        app.dynamo.clone(),
+        app.tables["EvaluationsTable"].clone(),
+        app.tables["OutboxTable"].clone(),
+    );
+    let depts = ["RSJ", "GAFJ", "MZJ"];
+    let items = ["RSJ-0001", "RSJ-0002", "GAFJ-0002", "MZJ-0002"];
+    let months = ["2026-10", "2026-11", "2026-12"];
+    let mut rng = Lcg(42);
+    let mut reviews = Vec::new();
+    for i in 0..200 {
+        let rating = (rng.next(5) + 1) as u8;
+        let item = items[rng.next(items.len() as u64) as usize];
+        let dept = depts.iter().find(|d| item.starts_with(*d)).unwrap();
+        let review = Review {
+            id: format!("Bb{:020x}", i).parse().unwrap(),
+            channel: Channel::InPerson,
+            subject: format!("visit-{i}"),
+            subject_name: "测试".into(),
+            citizen_id: "c000000000000000000000001".parse().unwrap(),
+            anonymous: rng.next(2) == 0,
+            rating,
+            indicators: BTreeMap::new(),
+            tags: vec![],
+            comment: None,
+            follow_up: None,
+            item_codes: vec![item.parse().unwrap()],
+            dept: dept.parse().unwrap(),
+            dept_codes: vec![dept.parse().unwrap()],
+            hall_id: Some(["spb-center", "spb-xiyong"][rng.next(2) as usize].into()),
+            window_code: Some("A".into()),
+            staff_id: None,
+            month: months[rng.next(3) as usize].into(),
+            created_at: "2026-12-01T10:00:00+08:00".into(),
+            status: if rating <= 2 {
+                ReviewStatus::PendingVerification
+            } else {
+                ReviewStatus::Closed
+            },
+            verify_due: None,
+            rectify_due: None,
+            steps: vec![],
+            version: 1,
+        };
+        store.rate(&review).await.unwrap();
+        reviews.push(review);
+    }
+    // Rectify a third of the 差评 through the API's workflow store call.
+    let mut rectified = 0;
+    for r in reviews.iter_mut().filter(|r| r.rating <= 2).step_by(3) {
+        let read_version = r.version;
+        r.status = ReviewStatus::Rectified;
+        r.version += 1;
+        store
+            .step(r, read_version, &[("rectified", 1)], None, jiff::Timestamp::now())
+            .await
+            .unwrap();
+        rectified += 1;
+    }
+    assert!(rectified > 10);
+    let recount = |keep: &dyn Fn(&Review) -> bool| {
+        let chosen: Vec<&Review> = reviews.iter().filter(|r| keep(r)).collect();
+        let count = chosen.len() as f64;
+        let bad = chosen.iter().filter(|r| r.rating <= 2).count() as f64;
+        let good = chosen.iter().filter(|r| r.rating >= 3).count() as f64;
+        let fixed = chosen.iter().filter(|r| r.status == ReviewStatus::Rectified).count() as f64;
+        let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
+        (
+            chosen.len() as i64,
+            round(good / count),
+            round(bad / count),
+            round(fixed / bad),
+        )
+    };
+    let got = |v: &Value| {
+        (
+            v["count"].as_i64().unwrap(),
+            v["satisfactionRate"].as_f64().unwrap(),
+            v["badRate"].as_f64().unwrap(),
+            v["rectifiedRate"].as_f64().unwrap(),
+        )
+    };
+    let range = [("from", "2026-10-01"), ("to", "2026-12-31")];
+    assert_eq!(got(&stats(&app, &range).await), recount(&|_| true));
+    let rsj = stats(&app, &[range[0], range[1], ("dept", "RSJ")]).await;
+    assert_eq!(got(&rsj), recount(&|r| r.dept.as_str() == "RSJ"));
+    let item = stats(&app, &[range[0], range[1], ("item", "GAFJ-0002")]).await;
+    assert_eq!(got(&item), recount(&|r| r.item_codes[0].as_str() == "GAFJ-0002"));
+    let november = stats(&app, &[("from", "2026-11-01"), ("to", "2026-11-30")]).await;
+    assert_eq!(got(&november), recount(&|r| r.month == "2026-11"));
+    let grouped = stats(&app, &[range[0], range[1], ("groupBy", "hall")]).await;
+    for g in grouped["groups"].as_array().unwrap() {
+        let hall = g["value"].as_str().unwrap().to_owned();
+        assert_eq!(
+            got(g),
+            recount(&|r| r.hall_id.as_deref() == Some(hall.as_str())),
+            "{hall}"
+        );
+    }
+    let by_rating = &stats(&app, &range).await["byRating"];
+    for level in 1..=5u8 {
+        let expected = reviews.iter().filter(|r| r.rating == level).count() as i64;
+        assert_eq!(by_rating[level.to_string()].as_i64(), Some(expected));
+    }
+    let text = stats(&app, &range).await.to_string();
+    assert!(
+        !text.contains("c000000000000000000000001"),
+        "no personal data in public figures"
+    );
+}
