@@ -180,6 +180,44 @@ async fn every_route_makes_the_fewest_round_trips_its_access_pattern_allows() {
             wrong.push(format!("{route}: {got}, expected {want}"));
         }
     }
+    // Evaluations: a completed application, and the visit booked above (checked in).
+    let done = app.completed_application(&token).await;
+    let id = format!("A{done}");
+    let evals: Vec<(&str, lambda_http::Request, u64, &str)> = vec![
+        (
+            "POST /v1/applications/{no}/evaluation",
+            event("evaluation-application").bearer(&token).path_param("no", &done),
+            2,
+            "one Query (application and timeline), one transaction with the counters",
+        ),
+        (
+            "POST /v1/evaluations/{id}/follow-up",
+            event("evaluation-follow-up").bearer(&token).path_param("id", &id),
+            2,
+            "owner check (GetItem), one conditional update",
+        ),
+        (
+            "GET /v1/stats/evaluations",
+            event("evaluation-stats"),
+            13,
+            "one BatchGet of the months' counters; grouped, one Query per month (the sample asks a year by item: 12)",
+        ),
+        (
+            "GET /v1/staff/evaluations",
+            event("evaluation-staff").bearer(&rsj),
+            1,
+            "one Query",
+        ),
+    ];
+    for (route, req, want, why) in evals {
+        let (resp, got) = counting(app.invoke("evaluation", req)).await;
+        let status = resp.status().as_u16();
+        assert!((200..300).contains(&status), "{route}: {status}");
+        table.push(format!("| `{route}` | {got} | {why} |"));
+        if got != want {
+            wrong.push(format!("{route}: {got}, expected {want}"));
+        }
+    }
     println!("{}", table.join("\n"));
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
