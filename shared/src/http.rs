@@ -263,6 +263,21 @@ pub struct List<T> {
     pub next_cursor: Option<String>,
 }
 
+/// The `Idempotency-Key` header: 1 to 64 characters of letters, digits and `-_.:`; absent is
+/// `None`, malformed is 400 naming the header.
+pub fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
+    let Some(raw) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = raw.to_str().unwrap_or("");
+    let ok = (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+    if ok {
+        Ok(Some(key.to_owned()))
+    } else {
+        Err(ApiError::field("Idempotency-Key", "应为1-64位字母、数字或-_.:"))
+    }
+}
+
 /// The bearer token, if the request carries one.
 pub fn bearer(req: &Request) -> Option<&str> {
     let value = req.headers().get(http::header::AUTHORIZATION)?.to_str().ok()?;

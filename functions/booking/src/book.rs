@@ -22,20 +22,6 @@ struct BookBody {
     item_code: String,
 }
 
-/// An `Idempotency-Key`: 1 to 64 characters of letters, digits and `-_.:`.
-fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
-    let Some(raw) = req.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = raw.to_str().unwrap_or("");
-    let ok = (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
-    if ok {
-        Ok(Some(key.to_owned()))
-    } else {
-        Err(ApiError::field("Idempotency-Key", "应为1-64位字母、数字或-_.:"))
-    }
-}
-
 fn request_hash(slot: &SlotId, item: &ItemCode) -> String {
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, format!("{slot}\n{item}").as_bytes());
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
@@ -53,7 +39,7 @@ fn verification_code() -> String {
 pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     let citizen = app.verifier.citizen(req)?;
     let body: BookBody = http::json_body(req)?;
-    let idem = idempotency_key(req)?;
+    let idem = http::idempotency_key(req)?;
     let (slot_id, item_code) = parse_fields!(
         slotId => body.slot_id.parse::<SlotId>(),
         itemCode => body.item_code.parse::<ItemCode>(),

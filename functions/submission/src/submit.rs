@@ -39,20 +39,6 @@ struct Subject {
     items: Vec<Item>,
 }
 
-/// An `Idempotency-Key`: 1 to 64 characters of letters, digits and `-_.:`.
-pub fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
-    let Some(raw) = req.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = raw.to_str().unwrap_or("");
-    let ok = (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
-    if ok {
-        Ok(Some(key.to_owned()))
-    } else {
-        Err(ApiError::field("Idempotency-Key", "应为1-64位字母、数字或-_.:"))
-    }
-}
-
 fn hash(body: &[u8]) -> String {
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body);
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
@@ -189,7 +175,7 @@ pub async fn owned_uploads(app: &App, prefix: &str, keys: &[String]) -> Result<V
 pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     let citizen = app.verifier.citizen(req)?;
     let body: SubmitBody = http::json_body(req)?;
-    let idem = idempotency_key(req)?;
+    let idem = http::idempotency_key(req)?;
     let request_hash = hash(req.body().as_ref());
     let (who, subject) = subject(app, &citizen, &body).await?;
     let phone = who

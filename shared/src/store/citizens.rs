@@ -187,31 +187,10 @@ impl CitizenStore {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) if super::error_code(&e) == Some("TransactionCanceledException") && condition_failed(&e) => {
+            Err(e) if super::failed_conditions(&e).is_some_and(|f| f.contains(&true)) => {
                 Err(ApiError::code(Code::IdentityAlreadyBound))
             }
             Err(e) => Err(sdk_error("binding an identity", e)),
         }
-    }
-}
-
-/// Whether a cancelled transaction failed on a condition (rather than a conflict with
-/// another transaction, which is worth a retry).
-fn condition_failed<R>(
-    err: &aws_sdk_dynamodb::error::SdkError<
-        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
-        R,
-    >,
-) -> bool {
-    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-    match err {
-        aws_sdk_dynamodb::error::SdkError::ServiceError(se) => match se.err() {
-            TransactWriteItemsError::TransactionCanceledException(tc) => tc
-                .cancellation_reasons()
-                .iter()
-                .any(|r| r.code() == Some("ConditionalCheckFailed")),
-            _ => false,
-        },
-        _ => false,
     }
 }

@@ -270,21 +270,8 @@ impl EvaluationStore {
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) if error_code(&e) == Some("TransactionCanceledException") => {
-                let first_failed = match &e {
-                    aws_sdk_dynamodb::error::SdkError::ServiceError(se) => match se.err() {
-                        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(tc) => {
-                            tc.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed")
-                        }
-                        _ => false,
-                    },
-                    _ => false,
-                };
-                if first_failed {
-                    Err(WriteError::Conflict)
-                } else {
-                    Err(WriteError::Store(sdk_error(what, e)))
-                }
+            Err(e) if super::failed_conditions(&e).is_some_and(|f| f.first() == Some(&true)) => {
+                Err(WriteError::Conflict)
             }
             Err(e) => Err(WriteError::Store(sdk_error(what, e))),
         }

@@ -6,8 +6,6 @@ use crate::domain::application::Status;
 use crate::error::ApiError;
 use crate::store::outbox::Notification;
 use crate::store::{AttributeValue, Item, error_code, s, sdk_error, to_item};
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 const IDEMPOTENCY_SECONDS: i64 = 86_400;
@@ -83,21 +81,6 @@ fn case_item(c: &Case) -> Result<Item, ApiError> {
     Ok(item)
 }
 
-fn failed_conditions<R>(err: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<bool>> {
-    match err {
-        SdkError::ServiceError(se) => match se.err() {
-            TransactWriteItemsError::TransactionCanceledException(tc) => Some(
-                tc.cancellation_reasons()
-                    .iter()
-                    .map(|r| r.code() == Some("ConditionalCheckFailed"))
-                    .collect(),
-            ),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 impl ApplicationStore {
     /// Writes a change in one transaction.
     pub async fn commit(&self, change: &Change<'_>, now: jiff::Timestamp) -> Result<(), CommitError> {
@@ -163,7 +146,7 @@ impl ApplicationStore {
             .await
         {
             Ok(_) => Ok(()),
-            Err(err) => match failed_conditions(&err) {
+            Err(err) => match crate::store::failed_conditions(&err) {
                 Some(failed) if failed.get(idem_at) == Some(&true) => Err(CommitError::KeyUsed),
                 Some(failed) if failed.iter().any(|f| *f) => Err(CommitError::Stale),
                 _ => Err(CommitError::Store(sdk_error("writing an application", err))),

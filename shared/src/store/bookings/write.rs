@@ -56,22 +56,6 @@ pub(super) fn day_end_epoch(date: &str) -> i64 {
         .unwrap_or(i64::MAX)
 }
 
-/// Which items of a cancelled transaction failed their condition.
-fn failed_conditions<R>(err: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<bool>> {
-    match err {
-        SdkError::ServiceError(se) => match se.err() {
-            TransactWriteItemsError::TransactionCanceledException(tc) => Some(
-                tc.cancellation_reasons()
-                    .iter()
-                    .map(|r| r.code() == Some("ConditionalCheckFailed"))
-                    .collect(),
-            ),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 fn conflicted<R>(err: &SdkError<TransactWriteItemsError, R>) -> bool {
     match err {
         SdkError::ServiceError(se) => match se.err() {
@@ -112,7 +96,7 @@ impl BookingStore {
                 Err(e) if conflicted(&e) && attempt < CONFLICT_ATTEMPTS => {
                     tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(attempt))).await;
                 }
-                Err(e) => match failed_conditions(&e) {
+                Err(e) => match crate::store::failed_conditions(&e) {
                     Some(failed) if failed.iter().any(|f| *f) => return Ok(Err(failed)),
                     _ => return Err(sdk_error(what, e)),
                 },
