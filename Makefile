@@ -51,6 +51,7 @@ env:
 	@cargo run -q -p fingertip-cli -- env
 
 watch: $(STAMP)
+	@mkdir -p target
 	cargo run -q -p fingertip-cli -- env > target/local.env
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --env-file target/local.env
 
