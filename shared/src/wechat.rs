@@ -6,6 +6,8 @@
 //! becomes 503 so the mini-program can retry. The secret travels in the query string, as
 //! WeChat requires, so request URLs are never logged.
 
+pub mod crypto;
+
 use crate::config::{ConfigError, Env};
 use crate::error::{ApiError, Code};
 use serde::Deserialize;

@@ -1,0 +1,165 @@
+//! WeChat's message encryption (安全模式) and signatures, for the push callbacks.
+//!
+//! - URL verification and plaintext mode: `signature = sha1(sort(token, timestamp, nonce))`.
+//! - Safe mode: `msg_signature = sha1(sort(token, timestamp, nonce, Encrypt))`; `Encrypt` is
+//!   AES-256-CBC with key = base64(EncodingAESKey + "="), IV = the key's first 16 bytes, of
+//!   `random(16) ‖ u32 big-endian length ‖ message ‖ appid`, PKCS#7-padded to 32-byte blocks.
+//!
+//! Decryption checks everything a forged or damaged message could get wrong: the base64,
+//! whole blocks, a pad value of 1 to 32 with every pad byte equal, a length that fits, and
+//! the appid. Signatures are compared in constant time.
+
+use aes::Aes256;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use cbc::cipher::block_padding::NoPadding;
+use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use sha1::{Digest, Sha1};
+
+/// EncodingAESKeys are 43 characters whose last one may carry stray low bits, which a strict
+/// base64 decoder refuses; WeChat and its SDKs ignore them, and so does this one.
+const KEY_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+);
+
+/// WeChat pads to 32 bytes, twice AES's block.
+const PAD_BLOCK: usize = 32;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("the EncodingAESKey is not 43 characters of base64")]
+    Key,
+    #[error("the ciphertext is not base64")]
+    Base64,
+    #[error("the ciphertext is not whole blocks")]
+    Blocks,
+    #[error("the padding is invalid")]
+    Padding,
+    #[error("the message length does not fit")]
+    Length,
+    #[error("the message is for another appid")]
+    AppId,
+    #[error("the message is not UTF-8")]
+    Utf8,
+}
+
+/// `sha1(sort(parts).concat())`, hex.
+pub fn signature(parts: &[&str]) -> String {
+    let mut sorted = parts.to_vec();
+    sorted.sort_unstable();
+    let digest = Sha1::digest(sorted.concat().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `given` is the signature of `parts`, compared in constant time.
+pub fn verify(given: &str, parts: &[&str]) -> bool {
+    let expected = signature(parts);
+    given.len() == expected.len()
+        && aws_lc_rs::constant_time::verify_slices_are_equal(given.to_ascii_lowercase().as_bytes(), expected.as_bytes())
+            .is_ok()
+}
+
+/// One account's safe-mode keys.
+#[derive(Clone)]
+pub struct MessageCrypto {
+    key: [u8; 32],
+    appid: String,
+}
+
+impl std::fmt::Debug for MessageCrypto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageCrypto")
+            .field("appid", &self.appid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MessageCrypto {
+    pub fn new(encoding_aes_key: &str, appid: &str) -> Result<Self, CryptoError> {
+        if encoding_aes_key.len() != 43 {
+            return Err(CryptoError::Key);
+        }
+        let bytes = KEY_BASE64
+            .decode(format!("{encoding_aes_key}="))
+            .map_err(|_| CryptoError::Key)?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Key)?;
+        Ok(Self {
+            key,
+            appid: appid.to_owned(),
+        })
+    }
+
+    fn iv(&self) -> [u8; 16] {
+        self.key[..16].try_into().expect("a 32-byte key")
+    }
+
+    /// The message inside an `Encrypt` value.
+    pub fn decrypt(&self, encrypted: &str) -> Result<String, CryptoError> {
+        let mut buf = STANDARD.decode(encrypted.trim()).map_err(|_| CryptoError::Base64)?;
+        if buf.is_empty() || buf.len() % 16 != 0 {
+            return Err(CryptoError::Blocks);
+        }
+        let plain = cbc::Decryptor::<Aes256>::new(&self.key.into(), &self.iv().into())
+            .decrypt_padded::<NoPadding>(&mut buf)
+            .map_err(|_| CryptoError::Blocks)?;
+        let pad = *plain.last().ok_or(CryptoError::Padding)? as usize;
+        if !(1..=PAD_BLOCK).contains(&pad)
+            || pad > plain.len()
+            || plain[plain.len() - pad..].iter().any(|&b| b as usize != pad)
+        {
+            return Err(CryptoError::Padding);
+        }
+        let content = &plain[..plain.len() - pad];
+        if content.len() < 20 {
+            return Err(CryptoError::Length);
+        }
+        let len = u32::from_be_bytes(content[16..20].try_into().expect("4 bytes")) as usize;
+        let rest = &content[20..];
+        if len > rest.len() {
+            return Err(CryptoError::Length);
+        }
+        let (message, appid) = rest.split_at(len);
+        if appid != self.appid.as_bytes() {
+            return Err(CryptoError::AppId);
+        }
+        String::from_utf8(message.to_vec()).map_err(|_| CryptoError::Utf8)
+    }
+
+    /// `Encrypt` for a message, with the given 16 random bytes in front.
+    pub fn encrypt(&self, message: &str, random: [u8; 16]) -> String {
+        let mut plain = Vec::with_capacity(20 + message.len() + self.appid.len() + PAD_BLOCK);
+        plain.extend_from_slice(&random);
+        plain.extend_from_slice(&(message.len() as u32).to_be_bytes());
+        plain.extend_from_slice(message.as_bytes());
+        plain.extend_from_slice(self.appid.as_bytes());
+        let pad = PAD_BLOCK - plain.len() % PAD_BLOCK;
+        plain.extend(std::iter::repeat_n(pad as u8, pad));
+        let len = plain.len();
+        let cipher = cbc::Encryptor::<Aes256>::new(&self.key.into(), &self.iv().into())
+            .encrypt_padded::<NoPadding>(&mut plain, len)
+            .expect("whole blocks");
+        STANDARD.encode(cipher)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_trip_returns_the_message_and_a_damaged_one_is_refused() {
+        let c = MessageCrypto::new("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wxb11529c136998cb6").unwrap();
+        let sealed = c.encrypt("<xml>你好</xml>", *b"0123456789abcdef");
+        assert_eq!(c.decrypt(&sealed).unwrap(), "<xml>你好</xml>");
+        let other = MessageCrypto::new("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wx0000000000000000").unwrap();
+        assert_eq!(other.decrypt(&sealed), Err(CryptoError::AppId));
+        assert_eq!(c.decrypt("not base64!"), Err(CryptoError::Base64));
+        assert_eq!(c.decrypt(&STANDARD.encode([0u8; 15])), Err(CryptoError::Blocks));
+        assert!(
+            c.decrypt(&STANDARD.encode([7u8; 32])).is_err(),
+            "random blocks fail padding or length"
+        );
+        assert!(MessageCrypto::new("short", "x").is_err());
+    }
+}
