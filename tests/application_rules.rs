@@ -238,3 +238,27 @@ async fn the_sweeper_flags_near_due_and_overdue_cases_and_the_queue_filters_over
     );
     assert_eq!(v["subCases"][0]["overdue"], true);
 }
+
+#[tokio::test]
+async fn a_cursor_naming_another_departments_queue_cannot_reach_it_or_break_the_query() {
+    let app = spawn_app().await;
+    let (token, _) = app.citizen("cursor-app", 7).await;
+    submitted(&app, &token).await;
+    let foreign = shared::cursor::Cursor::new([
+        ("pk", "A#X"),
+        ("sk", "CASE#X"),
+        ("dept", "RSJ"),
+        ("queueKey", "submitted#"),
+    ])
+    .encode();
+    let scjg = app.staff_token("SCJG", None);
+    let req = event("submission-queue")
+        .bearer(&scjg)
+        .query(&[("cursor", foreign.as_str())]);
+    let (status, body) = read(app.invoke("submission", req).await);
+    assert!(status < 500, "{status} {body}");
+    assert!(
+        body["items"].as_array().is_none_or(|i| i.is_empty()),
+        "SCJG sees none of RSJ's cases: {body}"
+    );
+}

@@ -47,9 +47,9 @@ impl App {
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let client = shared::store::connect(env).await;
         Ok(Self {
-            evaluations: EvaluationStore::new(client.clone(), evaluations, String::new()),
+            evaluations: EvaluationStore::reader(client.clone(), evaluations),
             applications: ApplicationStore::reader(client.clone(), applications),
-            bookings: BookingStore::new(client.clone(), bookings, String::new()),
+            bookings: BookingStore::reader(client.clone(), bookings),
             catalog: CatalogStore::new(client.clone(), catalog),
             outbox: Outbox::new(client, outbox),
             clock: Clock::system(),

@@ -47,8 +47,7 @@ impl App {
         Ok(Self {
             evaluations: EvaluationStore::new(client.clone(), evaluations, outbox),
             applications: ApplicationStore::reader(client.clone(), applications),
-            // Reads bookings only: it has no outbox of its own.
-            bookings: BookingStore::new(client.clone(), bookings, String::new()),
+            bookings: BookingStore::reader(client.clone(), bookings),
             catalog: CatalogStore::new(client, catalog),
             verifier,
             calendar: WorkCalendar::shipped(),

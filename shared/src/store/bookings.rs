@@ -92,10 +92,6 @@ pub struct Booking {
 }
 
 impl Booking {
-    pub fn start_instant(&self) -> jiff::Timestamp {
-        self.start.parse().expect("stored RFC 3339")
-    }
-
     /// A notification about this booking (confirmed, reminder): what, where, when, and the
     /// code to show at the hall.
     pub fn notification(&self, kind: Kind) -> Notification {
@@ -165,6 +161,16 @@ impl BookingStore {
         }
     }
 
+    /// A store for a function that only reads bookings: it has no outbox, so a booking made
+    /// through it fails rather than losing its confirmation.
+    pub fn reader(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            outbox_table: String::new(),
+        }
+    }
+
     pub async fn get(&self, id: &BookingId) -> Result<Option<Booking>, ApiError> {
         let (pk, sk) = booking_key(id);
         let out = self
@@ -227,20 +233,8 @@ impl BookingStore {
         after: Option<&Cursor>,
         limit: u32,
     ) -> Result<BookingPage, ApiError> {
-        let start = match after {
-            Some(c) => {
-                let bad = || ApiError::field("cursor", "分页游标无效");
-                let id: BookingId = c.get("b").ok_or_else(bad)?.parse().map_err(|_| bad())?;
-                let created = c.get("c").ok_or_else(bad)?;
-                created.parse::<jiff::Timestamp>().map_err(|_| bad())?;
-                let (pk, sk) = booking_key(&id);
-                let mut k = key(pk, sk);
-                k.insert("citizenId".into(), s(citizen.as_str()));
-                k.insert("createdAt".into(), s(created));
-                Some(k)
-            }
-            None => None,
-        };
+        const KEY: &[&str] = &["pk", "sk", "createdAt"];
+        let start = super::page::start_key(after, KEY, &[("citizenId", citizen.as_str())])?;
         let query = || {
             let mut q = self
                 .client
@@ -260,16 +254,10 @@ impl BookingStore {
         };
         let evaluate = if status.is_some() { 100 } else { limit as i32 + 1 };
         let page = super::page::fill(query, start, limit as usize, evaluate, "listing bookings").await?;
-        let next = page.resume_after.as_ref().and_then(|k| {
-            let id = match k.get("pk") {
-                Some(AttributeValue::S(pk)) => pk.strip_prefix("B#")?.to_owned(),
-                _ => return None,
-            };
-            match k.get("createdAt") {
-                Some(AttributeValue::S(c)) => Some(Cursor::new([("b", id.as_str()), ("c", c.as_str())])),
-                _ => None,
-            }
-        });
+        let next = page
+            .resume_after
+            .as_ref()
+            .and_then(|k| super::page::cursor_from(k, KEY));
         let items = page
             .items
             .into_iter()

@@ -179,6 +179,16 @@ impl EvaluationStore {
         }
     }
 
+    /// A store for a function that only checks reviews exist: it has no outbox, so a step
+    /// committed through it fails rather than losing its notification.
+    pub fn reader(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            outbox_table: String::new(),
+        }
+    }
+
     fn review_item(&self, r: &Review) -> Result<Item, ApiError> {
         let mut item = to_item(r, &[("pk", format!("E#{}", r.id)), ("sk", "REVIEW".into())])?;
         item.insert(
@@ -335,18 +345,8 @@ impl EvaluationStore {
         after: Option<&crate::cursor::Cursor>,
         limit: u32,
     ) -> Result<(Vec<Review>, Option<crate::cursor::Cursor>), ApiError> {
-        let start = match after {
-            Some(c) => {
-                let bad = || ApiError::field("cursor", "分页游标无效");
-                let id: EvaluationId = c.get("e").ok_or_else(bad)?.parse().map_err(|_| bad())?;
-                let q = c.get("q").filter(|q| q.len() <= 200).ok_or_else(bad)?;
-                let mut k = review_key(&id);
-                k.insert("dept".into(), s(dept.as_str()));
-                k.insert("queueKey".into(), s(q));
-                Some(k)
-            }
-            None => None,
-        };
+        const KEY: &[&str] = &["pk", "sk", "queueKey"];
+        let start = super::page::start_key(after, KEY, &[("dept", dept.as_str())])?;
         let query = || {
             let q = self
                 .client
@@ -372,13 +372,7 @@ impl EvaluationStore {
         let next = page
             .resume_after
             .as_ref()
-            .and_then(|k| match (k.get("pk"), k.get("queueKey")) {
-                (Some(AttributeValue::S(pk)), Some(AttributeValue::S(q))) => Some(crate::cursor::Cursor::new([
-                    ("e", pk.trim_start_matches("E#")),
-                    ("q", q.as_str()),
-                ])),
-                _ => None,
-            });
+            .and_then(|k| super::page::cursor_from(k, KEY));
         let items = page
             .items
             .into_iter()

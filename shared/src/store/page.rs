@@ -82,3 +82,40 @@ pub async fn all(query: impl Fn() -> QueryFluentBuilder, what: &'static str) -> 
         }
     }
 }
+
+/// The cursor for continuing after `key`: its `fields`, which must all be strings.
+pub fn cursor_from(key: &Item, fields: &[&str]) -> Option<crate::cursor::Cursor> {
+    let mut pairs = Vec::new();
+    for f in fields {
+        match key.get(*f) {
+            Some(super::AttributeValue::S(v)) => pairs.push((*f, v.as_str())),
+            _ => return None,
+        }
+    }
+    Some(crate::cursor::Cursor::new(pairs))
+}
+
+/// The exclusive start key a cursor names. `fields` come from the cursor, checked for shape;
+/// `fixed` come from the request: the partition the caller may read. A cursor therefore
+/// only ever moves within the caller's own partition, and one naming another partition
+/// cannot make the query fail (DynamoDB refuses a start key outside the key condition).
+pub fn start_key(
+    cursor: Option<&crate::cursor::Cursor>,
+    fields: &[&str],
+    fixed: &[(&str, &str)],
+) -> Result<Option<Item>, ApiError> {
+    let Some(c) = cursor else { return Ok(None) };
+    let bad = || ApiError::field("cursor", "分页游标无效");
+    let mut key = Item::new();
+    for f in fields {
+        let v = c.get(f).ok_or_else(bad)?;
+        if v.is_empty() || v.len() > 200 || v.chars().any(char::is_control) {
+            return Err(bad());
+        }
+        key.insert((*f).to_owned(), super::s(v));
+    }
+    for (f, v) in fixed {
+        key.insert((*f).to_owned(), super::s(*v));
+    }
+    Ok(Some(key))
+}

@@ -5,6 +5,7 @@ use crate::cursor::Cursor;
 use crate::domain::application::{ApplicationNo, Status};
 use crate::domain::{CitizenId, DeptCode};
 use crate::error::ApiError;
+use crate::store::page::{cursor_from, start_key};
 use crate::store::{AttributeValue, Item, error_code, from_item, get_many, s, sdk_error};
 
 fn without_keys(mut item: Item) -> Item {
@@ -18,31 +19,6 @@ fn without_keys(mut item: Item) -> Item {
 pub struct Listed<T> {
     pub items: Vec<T>,
     pub next: Option<Cursor>,
-}
-
-fn cursor_of(key: &Item, fields: &[&str]) -> Option<Cursor> {
-    let mut pairs = Vec::new();
-    for f in fields {
-        match key.get(*f) {
-            Some(AttributeValue::S(v)) => pairs.push((*f, v.as_str())),
-            _ => return None,
-        }
-    }
-    Some(Cursor::new(pairs))
-}
-
-fn start_of(cursor: Option<&Cursor>, fields: &[&str]) -> Result<Option<Item>, ApiError> {
-    let Some(c) = cursor else { return Ok(None) };
-    let bad = || ApiError::field("cursor", "分页游标无效");
-    let mut key = Item::new();
-    for f in fields {
-        let v = c.get(f).ok_or_else(bad)?;
-        if v.len() > 200 || v.chars().any(char::is_control) {
-            return Err(bad());
-        }
-        key.insert((*f).to_owned(), s(v));
-    }
-    Ok(Some(key))
 }
 
 impl ApplicationStore {
@@ -124,13 +100,8 @@ impl ApplicationStore {
         after: Option<&Cursor>,
         limit: u32,
     ) -> Result<Listed<Application>, ApiError> {
-        const KEY: &[&str] = &["pk", "sk", "citizenId", "submittedAt"];
-        let start = start_of(after, KEY)?;
-        if let Some(k) = &start
-            && k.get("citizenId") != Some(&s(citizen.as_str()))
-        {
-            return Err(ApiError::field("cursor", "分页游标无效"));
-        }
+        const KEY: &[&str] = &["pk", "sk", "submittedAt"];
+        let start = start_key(after, KEY, &[("citizenId", citizen.as_str())])?;
         let query = || {
             let mut q = self
                 .client
@@ -150,7 +121,7 @@ impl ApplicationStore {
         };
         let evaluate = if status.is_some() { 100 } else { limit as i32 + 1 };
         let page = crate::store::page::fill(query, start, limit as usize, evaluate, "listing applications").await?;
-        let next = page.resume_after.as_ref().and_then(|k| cursor_of(k, KEY));
+        let next = page.resume_after.as_ref().and_then(|k| cursor_from(k, KEY));
         let items = page
             .items
             .into_iter()
@@ -168,12 +139,12 @@ impl ApplicationStore {
         after: Option<&Cursor>,
         limit: u32,
     ) -> Result<Listed<Case>, ApiError> {
-        let key: &[&str] = if due_before.is_some() {
-            &["pk", "sk", "openDept", "deadline"]
+        let (key, partition): (&[&str], &str) = if due_before.is_some() {
+            (&["pk", "sk", "deadline"], "openDept")
         } else {
-            &["pk", "sk", "dept", "queueKey"]
+            (&["pk", "sk", "queueKey"], "dept")
         };
-        let start = start_of(after, key)?;
+        let start = start_key(after, key, &[(partition, dept.as_str())])?;
         let query = || {
             let q = self.client.query().table_name(&self.table);
             match due_before {
@@ -196,7 +167,7 @@ impl ApplicationStore {
             }
         };
         let page = crate::store::page::fill(query, start, limit as usize, limit as i32 + 1, "listing a queue").await?;
-        let next = page.resume_after.as_ref().and_then(|k| cursor_of(k, key));
+        let next = page.resume_after.as_ref().and_then(|k| cursor_from(k, key));
         let items = page
             .items
             .into_iter()
