@@ -46,7 +46,7 @@ impl App {
         let bucket = env.required("UPLOADS_BUCKET")?.to_owned();
         let verifier = Verifier::from_env(env)?;
         let sdk = shared::store::sdk_config(env).await;
-        let client = shared::store::connect(env).await;
+        let client = shared::store::dynamodb(&sdk, env);
         Ok(Self {
             applications: ApplicationStore::new(client.clone(), applications, outbox),
             catalog: CatalogStore::new(client.clone(), catalog),

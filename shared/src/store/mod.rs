@@ -29,8 +29,13 @@ pub type Item = std::collections::HashMap<String, AttributeValue>;
 /// at a local server. Timeouts (`DYNAMODB_ATTEMPT_TIMEOUT_MS`, 2 s, and `DYNAMODB_TIMEOUT_MS`,
 /// 5 s, over at most 3 attempts) keep a stalled store inside the Lambda's own time limit.
 pub async fn connect(env: &Env) -> Client {
-    let shared = sdk_config(env).await;
-    let mut config = aws_sdk_dynamodb::config::Builder::from(&shared).interceptor(count::RoundTrips);
+    dynamodb(&sdk_config(env).await, env)
+}
+
+/// The DynamoDB client from settings already loaded, for a function that builds other AWS
+/// clients too and should load the settings once.
+pub fn dynamodb(shared: &aws_config::SdkConfig, env: &Env) -> Client {
+    let mut config = aws_sdk_dynamodb::config::Builder::from(shared).interceptor(count::RoundTrips);
     if let Some(url) = env.optional("AWS_ENDPOINT_URL_DYNAMODB") {
         config = config.endpoint_url(url);
     }
