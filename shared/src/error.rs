@@ -305,3 +305,15 @@ impl<T, E: Into<BoxError>> Context<T> for Result<T, E> {
         self.map_err(|e| ApiError::internal(step, e))
     }
 }
+
+/// `context: cause: cause …`, each step of the chain once, with personal data masked.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut next = err.source();
+    while let Some(e) = next {
+        out.push_str(": ");
+        out.push_str(&e.to_string());
+        next = e.source();
+    }
+    crate::mask::scrub(&out).into_owned()
+}

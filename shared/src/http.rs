@@ -84,11 +84,11 @@ pub fn render_error(err: &ApiError, request_id: &str) -> Response {
             (message.as_ref(), details.clone(), *retry_after)
         }
         ApiError::Unavailable { retry_after, .. } => {
-            tracing::warn!(code = code.as_str(), cause = %chain(err), "dependency unavailable");
+            tracing::warn!(code = code.as_str(), cause = %crate::error::chain(err), "dependency unavailable");
             (code.default_message(), None, Some(*retry_after))
         }
         ApiError::Internal { .. } => {
-            tracing::error!(code = code.as_str(), cause = %chain(err), "internal error");
+            tracing::error!(code = code.as_str(), cause = %crate::error::chain(err), "internal error");
             (code.default_message(), None, None)
         }
     };
@@ -103,18 +103,6 @@ pub fn render_error(err: &ApiError, request_id: &str) -> Response {
             .insert("retry-after", http::HeaderValue::from(secs));
     }
     response
-}
-
-/// `context: cause: cause …`, each step of the chain once, with personal data masked.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut next = err.source();
-    while let Some(e) = next {
-        out.push_str(": ");
-        out.push_str(&e.to_string());
-        next = e.source();
-    }
-    crate::mask::scrub(&out).into_owned()
 }
 
 /// A JSON response with the given status.

@@ -1,4 +1,6 @@
-//! The WeChat API client: `jscode2session` for mini-program login.
+//! The WeChat API client: `jscode2session` for mini-program login; the push callbacks’
+//! message formats and crypto, and the server API the notifier sends through, live in the
+//! submodules.
 //!
 //! The base URL is configuration (`WECHAT_API_BASE`), so tests and the local stack talk to
 //! the sandbox instead of `api.weixin.qq.com`. WeChat answers HTTP 200 with an `errcode` on
@@ -6,7 +8,11 @@
 //! becomes 503 so the mini-program can retry. The secret travels in the query string, as
 //! WeChat requires, so request URLs are never logged.
 
+pub mod api;
 pub mod crypto;
+pub mod message;
+pub mod reply;
+pub mod token;
 
 use crate::config::{ConfigError, Env};
 use crate::error::{ApiError, Code};
@@ -95,16 +101,7 @@ impl From<WechatError> for ApiError {
 impl WechatClient {
     /// `WECHAT_API_BASE`, `WECHAT_MP_APPID`, `WECHAT_MP_SECRET`, `WECHAT_TIMEOUT_MS` (2000).
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let base = env.required("WECHAT_API_BASE")?.trim_end_matches('/').to_owned();
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(ConfigError::new("WECHAT_API_BASE", "must be an http(s) URL"));
-        }
-        let timeout = Duration::from_millis(env.parsed_or("WECHAT_TIMEOUT_MS", 2000u64)?);
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_millis(1000)))
-            .build()
-            .map_err(|e| ConfigError::new("WECHAT_API_BASE", format!("HTTP client: {e}")))?;
+        let (http, base) = http_client(env)?;
         Ok(Self {
             http,
             base,
@@ -153,6 +150,22 @@ impl WechatClient {
             }),
         }
     }
+}
+
+/// The HTTP client and base URL every WeChat call uses: `WECHAT_API_BASE` and
+/// `WECHAT_TIMEOUT_MS` (2000), the connection attempt capped at one second.
+pub(crate) fn http_client(env: &Env) -> Result<(reqwest::Client, String), ConfigError> {
+    let base = env.required("WECHAT_API_BASE")?.trim_end_matches('/').to_owned();
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        return Err(ConfigError::new("WECHAT_API_BASE", "must be an http(s) URL"));
+    }
+    let timeout = Duration::from_millis(env.parsed_or("WECHAT_TIMEOUT_MS", 2000u64)?);
+    let http = reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_millis(1000)))
+        .build()
+        .map_err(|e| ConfigError::new("WECHAT_API_BASE", format!("HTTP client: {e}")))?;
+    Ok((http, base))
 }
 
 fn classify(e: reqwest::Error) -> WechatError {

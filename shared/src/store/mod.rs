@@ -9,9 +9,12 @@ pub mod bookings;
 pub mod catalog;
 pub mod citizens;
 pub mod count;
+pub mod delivery;
 pub mod evaluations;
 pub mod outbox;
 pub mod page;
+pub mod subscriptions;
+pub mod wechat;
 
 use crate::config::Env;
 use crate::error::ApiError;

@@ -55,6 +55,21 @@ impl Kind {
         }
     }
 
+    pub const ALL: [Kind; 8] = [
+        Kind::BookingConfirmed,
+        Kind::BookingReminder,
+        Kind::ApplicationAccepted,
+        Kind::CorrectionRequired,
+        Kind::ApplicationCompleted,
+        Kind::ApplicationRejected,
+        Kind::EvaluationInvitation,
+        Kind::ReviewOutcome,
+    ];
+
+    pub fn parse(raw: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
     fn id_prefix(self) -> &'static str {
         match self {
             Kind::BookingConfirmed => "booking-confirmed",

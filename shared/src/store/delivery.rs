@@ -1,0 +1,275 @@
+//! The notifier's side of the outbox: taking a record to send, choosing its channel, and
+//! recording how it ended; and the delivery reports WeChat pushes back later.
+//!
+//! A record moves `pending` → `sending` (a lease of a minute, so a crashed sender's records
+//! are taken over) → `sent` or `failed` with a reason; a passing failure puts it back to
+//! `pending` for the stream's retry. Every step is conditional on the step before, so a
+//! redelivered stream batch, or two senders at once, send a record at most once.
+
+use super::outbox::Kind;
+use super::{AttributeValue, Client, Item, error_code, failed_conditions, s, sdk_error};
+use crate::domain::CitizenId;
+use crate::domain::time::rfc3339;
+use crate::error::ApiError;
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
+use std::collections::BTreeMap;
+
+const LEASE_S: i64 = 60;
+
+/// A record taken for sending.
+#[derive(Debug, Clone)]
+pub struct Taken {
+    pub id: String,
+    pub kind: String,
+    pub citizen: CitizenId,
+    pub data: BTreeMap<String, String>,
+    pub page: String,
+    pub attempts: u32,
+    /// `mp` or `oa`, once chosen; with the template it was chosen for.
+    pub channel: Option<(String, String)>,
+}
+
+/// What taking a record found.
+#[derive(Debug)]
+pub enum Take {
+    Ready(Taken),
+    /// Already `sent` or `failed`: nothing to do.
+    Finished,
+    /// Another sender holds it; try again later.
+    Busy,
+    Missing,
+}
+
+#[derive(Debug, Clone)]
+pub struct Deliveries {
+    client: Client,
+    table: String,
+}
+
+fn text(item: &Item, key: &str) -> Option<String> {
+    item.get(key).and_then(|v| v.as_s().ok()).cloned()
+}
+
+impl Deliveries {
+    pub fn new(client: Client, outbox_table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: outbox_table.into(),
+        }
+    }
+
+    pub fn kind_of(taken: &Taken) -> Option<Kind> {
+        Kind::parse(&taken.kind)
+    }
+
+    pub async fn take(&self, id: &str, now: jiff::Timestamp) -> Result<Take, ApiError> {
+        let t = now.as_second();
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id))
+            .update_expression("SET #st = :sending, leaseUntil = :until ADD attempts :one")
+            .condition_expression("attribute_exists(id) AND (#st = :pending OR (#st = :sending AND leaseUntil < :now))")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":pending", s("pending"))
+            .expression_attribute_values(":until", AttributeValue::N((t + LEASE_S).to_string()))
+            .expression_attribute_values(":now", AttributeValue::N(t.to_string()))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        let item = match result {
+            Ok(out) => out.attributes.unwrap_or_default(),
+            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => {
+                // Rare (a redelivery or a second sender), so one more read to say which.
+                let out = self
+                    .client
+                    .get_item()
+                    .table_name(&self.table)
+                    .key("id", s(id))
+                    .consistent_read(true)
+                    .send()
+                    .await
+                    .map_err(|e| sdk_error("reading an outbox record", e))?;
+                return Ok(match out.item.as_ref().and_then(|i| text(i, "status")).as_deref() {
+                    None => Take::Missing,
+                    Some("sending") => Take::Busy,
+                    Some(_) => Take::Finished,
+                });
+            }
+            Err(e) => return Err(sdk_error("taking an outbox record", e)),
+        };
+        let citizen = text(&item, "citizenId")
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| ApiError::Internal {
+                context: "an outbox record without a citizen".into(),
+                source: None,
+            })?;
+        let data = match item.get("data") {
+            Some(AttributeValue::M(m)) => m
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_s().ok()?.clone())))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let attempts = item
+            .get("attempts")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        Ok(Take::Ready(Taken {
+            id: id.to_owned(),
+            kind: text(&item, "kind").unwrap_or_default(),
+            citizen,
+            data,
+            page: text(&item, "page").unwrap_or_default(),
+            attempts,
+            channel: text(&item, "channel").zip(text(&item, "templateId")),
+        }))
+    }
+
+    /// Chooses the mini-program channel and takes one of the citizen's consents for the
+    /// template, in one transaction; `false` (nothing written) if no consent is left.
+    pub async fn choose_mp(&self, id: &str, take_consent: Update, template: &str) -> Result<bool, ApiError> {
+        let choose = Update::builder()
+            .table_name(&self.table)
+            .key("id", s(id))
+            .update_expression("SET channel = :mp, templateId = :t")
+            .condition_expression("#st = :sending AND attribute_not_exists(channel)")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":mp", s("mp"))
+            .expression_attribute_values(":t", s(template))
+            .expression_attribute_values(":sending", s("sending"))
+            .build()
+            .map_err(|e| ApiError::internal("building a channel choice", e))?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(take_consent).build())
+            .transact_items(TransactWriteItem::builder().update(choose).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) => match failed_conditions(&e) {
+                Some(failed) if failed.first() == Some(&true) => Ok(false),
+                Some(_) => Err(ApiError::Internal {
+                    context: "an outbox record changed while it was being sent".into(),
+                    source: None,
+                }),
+                None => Err(sdk_error("choosing a notification's channel", e)),
+            },
+        }
+    }
+
+    /// The record was sent: with WeChat's message id, remembered for its delivery report.
+    pub async fn sent(
+        &self,
+        id: &str,
+        channel: (&str, &str),
+        delivery: Option<Put>,
+        now: jiff::Timestamp,
+    ) -> Result<(), ApiError> {
+        let msgid = delivery
+            .as_ref()
+            .and_then(|p| p.item().get("pk")?.as_s().ok()?.strip_prefix("D#").map(str::to_owned));
+        let mut update = "SET #st = :sent, sentAt = :now, channel = :c, templateId = :t REMOVE leaseUntil".to_owned();
+        let mut builder = Update::builder()
+            .table_name(&self.table)
+            .key("id", s(id))
+            .condition_expression("#st = :sending")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":sent", s("sent"))
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":now", s(rfc3339(now)))
+            .expression_attribute_values(":c", s(channel.0))
+            .expression_attribute_values(":t", s(channel.1));
+        if let Some(m) = msgid {
+            update = update.replacen(" REMOVE", ", msgid = :m REMOVE", 1);
+            builder = builder.expression_attribute_values(":m", s(m));
+        }
+        let mark = builder
+            .update_expression(update)
+            .build()
+            .map_err(|e| ApiError::internal("building a sent mark", e))?;
+        let mut tx = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(mark).build());
+        if let Some(put) = delivery {
+            tx = tx.transact_items(TransactWriteItem::builder().put(put).build());
+        }
+        tx.send()
+            .await
+            .map_err(|e| sdk_error("recording a sent notification", e))?;
+        Ok(())
+    }
+
+    /// The record cannot be sent: why, for the district's records and the operators.
+    pub async fn failed(&self, id: &str, reason: &str, now: jiff::Timestamp) -> Result<(), ApiError> {
+        self.end(
+            id,
+            "SET #st = :failed, reason = :r, failedAt = :now REMOVE leaseUntil",
+            reason,
+            now,
+        )
+        .await
+    }
+
+    /// A passing failure: back to `pending` for the stream's retry, with the error seen.
+    pub async fn retry_later(&self, id: &str, error: &str, now: jiff::Timestamp) -> Result<(), ApiError> {
+        self.end(
+            id,
+            "SET #st = :pending, lastError = :r, lastTriedAt = :now REMOVE leaseUntil",
+            error,
+            now,
+        )
+        .await
+    }
+
+    async fn end(&self, id: &str, update: &str, reason: &str, now: jiff::Timestamp) -> Result<(), ApiError> {
+        let mut req = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id))
+            .update_expression(update)
+            .condition_expression("#st = :sending")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":r", s(reason.chars().take(500).collect::<String>()))
+            .expression_attribute_values(":now", s(rfc3339(now)));
+        req = if update.contains(":failed") {
+            req.expression_attribute_values(":failed", s("failed"))
+        } else {
+            req.expression_attribute_values(":pending", s("pending"))
+        };
+        req.send()
+            .await
+            .map_err(|e| sdk_error("recording a notification's outcome", e))?;
+        Ok(())
+    }
+
+    /// WeChat's report on a message it delivered (or could not); `false` if the
+    /// notification is unknown.
+    pub async fn delivered(&self, id: &str, status: &str, now: jiff::Timestamp) -> Result<bool, ApiError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id))
+            .update_expression("SET delivery = :d, deliveredAt = :now")
+            .condition_expression("attribute_exists(id)")
+            .expression_attribute_values(":d", s(status.chars().take(200).collect::<String>()))
+            .expression_attribute_values(":now", s(rfc3339(now)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
+            Err(e) => Err(sdk_error("recording a delivery report", e)),
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! Inbound push messages: WeChat's XML (official account and mini-program) and the
+//! mini-program's JSON, read into one flat shape and then into a typed [`Inbound`].
+//!
+//! WeChat's messages are flat: `<xml><ToUserName>…</ToUserName>…</xml>`, except that some
+//! events carry a list (`<SubscribeMsgPopupEvent><List>…</List><List>…</List>`, or in JSON
+//! `"List": {…}` or `"List": [{…}]`). So a message is its leaf fields plus its list entries.
+//!
+//! The XML reader is quick-xml's. A document type declaration is refused outright (it is how
+//! entity-expansion and external-entity attacks start), and so is any entity reference other
+//! than XML's five predefined ones and character references: no WeChat message has them.
+
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::Event;
+use std::collections::BTreeMap;
+
+/// Nesting deeper than WeChat ever sends (`xml` > event > `List` > field is 4).
+const MAX_DEPTH: usize = 6;
+/// Far more fields and list entries than any message has; bounds the work a hostile body
+/// can cause.
+const MAX_FIELDS: usize = 256;
+const MAX_ENTRIES: usize = 64;
+
+type Fields = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("the XML declares a document type")]
+    DocType,
+    #[error("the XML uses an entity that is not predefined: {0}")]
+    Entity(String),
+    #[error("the body is not well-formed: {0}")]
+    Syntax(String),
+    #[error("the body nests too deeply or holds too many fields")]
+    TooComplex,
+    #[error("the body is not a single object or element")]
+    Shape,
+    #[error("the message lacks {0}")]
+    Missing(&'static str),
+    #[error("the message's {0} is malformed")]
+    Malformed(&'static str),
+}
+
+/// A message's fields and list entries, as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Message {
+    fields: Fields,
+    list: Vec<Fields>,
+}
+
+impl Message {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).map(String::as_str)
+    }
+
+    pub fn list(&self) -> &[Fields] {
+        &self.list
+    }
+
+    pub fn from_xml(body: &str) -> Result<Self, ParseError> {
+        let mut reader = quick_xml::Reader::from_str(body);
+        // Text is kept as sent: a message's content may begin with a space, and whitespace
+        // between elements lands only in containers, whose text is not read.
+        reader.config_mut().trim_text(false);
+        let mut msg = Message::default();
+        // One frame per open element: its name, its text so far, whether it has children.
+        let mut stack: Vec<(String, String, bool)> = Vec::new();
+        let mut entry: Option<(usize, Fields)> = None;
+        let mut roots = 0;
+        loop {
+            let event = reader.read_event().map_err(|e| ParseError::Syntax(e.to_string()))?;
+            match event {
+                Event::DocType(_) => return Err(ParseError::DocType),
+                Event::Start(start) => {
+                    let name = start.local_name().as_ref().to_owned();
+                    if stack.is_empty() {
+                        roots += 1;
+                        if roots > 1 {
+                            return Err(ParseError::Shape);
+                        }
+                    }
+                    if let Some(parent) = stack.last_mut() {
+                        parent.2 = true;
+                    }
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(ParseError::TooComplex);
+                    }
+                    if name == "List" && entry.is_none() {
+                        entry = Some((stack.len(), Fields::new()));
+                    }
+                    stack.push((name, String::new(), false));
+                }
+                Event::Empty(start) => {
+                    let name = start.local_name().as_ref().to_owned();
+                    if stack.is_empty() {
+                        return Err(ParseError::Shape);
+                    }
+                    if let Some(parent) = stack.last_mut() {
+                        parent.2 = true;
+                    }
+                    msg.leaf(&mut entry, name, String::new())?;
+                }
+                Event::Text(text) => push_text(&mut stack, &text.xml10_content())?,
+                Event::CData(data) => {
+                    push_text(&mut stack, &data.into_inner())?;
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        Ok(None) => {
+                            let name = r.xml10_content();
+                            resolve_predefined_entity(&name)
+                                .ok_or_else(|| ParseError::Entity(name.chars().take(32).collect()))?
+                                .to_owned()
+                        }
+                        Err(e) => return Err(ParseError::Syntax(e.to_string())),
+                    };
+                    push_text(&mut stack, &resolved)?;
+                }
+                Event::End(_) => {
+                    let (name, text, has_children) = stack.pop().ok_or(ParseError::Shape)?;
+                    let depth = stack.len();
+                    if matches!(&entry, Some((d, _)) if *d == depth) {
+                        let (_, fields) = entry.take().expect("an open entry");
+                        if msg.list.len() >= MAX_ENTRIES {
+                            return Err(ParseError::TooComplex);
+                        }
+                        msg.list.push(fields);
+                    } else if !has_children && depth > 0 {
+                        msg.leaf(&mut entry, name, text)?;
+                    }
+                }
+                Event::Eof => break,
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            }
+        }
+        if roots != 1 || !stack.is_empty() {
+            return Err(ParseError::Shape);
+        }
+        Ok(msg)
+    }
+
+    pub fn from_json(body: &str) -> Result<Self, ParseError> {
+        let value: serde_json::Value = serde_json::from_str(body).map_err(|e| ParseError::Syntax(e.to_string()))?;
+        let serde_json::Value::Object(top) = value else {
+            return Err(ParseError::Shape);
+        };
+        let mut msg = Message::default();
+        for (key, value) in top {
+            match (key.as_str(), value) {
+                ("List", serde_json::Value::Object(one)) => msg.list.push(flat(one)?),
+                ("List", serde_json::Value::Array(many)) => {
+                    if many.len() > MAX_ENTRIES {
+                        return Err(ParseError::TooComplex);
+                    }
+                    for item in many {
+                        if let serde_json::Value::Object(one) = item {
+                            msg.list.push(flat(one)?);
+                        }
+                    }
+                }
+                (_, value) => {
+                    if let Some(text) = scalar(&value) {
+                        msg.fields.insert(key, text);
+                    }
+                }
+            }
+            if msg.fields.len() > MAX_FIELDS {
+                return Err(ParseError::TooComplex);
+            }
+        }
+        Ok(msg)
+    }
+
+    fn leaf(&mut self, entry: &mut Option<(usize, Fields)>, name: String, text: String) -> Result<(), ParseError> {
+        let target = match entry {
+            Some((_, fields)) => fields,
+            None => &mut self.fields,
+        };
+        if target.len() >= MAX_FIELDS {
+            return Err(ParseError::TooComplex);
+        }
+        // The first occurrence wins: a repeated field cannot override a checked one.
+        target.entry(name).or_insert(text);
+        Ok(())
+    }
+}
+
+fn push_text(stack: &mut [(String, String, bool)], text: &str) -> Result<(), ParseError> {
+    match stack.last_mut() {
+        Some(frame) => {
+            frame.1.push_str(text);
+            Ok(())
+        }
+        None if text.trim().is_empty() => Ok(()),
+        None => Err(ParseError::Shape),
+    }
+}
+
+/// JSON scalars as WeChat's XML would carry them: `CreateTime` may be `1620963428` or
+/// `"1620963428"`, and both read the same.
+fn scalar(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn flat(object: serde_json::Map<String, serde_json::Value>) -> Result<Fields, ParseError> {
+    if object.len() > MAX_FIELDS {
+        return Err(ParseError::TooComplex);
+    }
+    Ok(object
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), scalar(v)?)))
+        .collect())
+}
+
+/// One template's answer in a subscription pop-up or settings change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub template_id: String,
+    pub accepted: bool,
+}
+
+/// The outcome WeChat reports for one message we sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub msg_id: String,
+    /// `success`, or WeChat's failure text (`failed:user block`, …).
+    pub status: String,
+}
+
+/// What a push means to us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inbound {
+    Text(String),
+    Subscribe,
+    Unsubscribe,
+    /// `TEMPLATESENDJOBFINISH` (official account) and `subscribe_msg_sent_event` (mini-program).
+    Delivered(Vec<Delivery>),
+    /// `subscribe_msg_popup_event` and `subscribe_msg_change_event`.
+    Subscriptions(Vec<Choice>),
+    Other,
+}
+
+/// A push, its sender and what it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub from: String,
+    pub to: String,
+    pub create_time: i64,
+    pub msg_id: Option<String>,
+    pub event: Option<String>,
+    pub body: Inbound,
+}
+
+impl Envelope {
+    pub fn read(msg: &Message) -> Result<Self, ParseError> {
+        let from = msg
+            .get("FromUserName")
+            .filter(|s| !s.is_empty())
+            .ok_or(ParseError::Missing("FromUserName"))?;
+        let to = msg.get("ToUserName").unwrap_or_default();
+        let create_time = msg
+            .get("CreateTime")
+            .ok_or(ParseError::Missing("CreateTime"))?
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ParseError::Malformed("CreateTime"))?;
+        let msg_id = msg.get("MsgId").or_else(|| msg.get("MsgID")).map(str::to_owned);
+        let event = msg.get("Event").map(str::to_owned);
+        let body = match (msg.get("MsgType"), event.as_deref()) {
+            (Some("text"), _) => Inbound::Text(msg.get("Content").unwrap_or_default().to_owned()),
+            (Some("event"), Some("subscribe")) => Inbound::Subscribe,
+            (Some("event"), Some("unsubscribe")) => Inbound::Unsubscribe,
+            (Some("event"), Some("TEMPLATESENDJOBFINISH")) => Inbound::Delivered(vec![Delivery {
+                msg_id: msg_id.clone().ok_or(ParseError::Missing("MsgID"))?,
+                status: msg.get("Status").unwrap_or_default().to_owned(),
+            }]),
+            (Some("event"), Some("subscribe_msg_sent_event")) => Inbound::Delivered(
+                msg.list()
+                    .iter()
+                    .filter_map(|e| {
+                        let status = match e.get("ErrorCode").map(String::as_str) {
+                            Some("0") | None => "success".to_owned(),
+                            Some(code) => format!("failed:{code} {}", e.get("ErrorStatus").map_or("", |s| s)),
+                        };
+                        Some(Delivery {
+                            msg_id: e.get("MsgID")?.clone(),
+                            status,
+                        })
+                    })
+                    .collect(),
+            ),
+            (Some("event"), Some("subscribe_msg_popup_event" | "subscribe_msg_change_event")) => {
+                Inbound::Subscriptions(
+                    msg.list()
+                        .iter()
+                        .filter_map(|e| {
+                            Some(Choice {
+                                template_id: e.get("TemplateId")?.clone(),
+                                accepted: e.get("SubscribeStatusString").is_some_and(|s| s == "accept"),
+                            })
+                        })
+                        .collect(),
+                )
+            }
+            _ => Inbound::Other,
+        };
+        Ok(Self {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            create_time,
+            msg_id,
+            event,
+            body,
+        })
+    }
+
+    /// What makes a push unique across WeChat's retries: the MsgId of a message, the sender,
+    /// time and event of an event (two events of one sender in one second differ by name).
+    pub fn dedupe_key(&self) -> String {
+        match (&self.msg_id, &self.event) {
+            (Some(id), None) => format!("msg#{id}"),
+            (_, event) => format!(
+                "evt#{}#{}#{}",
+                self.from,
+                self.create_time,
+                event.as_deref().unwrap_or("")
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_popup_event_reads_the_same_from_xml_and_from_json_with_one_or_many_entries() {
+        let xml = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oU]]></FromUserName>\
+            <CreateTime>1620963428</CreateTime><MsgType><![CDATA[event]]></MsgType>\
+            <Event><![CDATA[subscribe_msg_popup_event]]></Event><SubscribeMsgPopupEvent>\
+            <List><TemplateId><![CDATA[T1]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString></List>\
+            <List><TemplateId><![CDATA[T2]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString></List>\
+            </SubscribeMsgPopupEvent></xml>";
+        let json_many = r#"{"ToUserName":"gh_1","FromUserName":"oU","CreateTime":"1620963428","MsgType":"event",
+            "Event":"subscribe_msg_popup_event","List":[{"TemplateId":"T1","SubscribeStatusString":"accept"},
+            {"TemplateId":"T2","SubscribeStatusString":"reject"}]}"#;
+        let json_one = r#"{"FromUserName":"oU","CreateTime":1620963428,"MsgType":"event",
+            "Event":"subscribe_msg_popup_event","List":{"TemplateId":"T1","SubscribeStatusString":"accept"}}"#;
+        let a = Envelope::read(&Message::from_xml(xml).unwrap()).unwrap();
+        let b = Envelope::read(&Message::from_json(json_many).unwrap()).unwrap();
+        let c = Envelope::read(&Message::from_json(json_one).unwrap()).unwrap();
+        assert_eq!(a.body, b.body);
+        assert_eq!(a.create_time, c.create_time);
+        let Inbound::Subscriptions(choices) = &a.body else {
+            panic!("{a:?}")
+        };
+        assert_eq!(choices.len(), 2);
+        assert!(choices[0].accepted && !choices[1].accepted);
+        assert_eq!(c.body, Inbound::Subscriptions(vec![choices[0].clone()]));
+    }
+
+    #[test]
+    fn doctypes_and_unknown_entities_are_refused_and_predefined_ones_are_read() {
+        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><xml><Content>&lol;</Content></xml>";
+        assert_eq!(Message::from_xml(bomb), Err(ParseError::DocType));
+        let entity = "<xml><Content>&lol;</Content></xml>";
+        assert!(matches!(Message::from_xml(entity), Err(ParseError::Entity(_))));
+        let fine = "<xml><Content>a &amp; b &#x4F60;</Content></xml>";
+        assert_eq!(Message::from_xml(fine).unwrap().get("Content"), Some("a & b 你"));
+        assert_eq!(Message::from_xml("<xml><a>1</a></xml><xml/>"), Err(ParseError::Shape));
+        assert!(Message::from_xml("<xml><a>1</b></xml>").is_err());
+        let deep = format!("<xml>{}{}</xml>", "<a>".repeat(10), "</a>".repeat(10));
+        assert_eq!(Message::from_xml(&deep), Err(ParseError::TooComplex));
+    }
+}
