@@ -10,6 +10,7 @@ mod flows;
 mod moto;
 pub mod openapi;
 mod request;
+pub mod wechat;
 
 pub use request::{EventExt, code, event, read};
 
@@ -41,6 +42,10 @@ pub struct TestApp {
     pub deadlines: deadline_sweeper::App,
     pub evaluation: evaluation::App,
     pub invitations: evaluation_sweeper::App,
+    pub callback: wechat_callback::App,
+    pub notifier: notifier::App,
+    /// The outbox table's stream, read from its start on first use (see `wechat::notify`).
+    outbox: tokio::sync::Mutex<Option<fingertip_cli::streams::OutboxStream>>,
     pub s3: aws_sdk_s3::Client,
     /// The clock the booking functions read; tests set it.
     pub clock: Clock,
@@ -83,6 +88,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let sandbox = Sandbox::new(
         demo.setting("WECHAT_MP_APPID").unwrap(),
         demo.setting("WECHAT_MP_SECRET").unwrap(),
+        demo.setting("WECHAT_OA_APPID").unwrap(),
+        demo.setting("WECHAT_OA_SECRET").unwrap(),
     );
     tokio::spawn(fingertip_cli::sandbox::serve(listener, sandbox.clone()));
 
@@ -155,6 +162,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .await
             .expect("evaluation sweeper config")
             .with_clock(clock.clone()),
+        callback: wechat_callback::App::from_env(&env_of("wechat-callback"))
+            .await
+            .expect("callback config")
+            .with_clock(clock.clone()),
+        notifier: notifier::App::from_env(&env_of("notifier"))
+            .await
+            .expect("notifier config")
+            .with_clock(clock.clone()),
+        outbox: tokio::sync::Mutex::new(None),
         s3,
         clock,
         signer: Signer::from_env(&auth_env).expect("signer"),
@@ -182,6 +198,7 @@ impl TestApp {
             "submission" => submission::handle(&self.submission, req).await,
             "progress" => progress::handle(&self.progress, req).await,
             "evaluation" => evaluation::handle(&self.evaluation, req).await,
+            "wechat-callback" => wechat_callback::handle(&self.callback, req).await,
             other => panic!("no HTTP handler for {other}"),
         }
     }

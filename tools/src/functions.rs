@@ -8,13 +8,13 @@ use shared::http::Response;
 
 /// Declares the mounted functions once: the struct, the list of names and the dispatch.
 macro_rules! mounted {
-    ($($name:ident),+ $(,)?) => {
+    ($($name:ident => $binary:literal),+ $(,)?) => {
         pub struct Functions {
             $($name: $name::App,)+
         }
 
         /// The functions with HTTP routes that this gateway mounts.
-        pub const MOUNTED: &[&str] = &[$(stringify!($name)),+];
+        pub const MOUNTED: &[&str] = &[$($binary),+];
 
         impl Functions {
             /// Builds every function the template routes to; fails on one this binary does
@@ -30,14 +30,14 @@ macro_rules! mounted {
                     stack.function_env(template, f)
                 };
                 Ok(Self {
-                    $($name: $name::App::from_env(&env_of(stringify!($name))?).await.map_err(|e| e.to_string())?,)+
+                    $($name: $name::App::from_env(&env_of($binary)?).await.map_err(|e| e.to_string())?,)+
                 })
             }
 
             /// Runs the handler of `binary` on a request, as its Lambda would.
             pub async fn invoke(&self, binary: &str, req: Request) -> Option<Response> {
                 match binary {
-                    $(stringify!($name) => Some($name::handle(&self.$name, req).await),)+
+                    $($binary => Some($name::handle(&self.$name, req).await),)+
                     _ => None,
                 }
             }
@@ -45,4 +45,12 @@ macro_rules! mounted {
     };
 }
 
-mounted!(auth, catalog, booking, submission, progress, evaluation);
+mounted!(
+    auth => "auth",
+    catalog => "catalog",
+    booking => "booking",
+    submission => "submission",
+    progress => "progress",
+    evaluation => "evaluation",
+    wechat_callback => "wechat-callback",
+);

@@ -7,5 +7,6 @@ pub mod gateway;
 pub mod local;
 pub mod sandbox;
 pub mod seed;
+pub mod streams;
 pub mod tables;
 pub mod template;

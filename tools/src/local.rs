@@ -36,17 +36,22 @@ pub const DEMO: &[(&str, &str)] = &[
         "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
     ),
     ("WECHAT_OA_APPID", "wxb11529c136998cb6"),
+    ("WECHAT_OA_SECRET", "local-demo-oa-secret"),
     ("WECHAT_OA_TOKEN", "pamtest"),
     (
         "WECHAT_OA_ENCODING_AES_KEY",
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
     ),
+    ("WECHAT_TEMPLATES", include_str!("../data/wechat-templates.json")),
 ];
 
 /// Optional settings a function reads with a default, which the template leaves out: set
 /// in the environment (or by a test), they reach every function.
 pub const TUNING: &[&str] = &[
     "WECHAT_TIMEOUT_MS",
+    "WECHAT_TIMESTAMP_WINDOW_S",
+    "NOTIFIER_MAX_ATTEMPTS",
+    "NOTIFIER_CONCURRENCY",
     "DYNAMODB_ATTEMPT_TIMEOUT_MS",
     "DYNAMODB_TIMEOUT_MS",
     "JWT_TTL_SECONDS",

@@ -1,7 +1,7 @@
 //! `fingertip-cli`: tables, demo data, tokens, and the local stack.
 
 use clap::{Parser, Subcommand};
-use fingertip_cli::{functions::Functions, gateway, local, sandbox, seed, tables, template};
+use fingertip_cli::{functions::Functions, gateway, local, sandbox, seed, streams, tables, template};
 use shared::auth::{Principal, Signer, Staff};
 use shared::config::Env;
 use std::sync::Arc;
@@ -206,8 +206,13 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
     tables::create_buckets(&s3(stack).await, template, stack).await?;
     seed_catalog(stack, seed::DEMO_CATALOG).await?;
 
-    let appid = stack.setting("WECHAT_MP_APPID").unwrap_or_default();
-    let sandbox = sandbox::Sandbox::new(&appid, stack.setting("WECHAT_MP_SECRET").unwrap_or_default());
+    let setting = |name: &str| stack.setting(name).unwrap_or_default();
+    let sandbox = sandbox::Sandbox::new(
+        setting("WECHAT_MP_APPID"),
+        setting("WECHAT_MP_SECRET"),
+        setting("WECHAT_OA_APPID"),
+        setting("WECHAT_OA_SECRET"),
+    );
     let sandbox_addr = stack
         .setting("FINGERTIP_SANDBOX_ADDR")
         .unwrap_or(local::SANDBOX_ADDR.into());
@@ -224,6 +229,22 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
         .map_err(|e| format!("{api_addr}: {e}"))?;
     tokio::spawn(gateway::serve(api_listener, gw));
 
+    // The notifier, fed by the outbox stream as Lambda would feed it.
+    let notifier_def = template.function("notifier").ok_or("template.yaml has no notifier")?;
+    let notifier_env = stack.function_env(template, notifier_def)?;
+    let notifier: &'static notifier::App = Box::leak(Box::new(
+        notifier::App::from_env(&notifier_env)
+            .await
+            .map_err(|e| e.to_string())?,
+    ));
+    let outbox = streams::OutboxStream::open(
+        &shared::store::sdk_config(&local_env(stack)).await,
+        &stack.dynamodb_endpoint,
+        &format!("{}OutboxTable", stack.table_prefix),
+    )
+    .await?;
+    tokio::spawn(outbox.run(notifier));
+
     let signer = Signer::from_env(&demo_env(stack)).map_err(|e| e.to_string())?;
     let staff = Principal::Staff(Staff {
         id: "staff-local".into(),
@@ -233,7 +254,8 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
     let token = signer.issue(&staff).map_err(|e| e.to_string())?.token;
     println!("指尖办 local stack is up.");
     println!("  API              http://{api_addr}   (GET /healthz)");
-    println!("  WeChat sandbox   http://{sandbox_addr}   (GET /_sandbox/messages)");
+    println!("  WeChat sandbox   http://{sandbox_addr}   (GET /_sandbox/messages, /_sandbox/sent)");
+    println!("  Notifier         reading the outbox stream; sends go to the sandbox");
     println!(
         "  DynamoDB         {}   (tables {}*)",
         stack.dynamodb_endpoint, stack.table_prefix

@@ -14,8 +14,14 @@
 //! | `slow` | an answer after 10 s, past the client's timeout |
 //! | `down` | HTTP 503 |
 //!
-//! Every request the backend sends is recorded, secrets masked, and listed at
-//! `GET /_sandbox/messages`.
+//! The notifier's side (`stable_token`, subscribe and template sends, `user/info`) and the
+//! fault switches are in [`api`]. Every request the backend sends is recorded, secrets
+//! masked, and listed at `GET /_sandbox/messages`; what was delivered is at
+//! `GET /_sandbox/sent`.
+
+mod api;
+
+pub use api::{Fault, FaultKind, Scope};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -30,16 +36,28 @@ use tokio::net::TcpListener;
 pub struct Sandbox {
     appid: String,
     secret: String,
+    oa_appid: String,
+    oa_secret: String,
     log: Mutex<Vec<Value>>,
+    state: Mutex<api::State>,
 }
 
 impl Sandbox {
-    /// A sandbox that accepts this mini-program's appid and secret.
-    pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Arc<Self> {
+    /// A sandbox that accepts this mini-program's and this official account's appid and
+    /// secret.
+    pub fn new(
+        appid: impl Into<String>,
+        secret: impl Into<String>,
+        oa_appid: impl Into<String>,
+        oa_secret: impl Into<String>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             appid: appid.into(),
             secret: secret.into(),
+            oa_appid: oa_appid.into(),
+            oa_secret: oa_secret.into(),
             log: Mutex::new(Vec::new()),
+            state: Mutex::new(api::State::default()),
         })
     }
 
@@ -53,11 +71,11 @@ impl Sandbox {
         format!("o{}", digest(&format!("openid:{}:{code}", self.appid), 27))
     }
 
-    fn unionid_for(&self, code: &str) -> String {
+    pub fn unionid_for(&self, code: &str) -> String {
         format!("u{}", digest(&format!("unionid:{code}"), 27))
     }
 
-    async fn answer(&self, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+    async fn answer(&self, req: hyper::Request<Incoming>) -> Result<hyper::Response<Full<Bytes>>, api::Dropped> {
         let path = req.uri().path().to_owned();
         let query: HashMap<String, String> = req
             .uri()
@@ -70,8 +88,8 @@ impl Sandbox {
             .await
             .map(|b| b.to_bytes())
             .unwrap_or_default();
-        if path == "/_sandbox/messages" {
-            return reply(200, &json!({ "items": self.messages() }));
+        if let Some(control) = path.strip_prefix("/_sandbox/") {
+            return Ok(self.control(&method, control, &body));
         }
         let mut shown = query.clone();
         for secret in ["secret", "access_token"] {
@@ -87,8 +105,12 @@ impl Sandbox {
             "body": serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
         }));
         match path.as_str() {
-            "/sns/jscode2session" => self.code_to_session(&query).await,
-            _ => reply(404, &json!({ "errcode": 40066, "errmsg": "invalid url" })),
+            "/sns/jscode2session" => Ok(self.code_to_session(&query).await),
+            "/cgi-bin/stable_token"
+            | "/cgi-bin/message/subscribe/send"
+            | "/cgi-bin/message/template/send"
+            | "/cgi-bin/user/info" => self.api(&path, &query, &body).await,
+            _ => Ok(reply(404, &json!({ "errcode": 40066, "errmsg": "invalid url" }))),
         }
     }
 
@@ -188,7 +210,8 @@ pub async fn serve(listener: TcpListener, sandbox: Arc<Sandbox>) {
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let sandbox = sandbox.clone();
-                async move { Ok::<_, std::convert::Infallible>(sandbox.answer(req).await) }
+                // A `Dropped` answer closes the connection unanswered, as an outage would.
+                async move { sandbox.answer(req).await }
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)

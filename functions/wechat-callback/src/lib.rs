@@ -1,0 +1,194 @@
+//! The WeChat push callback: URL verification and the messages and events that the official
+//! account and the mini-program push to us.
+//!
+//! Routes (API.md § WeChat push callbacks): `GET`/`POST /v1/wechat/official-account` and
+//! `GET`/`POST /v1/wechat/mini-program`.
+//!
+//! WeChat waits five seconds for an answer and then retries, three times in all, so each
+//! push is claimed once (its MsgId, or sender, time and event) before it is handled: a retry
+//! of a push already handled gets `success` and changes nothing. If handling fails, the
+//! claim is released and the answer is a 5xx, so WeChat's retry gets another chance.
+
+mod answer;
+mod verify;
+
+use lambda_http::{Body, Request};
+use shared::ApiError;
+use shared::config::{ConfigError, Env};
+use shared::domain::time::Clock;
+use shared::http::{self, Response};
+use shared::store::applications::ApplicationStore;
+use shared::store::delivery::Deliveries;
+use shared::store::subscriptions::Subscriptions;
+use shared::store::wechat::WechatStore;
+use shared::wechat::api::Api;
+use shared::wechat::crypto::MessageCrypto;
+use shared::wechat::message::{Envelope, Message};
+use shared::wechat::reply;
+use shared::wechat::token::Tokens;
+
+/// One pushing account: the official account or the mini-program.
+#[derive(Debug)]
+pub struct Account {
+    /// `oa` or `mp`: it also scopes the pushes' dedupe keys.
+    name: &'static str,
+    appid: String,
+    token: String,
+    crypto: Option<MessageCrypto>,
+    /// Only the mini-program may push JSON.
+    json: bool,
+}
+
+impl Account {
+    fn from_env(env: &Env, name: &'static str, prefix: &str) -> Result<Self, ConfigError> {
+        let var = |suffix: &str| format!("{prefix}_{suffix}");
+        let appid = env.required(&var("APPID"))?.to_owned();
+        let crypto = match env.optional(&var("ENCODING_AES_KEY")) {
+            Some(key) => Some(
+                MessageCrypto::new(key, &appid)
+                    .map_err(|e| ConfigError::new(&var("ENCODING_AES_KEY"), e.to_string()))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            name,
+            token: env.required(&var("TOKEN"))?.to_owned(),
+            appid,
+            crypto,
+            json: name == "mp",
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct App {
+    oa: Account,
+    mp: Account,
+    window_s: i64,
+    clock: Clock,
+    wechat: WechatStore,
+    subscriptions: Subscriptions,
+    applications: ApplicationStore,
+    deliveries: Deliveries,
+    /// The official account's API access, to learn a follower's unionid; without
+    /// `WECHAT_OA_SECRET` followers are recorded without one.
+    oa_api: Option<(Api, Tokens)>,
+}
+
+impl App {
+    /// Reads `WECHAT_OA_APPID`, `WECHAT_OA_TOKEN`, `WECHAT_OA_ENCODING_AES_KEY`,
+    /// `WECHAT_OA_SECRET`, `WECHAT_MP_APPID`, `WECHAT_MP_TOKEN`,
+    /// `WECHAT_MP_ENCODING_AES_KEY` (the keys and the secret optional),
+    /// `WECHAT_TIMESTAMP_WINDOW_S` (300), `WECHAT_API_BASE` and the tables `WECHAT_TABLE`,
+    /// `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `OUTBOX_TABLE`.
+    pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let oa = Account::from_env(env, "oa", "WECHAT_OA")?;
+        let mp = Account::from_env(env, "mp", "WECHAT_MP")?;
+        let window_s = env.parsed_or("WECHAT_TIMESTAMP_WINDOW_S", 300i64)?;
+        let client = shared::store::connect(env).await;
+        let wechat = WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?);
+        let oa_api = match env.optional("WECHAT_OA_SECRET") {
+            Some(secret) => {
+                let api = Api::from_env(env)?;
+                let tokens = Tokens::new(api.clone(), wechat.clone(), &oa.appid, secret);
+                Some((api, tokens))
+            }
+            None => None,
+        };
+        Ok(Self {
+            oa,
+            mp,
+            window_s,
+            clock: Clock::system(),
+            subscriptions: Subscriptions::new(client.clone(), env.required("CITIZENS_TABLE")?),
+            applications: ApplicationStore::reader(client.clone(), env.required("APPLICATIONS_TABLE")?),
+            deliveries: Deliveries::new(client, env.required("OUTBOX_TABLE")?),
+            wechat,
+            oa_api,
+        })
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+pub async fn handle(app: &App, req: Request) -> Response {
+    http::serve(req, |req| async move {
+        match http::route_key(&req).as_str() {
+            "GET /v1/wechat/official-account" => echo(app, &app.oa, &req),
+            "POST /v1/wechat/official-account" => push(app, &app.oa, &req).await,
+            "GET /v1/wechat/mini-program" => echo(app, &app.mp, &req),
+            "POST /v1/wechat/mini-program" => push(app, &app.mp, &req).await,
+            _ => Err(ApiError::not_found()),
+        }
+    })
+    .await
+}
+
+fn plain(status: u16, content_type: &str, body: String) -> Response {
+    ::http::Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .body(Body::Text(body))
+        .expect("a static response")
+}
+
+fn echo(app: &App, account: &Account, req: &Request) -> Result<Response, ApiError> {
+    let echostr = verify::echo(app, account, req)?;
+    Ok(plain(200, "text/plain; charset=utf-8", echostr.to_owned()))
+}
+
+async fn push(app: &App, account: &Account, req: &Request) -> Result<Response, ApiError> {
+    let opened = verify::open(app, account, req)?;
+    let envelope = read(&opened.message)?;
+    let now = app.clock.now();
+    let key = format!("{}#{}", account.name, envelope.dedupe_key());
+    if !app.wechat.claim_push(&key, now).await? {
+        tracing::info!(account = account.name, "a repeated push; answered before");
+        return Ok(success());
+    }
+    let answer = match answer::answer(app, account, &envelope).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            if let Err(release) = app.wechat.release_push(&key).await {
+                tracing::warn!(error = %shared::error::chain(&release), "releasing a failed push");
+            }
+            return Err(e);
+        }
+    };
+    let Some(content) = answer else {
+        return Ok(success());
+    };
+    let xml = reply::text(&envelope.from, &envelope.to, now.as_second(), &content);
+    let body = match (&account.crypto, opened.signed.safe) {
+        (Some(crypto), true) => reply::seal(
+            crypto,
+            &account.token,
+            &xml,
+            &now.as_second().to_string(),
+            opened.signed.nonce,
+            random16(),
+        ),
+        _ => xml,
+    };
+    Ok(plain(200, "application/xml; charset=utf-8", body))
+}
+
+fn read(message: &Message) -> Result<Envelope, ApiError> {
+    Envelope::read(message).map_err(|e| ApiError::field("body", e.to_string()))
+}
+
+fn success() -> Response {
+    plain(200, "text/plain; charset=utf-8", reply::SUCCESS.to_owned())
+}
+
+fn random16() -> [u8; 16] {
+    use aws_lc_rs::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    aws_lc_rs::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .expect("the system RNG works");
+    bytes
+}

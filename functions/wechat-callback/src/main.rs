@@ -1,0 +1,15 @@
+//! The `wechat-callback` Lambda: config and clients built once, then the runtime loop.
+
+use lambda_http::{Error, service_fn};
+use shared::config::Env;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init();
+    let app: &'static wechat_callback::App =
+        Box::leak(Box::new(wechat_callback::App::from_env(&Env::from_process()).await?));
+    lambda_http::run(service_fn(move |req| async move {
+        Ok::<_, Error>(wechat_callback::handle(app, req).await)
+    }))
+    .await
+}

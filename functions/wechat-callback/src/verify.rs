@@ -1,0 +1,157 @@
+//! Proving a push comes from WeChat, and opening it: signatures, the timestamp window,
+//! safe-mode decryption, and the body's format. Nothing is read from a push before this
+//! passes.
+//!
+//! - `signature = sha1(sort(token, timestamp, nonce))` on every request, checked when sent;
+//! - in safe mode (`encrypt_type=aes`, also compatible mode) `msg_signature` over the
+//!   `Encrypt` value as well is required, and the message inside is the one handled;
+//! - timestamps more than `WECHAT_TIMESTAMP_WINDOW_S` from now are refused, so a captured
+//!   push cannot be replayed later.
+
+use crate::{Account, App};
+use lambda_http::{Request, RequestExt};
+use serde_json::json;
+use shared::ApiError;
+use shared::error::Code;
+use shared::http::MAX_BODY_BYTES;
+use shared::wechat::crypto::verify;
+use shared::wechat::message::Message;
+
+/// The query WeChat signs a push with.
+pub struct Signed<'r> {
+    pub timestamp: &'r str,
+    pub nonce: &'r str,
+    signature: Option<&'r str>,
+    pub safe: bool,
+    msg_signature: Option<&'r str>,
+}
+
+/// An opened push: its message, and how the reply must be sealed.
+pub struct Opened<'r> {
+    pub message: Message,
+    pub signed: Signed<'r>,
+}
+
+fn param<'r>(req: &'r Request, name: &str) -> Result<Option<&'r str>, ApiError> {
+    let Some(params) = req.query_string_parameters_ref() else {
+        return Ok(None);
+    };
+    match params.all(name).as_deref() {
+        None | Some([]) => Ok(None),
+        Some([one]) => Ok(Some(one)),
+        Some(_) => Err(ApiError::field(name, "只能出现一次")),
+    }
+}
+
+fn required<'r>(req: &'r Request, name: &str) -> Result<&'r str, ApiError> {
+    param(req, name)?
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::field(name, "必填"))
+}
+
+fn bad_signature(reason: &'static str) -> ApiError {
+    ApiError::with_message(Code::Unauthenticated, "签名校验失败").with_details(json!({ "reason": reason }))
+}
+
+/// Reads and checks the signed query; `Encrypt` is checked later, once the body is read.
+pub fn signed<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Signed<'r>, ApiError> {
+    let timestamp = required(req, "timestamp")?;
+    let nonce = required(req, "nonce")?;
+    let sent: i64 = timestamp
+        .parse()
+        .map_err(|_| ApiError::field("timestamp", "须为秒级时间戳"))?;
+    if (app.clock.now().as_second() - sent).abs() > app.window_s {
+        return Err(bad_signature("stale_timestamp"));
+    }
+    let signature = param(req, "signature")?;
+    let safe = match param(req, "encrypt_type")? {
+        None | Some("raw") => false,
+        Some("aes") => true,
+        Some(_) => return Err(ApiError::field("encrypt_type", "须为 raw 或 aes")),
+    };
+    let msg_signature = param(req, "msg_signature")?;
+    if safe && msg_signature.is_none() {
+        return Err(ApiError::field("msg_signature", "安全模式下必填"));
+    }
+    if !safe && signature.is_none() {
+        return Err(ApiError::field("signature", "必填"));
+    }
+    if let Some(sig) = signature
+        && !verify(sig, &[&account.token, timestamp, nonce])
+    {
+        return Err(bad_signature("bad_signature"));
+    }
+    Ok(Signed {
+        timestamp,
+        nonce,
+        signature,
+        safe,
+        msg_signature,
+    })
+}
+
+/// `GET`: WeChat checks the callback URL; the answer is `echostr`, as sent.
+pub fn echo<'r>(app: &App, account: &Account, req: &'r Request) -> Result<&'r str, ApiError> {
+    let signed = signed(app, account, req)?;
+    if signed.signature.is_none() {
+        return Err(ApiError::field("signature", "必填"));
+    }
+    required(req, "echostr")
+}
+
+/// `POST`: the push, verified and (in safe mode) decrypted.
+pub fn open<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Opened<'r>, ApiError> {
+    let signed = signed(app, account, req)?;
+    let bytes: &[u8] = req.body().as_ref();
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::code(Code::PayloadTooLarge).with_details(json!({ "limitBytes": MAX_BODY_BYTES })));
+    }
+    let body = std::str::from_utf8(bytes).map_err(|_| ApiError::field("body", "须为 UTF-8"))?;
+    if body.trim().is_empty() {
+        return Err(ApiError::field("body", "必填"));
+    }
+    let is_json = account.json && looks_like_json(req, body);
+    let outer = parse(body, is_json)?;
+    if !signed.safe {
+        return Ok(Opened { message: outer, signed });
+    }
+    let encrypted = outer
+        .get("Encrypt")
+        .ok_or_else(|| ApiError::field("Encrypt", "安全模式下必填"))?;
+    let msg_signature = signed.msg_signature.expect("checked with the query");
+    if !verify(
+        msg_signature,
+        &[&account.token, signed.timestamp, signed.nonce, encrypted],
+    ) {
+        return Err(bad_signature("bad_msg_signature"));
+    }
+    let crypto = account
+        .crypto
+        .as_ref()
+        .ok_or_else(|| ApiError::field("encrypt_type", "此账号未启用安全模式"))?;
+    let inner = crypto
+        .decrypt(encrypted)
+        .map_err(|e| ApiError::field("Encrypt", e.to_string()))?;
+    Ok(Opened {
+        message: parse(&inner, is_json && inner.trim_start().starts_with('{'))?,
+        signed,
+    })
+}
+
+fn looks_like_json(req: &Request, body: &str) -> bool {
+    let declared = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    declared || body.trim_start().starts_with('{')
+}
+
+fn parse(body: &str, json: bool) -> Result<Message, ApiError> {
+    let parsed = if json {
+        Message::from_json(body)
+    } else {
+        Message::from_xml(body)
+    };
+    parsed.map_err(|e| ApiError::field("body", e.to_string()))
+}

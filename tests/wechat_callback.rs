@@ -1,0 +1,308 @@
+//! The WeChat push callback: URL verification, plaintext and safe mode, replies, once-only
+//! handling, and hostile or broken pushes refused without a crash or a write.
+
+use fingertip_tests::wechat::{Account, event_xml, read_text, text_xml};
+use fingertip_tests::{EventExt, code, event, read, spawn_app};
+use serde_json::json;
+use shared::wechat::crypto::signature;
+use shared::wechat::message::Message;
+
+#[tokio::test]
+async fn the_url_is_verified_by_echoing_echostr_and_a_bad_or_stale_signature_is_refused() {
+    let app = spawn_app().await;
+    // The samples are signed at 2026-12-02 00:00 UTC.
+    app.set_time("2026-12-02T08:00");
+    for (sample, echostr) in [
+        ("wechat-callback-oa-verify", "5837397520665436492"),
+        ("wechat-callback-mp-verify", "8190923744152"),
+    ] {
+        let (status, body) = app.send_push(event(sample)).await;
+        assert_eq!((status, body.as_str()), (200, echostr), "{sample}");
+    }
+    let forged = event("wechat-callback-oa-verify").query(&[
+        ("signature", "0000000000000000000000000000000000000000"),
+        ("timestamp", "1796169600"),
+        ("nonce", "1320562132"),
+        ("echostr", "x"),
+    ]);
+    let (status, body) = read(app.invoke("wechat-callback", forged).await);
+    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
+    assert_eq!(body["error"]["details"]["reason"], "bad_signature");
+
+    app.set_time("2026-12-02T08:06");
+    let (status, body) = read(app.invoke("wechat-callback", event("wechat-callback-oa-verify")).await);
+    assert_eq!(
+        (status, body["error"]["details"]["reason"].as_str()),
+        (401, Some("stale_timestamp"))
+    );
+}
+
+#[tokio::test]
+async fn a_follower_is_welcomed_and_linked_to_their_mini_program_account_through_the_unionid() {
+    let app = spawn_app().await;
+    let openid = app.sandbox.oa_openid_for("alice");
+    let now = app.clock.now().as_second();
+    let (status, body) = app
+        .send_push(app.push(Account::Official, &event_xml(&openid, "subscribe", now, ""), false))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let reply = Message::from_xml(&body).unwrap();
+    assert_eq!(reply.get("ToUserName"), Some(openid.as_str()));
+    assert_eq!(reply.get("MsgType"), Some("text"));
+    assert!(reply.get("Content").unwrap().contains("欢迎"));
+    let stored = app
+        .dump()
+        .await
+        .into_iter()
+        .find(|l| l.contains(&format!("O#{openid}")))
+        .expect("the follower");
+    assert!(stored.contains(&app.sandbox.unionid_for("alice")), "{stored}");
+
+    // Leaving is recorded, so the notifier stops using the official account.
+    let (status, body) = app
+        .send_push(app.push(
+            Account::Official,
+            &event_xml(&openid, "unsubscribe", now + 60, ""),
+            true,
+        ))
+        .await;
+    assert_eq!((status, body.as_str()), (200, "success"));
+    let stored = app
+        .dump()
+        .await
+        .into_iter()
+        .find(|l| l.contains(&format!("U#{}", app.sandbox.unionid_for("alice"))));
+    assert!(stored.expect("the unionid link").contains("Bool(false)"));
+}
+
+#[tokio::test]
+async fn an_applicant_asking_by_number_gets_the_status_and_anyone_else_the_same_hint_in_a_sealed_reply() {
+    let app = spawn_app().await;
+    let (token, _) = app.citizen("alice", 1).await;
+    let no = app.submitted_application(&token).await;
+    let alice = app.sandbox.oa_openid_for("alice");
+    let mallory = app.sandbox.oa_openid_for("mallory");
+    let now = app.clock.now().as_second();
+    let ask = |from: &str, text: &str, id: u64| app.push(Account::Official, &text_xml(from, text, id, now), true);
+
+    let (status, sealed) = app
+        .send_push(ask(&alice, &format!("查询 {}", no.to_lowercase()), 1))
+        .await;
+    assert_eq!(status, 200, "{sealed}");
+    let content = app
+        .open_reply(Account::Official, &sealed)
+        .get("Content")
+        .unwrap()
+        .to_owned();
+    assert!(content.contains(&no) && content.contains("已提交"), "{content}");
+
+    let (_, sealed) = app.send_push(ask(&mallory, &no, 2)).await;
+    let theirs = app
+        .open_reply(Account::Official, &sealed)
+        .get("Content")
+        .unwrap()
+        .to_owned();
+    assert!(!theirs.contains("已提交"), "{theirs}");
+    let unknown = format!("SQ20261201{}", "ABCD2345");
+    let (_, sealed) = app.send_push(ask(&mallory, &unknown, 3)).await;
+    let none = app
+        .open_reply(Account::Official, &sealed)
+        .get("Content")
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        theirs.replace(&no, "N"),
+        none.replace(&unknown, "N"),
+        "the same words whether it exists or not"
+    );
+
+    let (_, sealed) = app.send_push(ask(&alice, "你好", 4)).await;
+    let hint = app
+        .open_reply(Account::Official, &sealed)
+        .get("Content")
+        .unwrap()
+        .to_owned();
+    assert!(hint.contains("申报编号"), "{hint}");
+}
+
+#[tokio::test]
+async fn a_push_wechat_retries_is_handled_once_even_when_the_retries_race() {
+    let app = spawn_app().await;
+    let alice = app.sandbox.oa_openid_for("alice");
+    let now = app.clock.now().as_second();
+    let body = text_xml(&alice, "你好", 4242, now);
+    let answers =
+        futures::future::join_all((0..4).map(|_| app.send_push(app.push(Account::Official, &body, false)))).await;
+    let replies = answers
+        .iter()
+        .filter(|(s, b)| *s == 200 && b.starts_with("<xml>"))
+        .count();
+    let successes = answers.iter().filter(|(s, b)| *s == 200 && b == "success").count();
+    assert_eq!((replies, successes), (1, 3), "{answers:?}");
+
+    // Events have no MsgId: sender, time and event name make them unique.
+    let sub = event_xml(&alice, "subscribe", now, "");
+    let first = app.send_push(app.push(Account::Official, &sub, false)).await;
+    let again = app.send_push(app.push(Account::Official, &sub, false)).await;
+    assert!(first.1.contains("欢迎"));
+    assert_eq!(again, (200, "success".to_owned()));
+}
+
+#[tokio::test]
+async fn hostile_or_broken_pushes_are_refused_with_a_4xx_and_write_nothing() {
+    let app = spawn_app().await;
+    let alice = app.sandbox.oa_openid_for("alice");
+    let now = app.clock.now().as_second();
+    let text = text_xml(&alice, "你好", 1, now);
+    let before = app.dump().await;
+
+    let token = app.stack.setting("WECHAT_OA_TOKEN").unwrap();
+    let ts = now.to_string();
+    let signed = |body: &str, encrypted: Option<&str>| {
+        let mut q = vec![
+            ("signature".to_owned(), signature(&[&token, &ts, "n1"])),
+            ("timestamp".to_owned(), ts.clone()),
+            ("nonce".to_owned(), "n1".to_owned()),
+        ];
+        if let Some(e) = encrypted {
+            q.push(("encrypt_type".into(), "aes".into()));
+            q.push(("msg_signature".into(), signature(&[&token, &ts, "n1", e])));
+        }
+        let pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        event("wechat-callback-oa-subscribe")
+            .query(&pairs)
+            .raw_body("text/xml", body.to_owned())
+    };
+    let sealed = |encrypted: &str| format!("<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>");
+    let other_appid = shared::wechat::crypto::MessageCrypto::new(
+        &app.stack.setting("WECHAT_OA_ENCODING_AES_KEY").unwrap(),
+        "wx0000000000000000",
+    )
+    .unwrap()
+    .encrypt(&text, [1; 16]);
+    let random_blocks = base64_of(&[7u8; 64]);
+    let cases: Vec<(&str, lambda_http::Request, u16)> = vec![
+        (
+            "a bad signature",
+            signed(&text, None).query(&[("signature", "ab"), ("timestamp", &ts), ("nonce", "n1")]),
+            401,
+        ),
+        (
+            "a stale timestamp",
+            {
+                let old = (now - 3600).to_string();
+                signed(&text, None).query(&[
+                    ("signature", &signature(&[&token, &old, "n1"])),
+                    ("timestamp", &old),
+                    ("nonce", "n1"),
+                ])
+            },
+            401,
+        ),
+        (
+            "safe mode without msg_signature",
+            signed(&sealed(&other_appid), None).query(&[
+                ("signature", &signature(&[&token, &ts, "n1"])),
+                ("timestamp", &ts),
+                ("nonce", "n1"),
+                ("encrypt_type", "aes"),
+            ]),
+            400,
+        ),
+        (
+            "a bad msg_signature",
+            signed(&sealed(&other_appid), Some("not what was sent")),
+            401,
+        ),
+        (
+            "another account's message",
+            signed(&sealed(&other_appid), Some(&other_appid)),
+            400,
+        ),
+        (
+            "bad padding",
+            signed(&sealed(&random_blocks), Some(&random_blocks)),
+            400,
+        ),
+        ("a truncated body", signed(&text[..text.len() / 2], None), 400),
+        ("an empty body", signed("", None), 400),
+        (
+            "a huge body",
+            signed(&format!("<xml><Content>{}</Content></xml>", "啊".repeat(40_000)), None),
+            413,
+        ),
+        (
+            "a doctype",
+            signed(&format!("<!DOCTYPE xml [<!ENTITY a \"b\">]>{text}"), None),
+            400,
+        ),
+        (
+            "an entity",
+            signed(&text.replace("<![CDATA[你好]]>", "&xxe;"), None),
+            400,
+        ),
+        (
+            "JSON at the official account",
+            signed(r#"{"FromUserName":"x","CreateTime":1}"#, None),
+            400,
+        ),
+        ("no sender", signed("<xml><CreateTime>1</CreateTime></xml>", None), 400),
+    ];
+    for (what, req, expected) in cases {
+        let (status, body) = read_text(app.invoke("wechat-callback", req).await);
+        assert_eq!(status, expected, "{what}: {body}");
+    }
+    app.assert_unchanged(&before).await;
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[tokio::test]
+async fn mini_program_subscription_choices_in_json_or_xml_add_and_remove_consents() {
+    let app = spawn_app().await;
+    let (_, citizen) = app.login("carol").await;
+    let openid = app.sandbox.openid_for("carol");
+    let now = app.clock.now().as_second();
+    let popup_one = json!({ "FromUserName": openid, "CreateTime": now.to_string(), "MsgType": "event",
+        "Event": "subscribe_msg_popup_event", "List": { "TemplateId": "T1", "SubscribeStatusString": "accept" } });
+    let popup_many = json!({ "FromUserName": openid, "CreateTime": now + 1, "MsgType": "event",
+        "Event": "subscribe_msg_popup_event", "List": [
+            { "TemplateId": "T1", "SubscribeStatusString": "accept" },
+            { "TemplateId": "T2", "SubscribeStatusString": "reject" }] });
+    let change = event_xml(
+        &openid,
+        "subscribe_msg_change_event",
+        now + 2,
+        "<SubscribeMsgChangeEvent><List><TemplateId><![CDATA[T1]]></TemplateId>\
+         <SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString></List></SubscribeMsgChangeEvent>",
+    );
+    let consents = || async {
+        let subs =
+            shared::store::subscriptions::Subscriptions::new(app.dynamo.clone(), app.tables["CitizensTable"].clone());
+        subs.recipient(&citizen.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .consents
+    };
+    for (body, safe) in [(popup_one.to_string(), true), (popup_many.to_string(), false)] {
+        assert_eq!(
+            app.send_push(app.push(Account::MiniProgram, &body, safe)).await,
+            (200, "success".into())
+        );
+    }
+    assert_eq!(
+        consents().await.get("T1"),
+        Some(&2),
+        "two acceptances, two messages allowed"
+    );
+    assert_eq!(consents().await.get("T2"), None);
+    assert_eq!(
+        app.send_push(app.push(Account::MiniProgram, &change, true)).await.0,
+        200
+    );
+    assert_eq!(consents().await.get("T1"), None, "switched off in settings");
+}
