@@ -30,9 +30,12 @@ struct CheckedIn<'a> {
 pub async fn check_in(app: &App, req: &Request) -> Result<Response, ApiError> {
     let staff = app.verifier.staff(req)?;
     let id: BookingId = http::path(req, "id")?;
+    // Only staff posted at a hall check visitors in.
+    let hall = staff.hall.ok_or_else(ApiError::forbidden)?;
     let b = app.bookings.get(&id).await?.ok_or_else(ApiError::not_found)?;
-    if staff.hall.as_ref() != Some(&b.hall_id) {
-        return Err(ApiError::forbidden());
+    // Another hall's booking looks like no booking: staff learn nothing outside their hall.
+    if hall != b.hall_id {
+        return Err(ApiError::not_found());
     }
     let now = app.clock.now();
     let reply = |b: &Booking| {

@@ -119,8 +119,9 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
     let (action, note) = (action.expect("checked"), note.expect("checked"));
 
     let mut r = app.evaluations.get(&id).await?.ok_or_else(ApiError::not_found)?;
+    // Another department's review looks like no review, as its applications do.
     if r.dept != staff.dept {
-        return Err(ApiError::forbidden());
+        return Err(ApiError::not_found());
     }
     let to = evaluation::next(r.status, action).ok_or_else(|| {
         ApiError::code(Code::InvalidTransition)
