@@ -162,25 +162,35 @@ pub fn derived_status(cases: &[Status]) -> Status {
     if cases.contains(&CorrectionRequired) {
         return CorrectionRequired;
     }
-    if cases.iter().all(|s| *s == Withdrawn) {
-        return Withdrawn;
-    }
-    if cases.iter().all(|s| *s == Rejected) {
-        return Rejected;
-    }
     if cases.contains(&Submitted) {
         return Submitted;
     }
     if cases.contains(&Accepted) {
         return Accepted;
     }
-    Completed
+    // Every case is decided. Something done makes it completed; else a withdrawal (of what
+    // a refusal left) makes it withdrawn; else it was refused.
+    if cases.contains(&Completed) {
+        Completed
+    } else if cases.contains(&Withdrawn) {
+        Withdrawn
+    } else {
+        Rejected
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use Status::*;
+
+    #[test]
+    fn a_package_withdrawn_after_one_case_was_refused_is_withdrawn_not_completed() {
+        // Found by the property test in tests/properties.rs.
+        assert_eq!(derived_status(&[Rejected, Withdrawn]), Withdrawn);
+        assert_eq!(derived_status(&[Rejected, Completed]), Completed);
+        assert_eq!(derived_status(&[Rejected, Rejected]), Rejected);
+    }
 
     #[test]
     fn numbers_are_short_unique_and_refuse_lowercase_or_symbols() {
