@@ -9,12 +9,13 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv build run test fmt lint lint-template env watch clean
+.PHONY: help venv build run test fmt lint lint-template env watch bench clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
 	@echo "make test   - fmt, clippy, all tests against a real local DynamoDB-compatible server, template lint"
 	@echo "make watch  - cargo lambda watch with the local stack's settings (then: cargo lambda invoke)"
+	@echo "make bench  - benchmarks (release build); figures in target/bench/summary.json"
 
 $(STAMP): tools/requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -54,6 +55,21 @@ watch: $(STAMP)
 	@mkdir -p target
 	cargo run -q -p fingertip-cli -- env > target/local.env
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --env-file target/local.env
+
+# Benchmarks need release builds and wechatpy (for the callback comparison), neither of
+# which the tests do, so they keep a venv of their own.
+BENCH_VENV := target/bench/venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): tools/bench/requirements.txt
+	@mkdir -p target/bench
+	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/bench/requirements.txt
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	cargo build --release -q -p fingertip-cli
+	tools/bench/run.sh $(BENCH_VENV)/bin/python
 
 clean:
 	cargo clean

@@ -109,7 +109,7 @@ impl TestApp {
     }
 
     /// The reply inside a sealed answer, after checking its signature as WeChat would.
-    pub fn open_reply(&self, account: Account, sealed: &str) -> Message {
+    pub fn open_reply(&self, account: Account, sealed: &str) -> Message<'static> {
         let outer = Message::from_xml(sealed).expect("a sealed reply is XML");
         let encrypted = outer.get("Encrypt").expect("Encrypt");
         let parts = [
@@ -123,7 +123,8 @@ impl TestApp {
             verify(outer.get("MsgSignature").expect("MsgSignature"), &parts),
             "the reply's signature"
         );
-        Message::from_xml(&self.crypto(account).decrypt(encrypted).expect("the reply decrypts")).expect("inner XML")
+        let inner = self.crypto(account).decrypt(encrypted).expect("the reply decrypts");
+        Message::from_xml(&inner).expect("inner XML").into_owned()
     }
 
     /// Delivers the outbox stream to the notifier until nothing waits (at most `rounds`

@@ -2,6 +2,7 @@
 //! API gateway and the WeChat sandbox. The test suite uses the same pieces to build its
 //! stack, so tests and `make run` share one wiring.
 
+pub mod bench;
 pub mod functions;
 pub mod gateway;
 pub mod local;

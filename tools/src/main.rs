@@ -45,6 +45,16 @@ enum Command {
     Env,
     /// Create tables, seed, then serve the WeChat sandbox and the API until Ctrl-C.
     Up,
+    /// The WeChat callback's verify + decrypt + parse + reply rate on one core; writes the
+    /// messages to --out for the wechatpy side of `make bench`.
+    BenchCallback {
+        #[arg(long, default_value_t = 500)]
+        messages: usize,
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -134,6 +144,32 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{report}");
         }
         Command::Up => up(&stack, &template).await?,
+        Command::BenchCallback { messages, seconds, out } => {
+            let f = template
+                .function("wechat-callback")
+                .ok_or("template.yaml has no wechat-callback")?;
+            let env = stack.function_env(&template, f)?;
+            let app = wechat_callback::App::from_env(&env).await.map_err(|e| e.to_string())?;
+            let setting = |n: &str| stack.setting(n).unwrap_or_default();
+            let samples = fingertip_cli::bench::callback_samples(
+                &setting("WECHAT_OA_TOKEN"),
+                &setting("WECHAT_OA_ENCODING_AES_KEY"),
+                &setting("WECHAT_OA_APPID"),
+                messages,
+                jiff::Timestamp::now().as_second(),
+            );
+            let file = serde_json::json!({
+                "token": setting("WECHAT_OA_TOKEN"),
+                "encodingAesKey": setting("WECHAT_OA_ENCODING_AES_KEY"),
+                "appid": setting("WECHAT_OA_APPID"),
+                "samples": samples,
+            });
+            std::fs::write(&out, file.to_string()).map_err(|e| format!("{}: {e}", out.display()))?;
+            let requests = fingertip_cli::bench::requests(&samples);
+            let rate =
+                fingertip_cli::bench::callback_rate(&app, &requests, std::time::Duration::from_secs_f64(seconds));
+            println!("{}", serde_json::json!({ "ours": rate.round() }));
+        }
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ use shared::ApiError;
 use shared::error::Code;
 use shared::http::MAX_BODY_BYTES;
 use shared::wechat::crypto::verify;
-use shared::wechat::message::Message;
+use shared::wechat::message::{Envelope, Message};
 
 /// The query WeChat signs a push with.
 pub struct Signed<'r> {
@@ -26,21 +26,16 @@ pub struct Signed<'r> {
     msg_signature: Option<&'r str>,
 }
 
-/// An opened push: its message, and how the reply must be sealed.
+/// An opened push: what it says, and how the reply must be sealed.
 pub struct Opened<'r> {
-    pub message: Message,
+    pub envelope: Envelope,
     pub signed: Signed<'r>,
 }
 
+/// A query parameter; a repeated one reads as its first, the value the signature is
+/// checked against.
 fn param<'r>(req: &'r Request, name: &str) -> Result<Option<&'r str>, ApiError> {
-    let Some(params) = req.query_string_parameters_ref() else {
-        return Ok(None);
-    };
-    match params.all(name).as_deref() {
-        None | Some([]) => Ok(None),
-        Some([one]) => Ok(Some(one)),
-        Some(_) => Err(ApiError::field(name, "只能出现一次")),
-    }
+    Ok(req.query_string_parameters_ref().and_then(|p| p.first(name)))
 }
 
 fn required<'r>(req: &'r Request, name: &str) -> Result<&'r str, ApiError> {
@@ -111,10 +106,11 @@ pub fn open<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Opened
         return Err(ApiError::field("body", "必填"));
     }
     let is_json = account.json && looks_like_json(req, body);
-    let outer = parse(body, is_json)?;
     if !signed.safe {
-        return Ok(Opened { message: outer, signed });
+        let envelope = envelope(body, is_json)?;
+        return Ok(Opened { envelope, signed });
     }
+    let outer = parse(body, is_json)?;
     let encrypted = outer
         .get("Encrypt")
         .ok_or_else(|| ApiError::field("Encrypt", "安全模式下必填"))?;
@@ -132,10 +128,8 @@ pub fn open<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Opened
     let inner = crypto
         .decrypt(encrypted)
         .map_err(|e| ApiError::field("Encrypt", e.to_string()))?;
-    Ok(Opened {
-        message: parse(&inner, is_json && inner.trim_start().starts_with('{'))?,
-        signed,
-    })
+    let envelope = envelope(&inner, is_json && inner.trim_start().starts_with('{'))?;
+    Ok(Opened { envelope, signed })
 }
 
 fn looks_like_json(req: &Request, body: &str) -> bool {
@@ -147,11 +141,16 @@ fn looks_like_json(req: &Request, body: &str) -> bool {
     declared || body.trim_start().starts_with('{')
 }
 
-fn parse(body: &str, json: bool) -> Result<Message, ApiError> {
+fn parse(body: &str, json: bool) -> Result<Message<'_>, ApiError> {
     let parsed = if json {
         Message::from_json(body)
     } else {
         Message::from_xml(body)
     };
     parsed.map_err(|e| ApiError::field("body", e.to_string()))
+}
+
+/// The message read for what it means; the parsed fields go, the envelope owns its text.
+fn envelope(body: &str, json: bool) -> Result<Envelope, ApiError> {
+    Envelope::read(&parse(body, json)?).map_err(|e| ApiError::field("body", e.to_string()))
 }

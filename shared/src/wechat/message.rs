@@ -11,7 +11,7 @@
 
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// Nesting deeper than WeChat ever sends (`xml` > event > `List` > field is 4).
 const MAX_DEPTH: usize = 6;
@@ -19,8 +19,6 @@ const MAX_DEPTH: usize = 6;
 /// can cause.
 const MAX_FIELDS: usize = 256;
 const MAX_ENTRIES: usize = 64;
-
-type Fields = BTreeMap<String, String>;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
@@ -40,38 +38,113 @@ pub enum ParseError {
     Malformed(&'static str),
 }
 
-/// A message's fields and list entries, as sent.
+/// A message's fields (or one list entry's), in the order sent. Names WeChat uses are
+/// static strings and values borrow from the body where they can, so reading a push
+/// allocates little: the callback's hot path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Message {
-    fields: Fields,
-    list: Vec<Fields>,
-}
+pub struct Fields<'a>(Vec<(Cow<'static, str>, Cow<'a, str>)>);
 
-impl Message {
+impl<'a> Fields<'a> {
+    /// The first value of `field`: a repeated field cannot override a checked one.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.fields.get(field).map(String::as_str)
+        self.0.iter().find(|(k, _)| k == field).map(|(_, v)| v.as_ref())
     }
 
-    pub fn list(&self) -> &[Fields] {
+    fn push(&mut self, name: Cow<'static, str>, value: Cow<'a, str>) -> Result<(), ParseError> {
+        if self.0.len() >= MAX_FIELDS {
+            return Err(ParseError::TooComplex);
+        }
+        self.0.push((name, value));
+        Ok(())
+    }
+
+    fn into_owned(self) -> Fields<'static> {
+        Fields(
+            self.0
+                .into_iter()
+                .map(|(k, v)| (k, Cow::Owned(v.into_owned())))
+                .collect(),
+        )
+    }
+}
+
+/// The element names of WeChat's messages, so the common ones need no allocation.
+fn name_of(raw: &str) -> Cow<'static, str> {
+    const KNOWN: &[&str] = &[
+        "xml",
+        "ToUserName",
+        "FromUserName",
+        "CreateTime",
+        "MsgType",
+        "Content",
+        "MsgId",
+        "MsgID",
+        "Event",
+        "EventKey",
+        "Encrypt",
+        "List",
+        "TemplateId",
+        "SubscribeStatusString",
+        "PopupScene",
+        "ErrorCode",
+        "ErrorStatus",
+        "Status",
+        "MsgDataId",
+        "Idx",
+        "Ticket",
+    ];
+    match KNOWN.iter().find(|k| **k == raw) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(raw.to_owned()),
+    }
+}
+
+/// A message's fields and list entries, as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Message<'a> {
+    fields: Fields<'a>,
+    list: Vec<Fields<'a>>,
+}
+
+/// An open element while reading XML: its name, its text so far, whether it has children.
+struct Frame<'a> {
+    name: Cow<'static, str>,
+    text: Cow<'a, str>,
+    parent: bool,
+}
+
+impl<'a> Message<'a> {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.get(field)
+    }
+
+    pub fn list(&self) -> &[Fields<'a>] {
         &self.list
     }
 
-    pub fn from_xml(body: &str) -> Result<Self, ParseError> {
+    /// The same message, owning its text.
+    pub fn into_owned(self) -> Message<'static> {
+        Message {
+            fields: self.fields.into_owned(),
+            list: self.list.into_iter().map(Fields::into_owned).collect(),
+        }
+    }
+
+    pub fn from_xml(body: &'a str) -> Result<Self, ParseError> {
         let mut reader = quick_xml::Reader::from_str(body);
         // Text is kept as sent: a message's content may begin with a space, and whitespace
         // between elements lands only in containers, whose text is not read.
         reader.config_mut().trim_text(false);
         let mut msg = Message::default();
-        // One frame per open element: its name, its text so far, whether it has children.
-        let mut stack: Vec<(String, String, bool)> = Vec::new();
-        let mut entry: Option<(usize, Fields)> = None;
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        let mut entry: Option<(usize, Fields<'a>)> = None;
         let mut roots = 0;
         loop {
             let event = reader.read_event().map_err(|e| ParseError::Syntax(e.to_string()))?;
             match event {
                 Event::DocType(_) => return Err(ParseError::DocType),
                 Event::Start(start) => {
-                    let name = start.local_name().as_ref().to_owned();
+                    let name = name_of(start.local_name().as_ref());
                     if stack.is_empty() {
                         roots += 1;
                         if roots > 1 {
@@ -79,30 +152,30 @@ impl Message {
                         }
                     }
                     if let Some(parent) = stack.last_mut() {
-                        parent.2 = true;
+                        parent.parent = true;
                     }
                     if stack.len() >= MAX_DEPTH {
                         return Err(ParseError::TooComplex);
                     }
                     if name == "List" && entry.is_none() {
-                        entry = Some((stack.len(), Fields::new()));
+                        entry = Some((stack.len(), Fields::default()));
                     }
-                    stack.push((name, String::new(), false));
+                    stack.push(Frame {
+                        name,
+                        text: Cow::Borrowed(""),
+                        parent: false,
+                    });
                 }
                 Event::Empty(start) => {
-                    let name = start.local_name().as_ref().to_owned();
-                    if stack.is_empty() {
+                    let name = name_of(start.local_name().as_ref());
+                    let Some(parent) = stack.last_mut() else {
                         return Err(ParseError::Shape);
-                    }
-                    if let Some(parent) = stack.last_mut() {
-                        parent.2 = true;
-                    }
-                    msg.leaf(&mut entry, name, String::new())?;
+                    };
+                    parent.parent = true;
+                    msg.leaf(&mut entry, name, Cow::Borrowed(""))?;
                 }
-                Event::Text(text) => push_text(&mut stack, &text.xml10_content())?,
-                Event::CData(data) => {
-                    push_text(&mut stack, &data.into_inner())?;
-                }
+                Event::Text(text) => push_text(&mut stack, text.xml10_content())?,
+                Event::CData(data) => push_text(&mut stack, data.into_inner())?,
                 Event::GeneralRef(r) => {
                     let resolved = match r.resolve_char_ref() {
                         Ok(Some(c)) => c.to_string(),
@@ -114,10 +187,10 @@ impl Message {
                         }
                         Err(e) => return Err(ParseError::Syntax(e.to_string())),
                     };
-                    push_text(&mut stack, &resolved)?;
+                    push_text(&mut stack, Cow::Owned(resolved))?;
                 }
                 Event::End(_) => {
-                    let (name, text, has_children) = stack.pop().ok_or(ParseError::Shape)?;
+                    let frame = stack.pop().ok_or(ParseError::Shape)?;
                     let depth = stack.len();
                     if matches!(&entry, Some((d, _)) if *d == depth) {
                         let (_, fields) = entry.take().expect("an open entry");
@@ -125,8 +198,8 @@ impl Message {
                             return Err(ParseError::TooComplex);
                         }
                         msg.list.push(fields);
-                    } else if !has_children && depth > 0 {
-                        msg.leaf(&mut entry, name, text)?;
+                    } else if !frame.parent && depth > 0 {
+                        msg.leaf(&mut entry, frame.name, frame.text)?;
                     }
                 }
                 Event::Eof => break,
@@ -139,7 +212,7 @@ impl Message {
         Ok(msg)
     }
 
-    pub fn from_json(body: &str) -> Result<Self, ParseError> {
+    pub fn from_json(body: &str) -> Result<Message<'static>, ParseError> {
         let value: serde_json::Value = serde_json::from_str(body).map_err(|e| ParseError::Syntax(e.to_string()))?;
         let serde_json::Value::Object(top) = value else {
             return Err(ParseError::Shape);
@@ -160,35 +233,35 @@ impl Message {
                 }
                 (_, value) => {
                     if let Some(text) = scalar(&value) {
-                        msg.fields.insert(key, text);
+                        msg.fields.push(name_of(&key), Cow::Owned(text))?;
                     }
                 }
-            }
-            if msg.fields.len() > MAX_FIELDS {
-                return Err(ParseError::TooComplex);
             }
         }
         Ok(msg)
     }
 
-    fn leaf(&mut self, entry: &mut Option<(usize, Fields)>, name: String, text: String) -> Result<(), ParseError> {
-        let target = match entry {
-            Some((_, fields)) => fields,
-            None => &mut self.fields,
-        };
-        if target.len() >= MAX_FIELDS {
-            return Err(ParseError::TooComplex);
+    fn leaf(
+        &mut self,
+        entry: &mut Option<(usize, Fields<'a>)>,
+        name: Cow<'static, str>,
+        text: Cow<'a, str>,
+    ) -> Result<(), ParseError> {
+        match entry {
+            Some((_, fields)) => fields.push(name, text),
+            None => self.fields.push(name, text),
         }
-        // The first occurrence wins: a repeated field cannot override a checked one.
-        target.entry(name).or_insert(text);
-        Ok(())
     }
 }
 
-fn push_text(stack: &mut [(String, String, bool)], text: &str) -> Result<(), ParseError> {
+fn push_text<'a>(stack: &mut [Frame<'a>], text: Cow<'a, str>) -> Result<(), ParseError> {
     match stack.last_mut() {
+        Some(frame) if frame.text.is_empty() => {
+            frame.text = text;
+            Ok(())
+        }
         Some(frame) => {
-            frame.1.push_str(text);
+            frame.text.to_mut().push_str(&text);
             Ok(())
         }
         None if text.trim().is_empty() => Ok(()),
@@ -207,14 +280,14 @@ fn scalar(value: &serde_json::Value) -> Option<String> {
     }
 }
 
-fn flat(object: serde_json::Map<String, serde_json::Value>) -> Result<Fields, ParseError> {
-    if object.len() > MAX_FIELDS {
-        return Err(ParseError::TooComplex);
+fn flat(object: serde_json::Map<String, serde_json::Value>) -> Result<Fields<'static>, ParseError> {
+    let mut fields = Fields::default();
+    for (k, v) in &object {
+        if let Some(text) = scalar(v) {
+            fields.push(name_of(k), Cow::Owned(text))?;
+        }
     }
-    Ok(object
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), scalar(v)?)))
-        .collect())
+    Ok(fields)
 }
 
 /// One template's answer in a subscription pop-up or settings change.
@@ -257,7 +330,7 @@ pub struct Envelope {
 }
 
 impl Envelope {
-    pub fn read(msg: &Message) -> Result<Self, ParseError> {
+    pub fn read(msg: &Message<'_>) -> Result<Self, ParseError> {
         let from = msg
             .get("FromUserName")
             .filter(|s| !s.is_empty())
@@ -283,12 +356,12 @@ impl Envelope {
                 msg.list()
                     .iter()
                     .filter_map(|e| {
-                        let status = match e.get("ErrorCode").map(String::as_str) {
+                        let status = match e.get("ErrorCode") {
                             Some("0") | None => "success".to_owned(),
-                            Some(code) => format!("failed:{code} {}", e.get("ErrorStatus").map_or("", |s| s)),
+                            Some(code) => format!("failed:{code} {}", e.get("ErrorStatus").unwrap_or_default()),
                         };
                         Some(Delivery {
-                            msg_id: e.get("MsgID")?.clone(),
+                            msg_id: e.get("MsgID")?.to_owned(),
                             status,
                         })
                     })
@@ -300,7 +373,7 @@ impl Envelope {
                         .iter()
                         .filter_map(|e| {
                             Some(Choice {
-                                template_id: e.get("TemplateId")?.clone(),
+                                template_id: e.get("TemplateId")?.to_owned(),
                                 accepted: e.get("SubscribeStatusString").is_some_and(|s| s == "accept"),
                             })
                         })

@@ -9,20 +9,42 @@ use super::crypto::{MessageCrypto, signature};
 /// The body that tells WeChat "received, nothing to say".
 pub const SUCCESS: &str = "success";
 
-fn cdata(value: &str) -> String {
-    format!("<![CDATA[{}]]>", value.replace("]]>", "]]]]><![CDATA[>"))
+fn push_cdata(out: &mut String, value: &str) {
+    out.push_str("<![CDATA[");
+    let mut rest = value;
+    while let Some(i) = rest.find("]]>") {
+        out.push_str(&rest[..i]);
+        out.push_str("]]]]><![CDATA[>");
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    out.push_str("]]>");
+}
+
+/// `<name><![CDATA[value]]></name>`
+fn element(out: &mut String, name: &str, value: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    push_cdata(out, value);
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
 }
 
 /// A text reply from the account (`from`, the push's ToUserName) to the user (`to`).
 pub fn text(to: &str, from: &str, create_time: i64, content: &str) -> String {
-    format!(
-        "<xml><ToUserName>{}</ToUserName><FromUserName>{}</FromUserName><CreateTime>{create_time}</CreateTime>\
-         <MsgType>{}</MsgType><Content>{}</Content></xml>",
-        cdata(to),
-        cdata(from),
-        cdata("text"),
-        cdata(content)
-    )
+    let mut out = String::with_capacity(160 + to.len() + from.len() + content.len());
+    out.push_str("<xml>");
+    element(&mut out, "ToUserName", to);
+    element(&mut out, "FromUserName", from);
+    out.push_str("<CreateTime>");
+    out.push_str(&create_time.to_string());
+    out.push_str("</CreateTime>");
+    element(&mut out, "MsgType", "text");
+    element(&mut out, "Content", content);
+    out.push_str("</xml>");
+    out
 }
 
 /// A reply sealed for safe mode: encrypted, then signed with the account's token.
@@ -36,13 +58,16 @@ pub fn seal(
 ) -> String {
     let encrypted = crypto.encrypt(reply, random);
     let msg_signature = signature(&[token, timestamp, nonce, &encrypted]);
-    format!(
-        "<xml><Encrypt>{}</Encrypt><MsgSignature>{}</MsgSignature><TimeStamp>{timestamp}</TimeStamp>\
-         <Nonce>{}</Nonce></xml>",
-        cdata(&encrypted),
-        cdata(&msg_signature),
-        cdata(nonce)
-    )
+    let mut out = String::with_capacity(160 + encrypted.len() + nonce.len());
+    out.push_str("<xml>");
+    element(&mut out, "Encrypt", &encrypted);
+    element(&mut out, "MsgSignature", &msg_signature);
+    out.push_str("<TimeStamp>");
+    out.push_str(timestamp);
+    out.push_str("</TimeStamp>");
+    element(&mut out, "Nonce", nonce);
+    out.push_str("</xml>");
+    out
 }
 
 #[cfg(test)]
