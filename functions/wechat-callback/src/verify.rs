@@ -9,7 +9,7 @@
 //!   push cannot be replayed later.
 
 use crate::{Account, App};
-use lambda_http::{Request, RequestExt};
+use lambda_http::{Body, Request, RequestExt};
 use serde_json::json;
 use shared::ApiError;
 use shared::error::Code;
@@ -101,7 +101,11 @@ pub fn open<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Opened
     if bytes.len() > MAX_BODY_BYTES {
         return Err(ApiError::code(Code::PayloadTooLarge).with_details(json!({ "limitBytes": MAX_BODY_BYTES })));
     }
-    let body = std::str::from_utf8(bytes).map_err(|_| ApiError::field("body", "须为 UTF-8"))?;
+    // API Gateway's text bodies arrive as a string already; only binary ones need checking.
+    let body = match req.body() {
+        Body::Text(text) => text.as_str(),
+        _ => std::str::from_utf8(bytes).map_err(|_| ApiError::field("body", "须为 UTF-8"))?,
+    };
     if body.trim().is_empty() {
         return Err(ApiError::field("body", "必填"));
     }

@@ -13,7 +13,7 @@ use aes::Aes256;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cbc::cipher::block_padding::NoPadding;
-use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
 use sha1::{Digest, Sha1};
 
 /// EncodingAESKeys are 43 characters whose last one may carry stray low bits, which a strict
@@ -89,10 +89,11 @@ pub fn verify(given: &str, parts: &[&str]) -> bool {
     aws_lc_rs::constant_time::verify_slices_are_equal(&lower, expected.as_bytes()).is_ok()
 }
 
-/// One account's safe-mode keys.
+/// One account's safe-mode keys, with the AES key schedule expanded once.
 #[derive(Clone)]
 pub struct MessageCrypto {
-    key: [u8; 32],
+    cipher: Aes256,
+    iv: [u8; 16],
     appid: String,
 }
 
@@ -114,13 +115,10 @@ impl MessageCrypto {
             .map_err(|_| CryptoError::Key)?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Key)?;
         Ok(Self {
-            key,
+            cipher: Aes256::new(&key.into()),
+            iv: key[..16].try_into().expect("a 32-byte key"),
             appid: appid.to_owned(),
         })
-    }
-
-    fn iv(&self) -> [u8; 16] {
-        self.key[..16].try_into().expect("a 32-byte key")
     }
 
     /// The message inside an `Encrypt` value.
@@ -129,7 +127,7 @@ impl MessageCrypto {
         if buf.is_empty() || buf.len() % 16 != 0 {
             return Err(CryptoError::Blocks);
         }
-        let plain = cbc::Decryptor::<Aes256>::new(&self.key.into(), &self.iv().into())
+        let plain = cbc::Decryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
             .decrypt_padded::<NoPadding>(&mut buf)
             .map_err(|_| CryptoError::Blocks)?;
         let pad = *plain.last().ok_or(CryptoError::Padding)? as usize;
@@ -168,7 +166,7 @@ impl MessageCrypto {
         let pad = PAD_BLOCK - plain.len() % PAD_BLOCK;
         plain.extend(std::iter::repeat_n(pad as u8, pad));
         let len = plain.len();
-        let cipher = cbc::Encryptor::<Aes256>::new(&self.key.into(), &self.iv().into())
+        let cipher = cbc::Encryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
             .encrypt_padded::<NoPadding>(&mut plain, len)
             .expect("whole blocks");
         STANDARD.encode(cipher)

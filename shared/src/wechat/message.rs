@@ -70,33 +70,27 @@ impl<'a> Fields<'a> {
 
 /// The element names of WeChat's messages, so the common ones need no allocation.
 fn name_of(raw: &str) -> Cow<'static, str> {
-    const KNOWN: &[&str] = &[
-        "xml",
-        "ToUserName",
-        "FromUserName",
-        "CreateTime",
-        "MsgType",
-        "Content",
-        "MsgId",
-        "MsgID",
-        "Event",
-        "EventKey",
-        "Encrypt",
-        "List",
-        "TemplateId",
-        "SubscribeStatusString",
-        "PopupScene",
-        "ErrorCode",
-        "ErrorStatus",
-        "Status",
-        "MsgDataId",
-        "Idx",
-        "Ticket",
-    ];
-    match KNOWN.iter().find(|k| **k == raw) {
-        Some(k) => Cow::Borrowed(k),
-        None => Cow::Owned(raw.to_owned()),
-    }
+    Cow::Borrowed(match raw {
+        "xml" => "xml",
+        "ToUserName" => "ToUserName",
+        "FromUserName" => "FromUserName",
+        "CreateTime" => "CreateTime",
+        "MsgType" => "MsgType",
+        "Content" => "Content",
+        "MsgId" => "MsgId",
+        "MsgID" => "MsgID",
+        "Event" => "Event",
+        "EventKey" => "EventKey",
+        "Encrypt" => "Encrypt",
+        "List" => "List",
+        "TemplateId" => "TemplateId",
+        "SubscribeStatusString" => "SubscribeStatusString",
+        "PopupScene" => "PopupScene",
+        "ErrorCode" => "ErrorCode",
+        "ErrorStatus" => "ErrorStatus",
+        "Status" => "Status",
+        other => return Cow::Owned(other.to_owned()),
+    })
 }
 
 /// A message's fields and list entries, as sent.

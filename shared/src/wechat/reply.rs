@@ -11,6 +11,11 @@ pub const SUCCESS: &str = "success";
 
 fn push_cdata(out: &mut String, value: &str) {
     out.push_str("<![CDATA[");
+    if !value.contains(']') {
+        out.push_str(value);
+        out.push_str("]]>");
+        return;
+    }
     let mut rest = value;
     while let Some(i) = rest.find("]]>") {
         out.push_str(&rest[..i]);
