@@ -9,13 +9,14 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv build run test fmt lint lint-template env watch bench clean
+.PHONY: help venv build run test fmt lint lint-template env watch bench fuzz clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
 	@echo "make test   - fmt, clippy, all tests against a real local DynamoDB-compatible server, template lint"
 	@echo "make watch  - cargo lambda watch with the local stack's settings (then: cargo lambda invoke)"
 	@echo "make bench  - benchmarks (release build); figures in target/bench/summary.json"
+	@echo "make fuzz   - every cargo-fuzz target for FUZZ_SECONDS (60) each; crashes land in fuzz/artifacts/"
 
 $(STAMP): tools/requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -70,6 +71,25 @@ $(BENCH_STAMP): tools/bench/requirements.txt
 bench: $(BENCH_STAMP)
 	cargo build --release -q -p fingertip-cli
 	tools/bench/run.sh $(BENCH_VENV)/bin/python
+
+# Fuzzing needs the nightly toolchain (libFuzzer and the sanitizers) and cargo-fuzz, which
+# installs into target/tools. Seeds are in fuzz/seeds/; a crash found is fixed and its input
+# moved to fuzz/regressions/<target>/, which `make test` replays (tests/fuzz_regressions.rs).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := wechat_xml wechat_json wechat_crypto id_number cursor
+CARGO_FUZZ := $(CURDIR)/target/tools/bin/cargo-fuzz
+CARGO_FUZZ_VERSION := 0.13.2
+
+$(CARGO_FUZZ):
+	cargo install --quiet --locked --root target/tools cargo-fuzz --version $(CARGO_FUZZ_VERSION)
+
+fuzz: $(CARGO_FUZZ)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  (cd fuzz && PATH="$(CURDIR)/target/tools/bin:$$PATH" cargo +nightly fuzz run $$t corpus/$$t seeds/$$t -- \
+	     -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1) || exit 1; \
+	done
 
 clean:
 	cargo clean

@@ -1,0 +1,4 @@
+//! libFuzzer entry for `fuzz_harness::wechat_json`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_harness::wechat_json(data));
