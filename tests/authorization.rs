@@ -9,8 +9,7 @@
 //! `ok` means the caller got past authorization: a 2xx, or the route's own business answer
 //! (a 409 for a seat already taken, a 422 outside a window): anything but 401, 403 or 404.
 
-use fingertip_tests::{EventExt, TEMPLATE, TestApp, event, spawn_app};
-use serde_json::json;
+use fingertip_tests::{EventExt, TEMPLATE, event, spawn_app};
 use shared::auth::{Principal, Staff};
 use std::collections::BTreeMap;
 
@@ -69,21 +68,6 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /v1/wechat/mini-program", "ok ok ok ok ok ok ok"),
 ];
 
-/// The sample event of each route.
-fn samples() -> BTreeMap<String, String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
-    let mut by_route = BTreeMap::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        if let Some(route) = v["routeKey"].as_str() {
-            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            by_route.entry(route.to_owned()).or_insert(name);
-        }
-    }
-    by_route
-}
-
 fn class(status: u16) -> String {
     if matches!(status, 401 | 403 | 404) {
         status.to_string()
@@ -92,38 +76,12 @@ fn class(status: u16) -> String {
     }
 }
 
-struct World {
-    visit: String,
-    submitted: String,
-    completed: String,
-}
-
-async fn world(app: &TestApp, a: &str) -> World {
-    let visit = app.checked_in_visit(a, "1000").await;
-    let completed = app.completed_application(a).await;
-    let submitted = app.submitted_application(a).await;
-    // A 差评 of the visit, for the follow-up and rectification routes.
-    let req = event("evaluation-visit")
-        .bearer(a)
-        .path_param("id", &visit)
-        .json(&json!({
-            "rating": 1, "indicators": { "整体满意度": 1 }, "tags": ["办理超时"], "comment": "排队太久"
-        }));
-    let (status, body) = fingertip_tests::read(app.invoke("evaluation", req).await);
-    assert_eq!(status, 201, "{body}");
-    World {
-        visit,
-        submitted,
-        completed,
-    }
-}
-
 #[tokio::test]
 async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
     let app = spawn_app().await;
     let (a, _) = app.citizen("matrix-a", 1).await;
     let (b, _) = app.citizen("matrix-b", 2).await;
-    let w = world(&app, &a).await;
+    let w = app.world(&a).await;
     let staff = |dept: &str, hall: &str| {
         app.token(&Principal::Staff(Staff {
             id: format!("s-{dept}-{hall}"),
@@ -140,7 +98,7 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
         Some(staff("RSJ", "spb-xiyong")),
         Some(app.token(&Principal::Admin { id: "admin-1".into() })),
     ];
-    let samples = samples();
+    let samples = fingertip_tests::world::samples();
     let expected: BTreeMap<&str, &str> = MATRIX.iter().copied().collect();
     let mut routes: Vec<String> = TEMPLATE.routes().iter().map(|(r, _)| r.key()).collect();
     routes.sort();
@@ -165,23 +123,14 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
         let mut got = vec![String::new(); CALLERS.len()];
         for i in order {
             app.set_time("2026-12-02T09:50");
-            let mut req = event(sample);
-            req = match route.as_str() {
-                r if r.contains("/bookings/{id}") => req.path_param("id", &w.visit),
-                r if r.contains("/evaluations/{id}") => req.path_param("id", &format!("B{}", w.visit)),
-                "POST /v1/applications/{no}/evaluation" => req.path_param("no", &w.completed),
-                r if r.contains("{no}") => req.path_param("no", &w.submitted),
-                "GET /v1/progress" => req.query(&[("applicationNo", &w.submitted), ("phoneLast4", "0000")]),
-                _ => req,
-            };
+            let req = w.point(route, event(sample));
             if route.starts_with("POST /v1/wechat") || route.starts_with("GET /v1/wechat") {
                 // Signed pushes at the sample's own time; callers' tokens mean nothing there.
                 app.set_time("2026-12-02T08:00");
             }
-            let has_auth = req.headers().contains_key("authorization");
-            req = match (&tokens[i], has_auth) {
-                (Some(t), _) => req.bearer(t),
-                (None, _) => req.without_auth(),
+            let req = match &tokens[i] {
+                Some(t) => req.bearer(t),
+                None => req.without_auth(),
             };
             let resp = app.route(req).await;
             got[i] = class(resp.status().as_u16());

@@ -11,6 +11,7 @@ mod moto;
 pub mod openapi;
 mod request;
 pub mod wechat;
+pub mod world;
 
 pub use request::{EventExt, code, event, read};
 

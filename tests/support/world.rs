@@ -1,0 +1,65 @@
+//! A small world every route can be pointed at: citizen A's checked-in visit with a 差评, a
+//! completed application and a submitted one, all in 人社局 (RSJ) at spb-center.
+
+use crate::{EventExt, TestApp, event, read};
+use lambda_http::Request;
+use serde_json::json;
+
+pub struct World {
+    pub visit: String,
+    pub submitted: String,
+    pub completed: String,
+}
+
+impl TestApp {
+    /// Builds the world for the citizen holding `token` (bound to identity `n` = 1, so the
+    /// phone's last four digits are 0000). Leaves the clock at 2026-12-02 09:50.
+    pub async fn world(&self, token: &str) -> World {
+        let visit = self.checked_in_visit(token, "1000").await;
+        let completed = self.completed_application(token).await;
+        let submitted = self.submitted_application(token).await;
+        let req = event("evaluation-visit")
+            .bearer(token)
+            .path_param("id", &visit)
+            .json(&json!({
+                "rating": 1, "indicators": { "整体满意度": 1 }, "tags": ["办理超时"], "comment": "排队太久"
+            }));
+        let (status, body) = read(self.invoke("evaluation", req).await);
+        assert_eq!(status, 201, "{body}");
+        World {
+            visit,
+            submitted,
+            completed,
+        }
+    }
+}
+
+impl World {
+    /// The route's sample event, its path (and the public lookup's query) pointed at this
+    /// world's resources.
+    pub fn point(&self, route: &str, req: Request) -> Request {
+        match route {
+            r if r.contains("/bookings/{id}") => req.path_param("id", &self.visit),
+            r if r.contains("/evaluations/{id}") => req.path_param("id", &format!("B{}", self.visit)),
+            "POST /v1/applications/{no}/evaluation" => req.path_param("no", &self.completed),
+            r if r.contains("{no}") => req.path_param("no", &self.submitted),
+            "GET /v1/progress" => req.query(&[("applicationNo", &self.submitted), ("phoneLast4", "0000")]),
+            _ => req,
+        }
+    }
+}
+
+/// The sample event of each route, by route key.
+pub fn samples() -> std::collections::BTreeMap<String, String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+    let mut by_route = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        if let Some(route) = v["routeKey"].as_str() {
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            by_route.entry(route.to_owned()).or_insert(name);
+        }
+    }
+    by_route
+}
