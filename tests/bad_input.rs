@@ -14,9 +14,12 @@ use fingertip_tests::{EventExt, TEMPLATE, event, spawn_app};
 use lambda_http::{Request, RequestExt};
 use serde_json::{Value, json};
 
+/// A body: JSON, or raw bytes with their content type.
+type Body = Result<Value, (&'static str, Vec<u8>)>;
+
 /// Broken by construction: must be refused.
-fn hard_bodies(sample: &Value) -> Vec<(String, Result<Value, (&'static str, Vec<u8>)>)> {
-    let mut out: Vec<(String, Result<Value, (&'static str, Vec<u8>)>)> = vec![
+fn hard_bodies(sample: &Value) -> Vec<(String, Body)> {
+    let mut out: Vec<(String, Body)> = vec![
         ("malformed JSON".into(), Err(("application/json", b"{\"a\": ".to_vec()))),
         ("an empty body".into(), Err(("application/json", Vec::new()))),
         (

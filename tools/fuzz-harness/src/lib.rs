@@ -8,8 +8,11 @@ use shared::domain::{IdNumber, Phone};
 use shared::wechat::crypto::{CryptoError, MessageCrypto, verify};
 use shared::wechat::message::{Envelope, Message};
 
+/// A target's body: it panics on an input that breaks what must hold.
+pub type Target = fn(&[u8]);
+
 /// The targets by name, as `fuzz/fuzz_targets/` and `fuzz/regressions/` name them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("wechat_xml", wechat_xml),
     ("wechat_json", wechat_json),
     ("wechat_crypto", wechat_crypto),
