@@ -6,6 +6,7 @@
 //! environment. The server is moto, started once per test binary on a free port and stopped
 //! when the binary exits; set `FINGERTIP_TEST_DYNAMODB` to use one already running.
 
+pub mod faults;
 mod flows;
 mod moto;
 pub mod openapi;
@@ -56,6 +57,8 @@ pub struct TestApp {
     /// Local table name by logical id.
     pub tables: BTreeMap<String, String>,
     pub signer: Signer,
+    /// The fault proxy between the functions and the store, when asked for.
+    pub faults: Option<Arc<faults::FaultProxy>>,
 }
 
 /// Options for [`spawn_app_with`].
@@ -64,6 +67,9 @@ pub struct Options {
     /// Settings that win over the template's (e.g. `WECHAT_TIMEOUT_MS`).
     pub overrides: Vec<(&'static str, String)>,
     pub seed_catalog: bool,
+    /// Put the functions' DynamoDB traffic through a fault proxy (see `faults`), delaying
+    /// requests by this much when it delays them.
+    pub store_faults: Option<std::time::Duration>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -102,8 +108,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     for (k, v) in options.overrides {
         overrides.insert(k.to_owned(), v);
     }
+    let proxy = match options.store_faults {
+        Some(delay) => Some(faults::FaultProxy::start(&endpoint, delay).await),
+        None => None,
+    };
     let stack = Stack {
-        dynamodb_endpoint: endpoint.clone(),
+        dynamodb_endpoint: proxy.as_ref().map_or(endpoint.clone(), |p| p.endpoint.clone()),
         wechat_base: sandbox_url,
         table_prefix: prefix.clone(),
         overrides,
@@ -114,7 +124,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .expect("env")
     };
 
-    let dynamo = shared::store::connect(&env_of("catalog")).await;
+    // The harness's own client talks to the store directly, past any fault proxy.
+    let dynamo = shared::store::connect(&env_of("catalog").with("AWS_ENDPOINT_URL_DYNAMODB", endpoint.clone())).await;
     fingertip_cli::tables::create_all(&dynamo, &TEMPLATE, &prefix)
         .await
         .expect("tables");
@@ -179,6 +190,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         stack,
         dynamo,
         tables,
+        faults: proxy,
     }
 }
 

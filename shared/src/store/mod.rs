@@ -71,16 +71,20 @@ pub async fn sdk_config(env: &Env) -> aws_config::SdkConfig {
     loader.load().await
 }
 
-/// Turns an SDK failure into the API's error: throttling, timeouts, dropped connections and
-/// server errors are 503 (the client may retry), anything else is a 500.
-pub fn sdk_error<E, R>(step: &'static str, err: SdkError<E, R>) -> ApiError
+/// Turns an SDK failure into the API's error: throttling, timeouts, dropped connections,
+/// server errors (whatever their body says) and garbled answers are 503 (the client may
+/// retry), anything else is a 500.
+pub fn sdk_error<E>(step: &'static str, err: SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>) -> ApiError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     let transient = match &err {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => true,
         SdkError::ResponseError(_) => true,
+        SdkError::ServiceError(e) if e.raw().status().is_server_error() || e.raw().status().as_u16() == 429 => true,
+        // An error answer without an error code is a garbled response (the store's errors
+        // always name themselves), as when a timed-out attempt leaves a connection half used.
+        SdkError::ServiceError(e) if e.err().code().is_none() => true,
         SdkError::ServiceError(e) => matches!(
             e.err().code(),
             Some(
@@ -96,6 +100,10 @@ where
     };
     if transient {
         ApiError::unavailable(step, err)
+    } else if let SdkError::ServiceError(e) = &err {
+        // The status tells an operator what the error's code (if any) may not.
+        let context = format!("{step} (HTTP {})", e.raw().status().as_u16());
+        ApiError::internal(context, err)
     } else {
         ApiError::internal(step, err)
     }
