@@ -150,6 +150,20 @@ async fn without_a_consent_a_follower_gets_a_template_message_and_anyone_else_a_
     assert_eq!(sent[0]["message"]["data"]["keyword1"]["value"], "社会保障卡申领");
     let outbox = app.outbox().await;
     assert_eq!(outbox[&to_alice]["channel"], "oa");
+
+    // The official account reports how the template message fared.
+    let msgid = outbox[&to_alice]["msgid"].as_str().unwrap().to_owned();
+    let finished = event_xml(
+        &follower,
+        "TEMPLATESENDJOBFINISH",
+        app.clock.now().as_second() + 1,
+        &format!("<MsgID>{msgid}</MsgID><Status><![CDATA[failed:user block]]></Status>"),
+    );
+    assert_eq!(
+        app.send_push(app.push(Account::Official, &finished, true)).await,
+        (200, "success".into())
+    );
+    assert_eq!(app.outbox().await[&to_alice]["delivery"], "failed:user block");
     assert_eq!(outbox[&to_bob]["status"], "failed");
     assert!(
         outbox[&to_bob]["reason"].as_str().unwrap().starts_with("no channel"),
@@ -257,6 +271,7 @@ async fn a_record_that_keeps_failing_ends_failed_after_the_attempt_limit_so_none
     let app = spawn_app_with(Options {
         seed_catalog: false,
         overrides: vec![("NOTIFIER_MAX_ATTEMPTS", "2".into())],
+        ..Options::default()
     })
     .await;
     let (_, citizen) = app.login("alice").await;
