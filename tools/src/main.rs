@@ -297,9 +297,13 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
         stack.dynamodb_endpoint, stack.table_prefix
     );
     println!("Demo settings (override any from the environment):");
-    for (name, _) in local::DEMO.iter().filter(|(n, _)| n.starts_with("WECHAT_")) {
+    for (name, _) in local::DEMO
+        .iter()
+        .filter(|(n, _)| n.starts_with("WECHAT_") && *n != "WECHAT_TEMPLATES")
+    {
         println!("  {name}={}", stack.setting(name).unwrap_or_default());
     }
+    println!("  WECHAT_TEMPLATES=(tools/data/wechat-templates.json)");
     println!("Staff token (市场监管 SCJG, hall spb-center):\n  {token}");
     println!(
         "Try:\n  curl -s -XPOST http://{api_addr}/v1/auth/wechat -H 'content-type: application/json' -d '{{\"code\":\"alice\"}}'"

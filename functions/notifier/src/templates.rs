@@ -141,15 +141,23 @@ fn shape(field: &str, raw: &str) -> String {
             s
         }
     };
+    // An instant reads as local date and time in any field that shows text.
+    if !matches!(kind, "character_string" | "number" | "letter")
+        && let Ok(t) = raw.parse::<jiff::Timestamp>()
+    {
+        let local = shared::domain::time::local(t).strftime("%Y-%m-%d %H:%M").to_string();
+        return if kind == "thing" || kind == "phrase" {
+            local.chars().take(20).collect()
+        } else {
+            local
+        };
+    }
     match kind {
         "thing" => cut(20),
         "phrase" => raw.chars().take(5).collect(),
         "name" => cut(10),
         "character_string" | "number" | "letter" => raw.chars().filter(|c| !c.is_whitespace()).take(32).collect(),
-        "time" | "date" => raw
-            .parse::<jiff::Timestamp>()
-            .map(|t| shared::domain::time::local(t).strftime("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_else(|_| cut(20)),
+        "time" | "date" => cut(20),
         _ => cut(200),
     }
 }
@@ -175,6 +183,12 @@ mod tests {
         assert_eq!(data["thing1"]["value"].as_str().unwrap().chars().count(), 20);
         assert_eq!(data["time2"]["value"], "2026-12-03 09:30");
         assert_eq!(data["phrase3"]["value"], "已确认");
+        let oa = Templates::parse(r#"{"booking_confirmed":{"oa":{"id":"T","fields":{"keyword2":"start"}}}}"#).unwrap();
+        let data = oa.oa(Kind::BookingConfirmed).unwrap().data(&values);
+        assert_eq!(
+            data["keyword2"]["value"], "2026-12-02 09:30",
+            "an instant reads as local time anywhere"
+        );
         assert!(t.oa(Kind::BookingConfirmed).is_none());
     }
 
