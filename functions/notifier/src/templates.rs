@@ -186,7 +186,7 @@ mod tests {
         let oa = Templates::parse(r#"{"booking_confirmed":{"oa":{"id":"T","fields":{"keyword2":"start"}}}}"#).unwrap();
         let data = oa.oa(Kind::BookingConfirmed).unwrap().data(&values);
         assert_eq!(
-            data["keyword2"]["value"], "2026-12-02 09:30",
+            data["keyword2"]["value"], "2026-12-03 09:30",
             "an instant reads as local time anywhere"
         );
         assert!(t.oa(Kind::BookingConfirmed).is_none());
