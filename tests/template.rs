@@ -1,0 +1,195 @@
+//! template.yaml holds what a deployment grants: each function's policy names exactly the
+//! tables, indexes, buckets and queues it is wired to (its environment, its stream, its
+//! dead-letter queue) with actions from a short list and no wildcards; every route belongs to
+//! one function; every function has a sample event; every table keeps point-in-time
+//! recovery and encryption at rest.
+
+use serde_norway::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn template() -> Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
+    serde_norway::from_str(&text).unwrap()
+}
+
+/// The logical id an intrinsic names: `!Ref X`, `!GetAtt X.Arn`, `!Sub "${X.Arn}/…"`.
+fn named(v: &Value) -> Option<String> {
+    let Value::Tagged(t) = v else { return None };
+    let inner = t.value.as_str()?;
+    match t.tag.to_string().as_str() {
+        "!Ref" => Some(inner.to_owned()),
+        "!GetAtt" => Some(inner.split('.').next()?.to_owned()),
+        "!Sub" => {
+            let start = inner.find("${")? + 2;
+            let end = start + inner[start..].find(['}', '.'])?;
+            let id = &inner[start..end];
+            let id = if id == "AWS::Partition" {
+                let rest = &inner[end..];
+                let s = rest.find("${")? + 2;
+                &rest[s..s + rest[s..].find(['}', '.'])?]
+            } else {
+                id
+            };
+            Some(id.to_owned())
+        }
+        _ => None,
+    }
+}
+
+fn list(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Sequence(s) => s.clone(),
+        Value::Null => Vec::new(),
+        other => vec![other.clone()],
+    }
+}
+
+const ACTIONS: &[&str] = &[
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "dynamodb:BatchGetItem",
+    "dynamodb:TransactWriteItems",
+    "dynamodb:ConditionCheckItem",
+    "s3:PutObject",
+    "s3:PutObjectTagging",
+    "sqs:SendMessage",
+];
+
+#[test]
+fn each_function_is_granted_exactly_what_it_is_wired_to_and_nothing_by_wildcard() {
+    let doc = template();
+    let resources = doc["Resources"].as_mapping().unwrap();
+    let kind_of = |id: &str| {
+        resources
+            .get(id)
+            .and_then(|r| r["Type"].as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let mut checked = 0;
+    for (id, res) in resources
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::Serverless::Function")
+    {
+        let id = id.as_str().unwrap();
+        let props = &res["Properties"];
+        let mut wired = BTreeSet::new();
+        for value in props["Environment"]["Variables"]
+            .as_mapping()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            if let Some(target) =
+                named(value).filter(|t| kind_of(t).starts_with("AWS::DynamoDB") || kind_of(t).starts_with("AWS::S3"))
+            {
+                wired.insert(target);
+            }
+        }
+        for event in props["Events"].as_mapping().into_iter().flat_map(|m| m.values()) {
+            if let Some(queue) = named(&event["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]) {
+                wired.insert(queue);
+            }
+        }
+        let mut granted = BTreeSet::new();
+        for policy in list(&props["Policies"]) {
+            for statement in list(&policy["Statement"]) {
+                assert_eq!(statement["Effect"], "Allow", "{id}: only Allow statements");
+                for action in list(&statement["Action"]) {
+                    let action = action.as_str().unwrap();
+                    assert!(ACTIONS.contains(&action), "{id}: action {action} is not on the list");
+                }
+                for resource in list(&statement["Resource"]) {
+                    assert!(resource.as_str() != Some("*"), "{id}: a wildcard resource");
+                    let target =
+                        named(&resource).unwrap_or_else(|| panic!("{id}: resource {resource:?} names nothing"));
+                    if let Value::Tagged(t) = &resource
+                        && let Some(index) = t.value.as_str().and_then(|s| s.split("/index/").nth(1))
+                    {
+                        let gsis = &resources[target.as_str()]["Properties"]["GlobalSecondaryIndexes"];
+                        assert!(
+                            list(gsis).iter().any(|g| g["IndexName"] == index),
+                            "{id}: {target} has no index {index}"
+                        );
+                    }
+                    granted.insert(target);
+                }
+            }
+        }
+        assert_eq!(granted, wired, "{id}: granted (left) against wired (right)");
+        checked += 1;
+    }
+    assert!(checked >= 11, "every function checked ({checked})");
+}
+
+#[test]
+fn every_route_has_one_function_and_every_function_a_sample_event() {
+    let doc = template();
+    let events: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../events"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut routes: BTreeMap<String, String> = BTreeMap::new();
+    for (id, res) in doc["Resources"].as_mapping().unwrap() {
+        if res["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        let binary = res["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap();
+        assert!(
+            events.iter().any(|e| e.starts_with(&format!("{binary}-"))),
+            "{binary} has no events/{binary}-*.json"
+        );
+        for event in res["Properties"]["Events"]
+            .as_mapping()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            if event["Type"] == "HttpApi" {
+                let p = &event["Properties"];
+                let key = format!("{} {}", p["Method"].as_str().unwrap(), p["Path"].as_str().unwrap());
+                let other = routes.insert(key.clone(), id.as_str().unwrap().to_owned());
+                assert!(other.is_none(), "{key} belongs to two functions");
+            }
+        }
+    }
+    assert!(routes.len() >= 35, "{} routes", routes.len());
+}
+
+#[test]
+fn every_table_keeps_point_in_time_recovery_and_encryption_and_every_bucket_is_private() {
+    let doc = template();
+    for (id, res) in doc["Resources"].as_mapping().unwrap() {
+        let props = &res["Properties"];
+        match res["Type"].as_str() {
+            Some("AWS::DynamoDB::Table") => {
+                assert_eq!(
+                    props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], true,
+                    "{id:?}"
+                );
+                assert_eq!(props["SSESpecification"]["SSEEnabled"], true, "{id:?}");
+                assert_eq!(res["DeletionPolicy"], "Retain", "{id:?}");
+            }
+            Some("AWS::S3::Bucket") => {
+                let block = &props["PublicAccessBlockConfiguration"];
+                for flag in [
+                    "BlockPublicAcls",
+                    "BlockPublicPolicy",
+                    "IgnorePublicAcls",
+                    "RestrictPublicBuckets",
+                ] {
+                    assert_eq!(block[flag], true, "{id:?}: {flag}");
+                }
+                assert!(!props["BucketEncryption"].is_null(), "{id:?} is encrypted");
+            }
+            Some("AWS::SQS::Queue") => {
+                assert!(
+                    props["SqsManagedSseEnabled"] == true || !props["KmsMasterKeyId"].is_null(),
+                    "{id:?} is encrypted"
+                );
+            }
+            _ => {}
+        }
+    }
+}
