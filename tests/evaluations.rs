@@ -146,11 +146,17 @@ async fn overdue_verification_and_rectification_are_flagged_and_an_invalid_rulin
     let id = review["id"].as_str().unwrap().to_owned();
     let staff = app.staff_token("RSJ", None);
     assert_eq!(flags(&app, &staff).await, (Some(false), Some(false)));
+    assert_eq!(app.invitations.sweep().await.unwrap().overdue_bad_reviews, 0);
     app.set_time("2026-12-04T09:00");
     assert_eq!(
         flags(&app, &staff).await,
         (Some(true), Some(false)),
         "verification was due 12-03"
+    );
+    assert_eq!(
+        app.invitations.sweep().await.unwrap().overdue_bad_reviews,
+        1,
+        "the daily sweep counts it for the alarm"
     );
     app.set_time("2026-12-24T09:00");
     assert_eq!(

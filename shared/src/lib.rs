@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod mask;
+pub mod metrics;
 pub mod store;
 pub mod telemetry;
 pub mod wechat;

@@ -89,6 +89,7 @@ impl App {
                 }
             }
         }
+        shared::metrics::count(shared::metrics::Metric::NoShows, u64::from(report.no_shows));
         tracing::info!(
             no_shows = report.no_shows,
             bans = report.bans,

@@ -88,6 +88,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     match app.bookings.book(&new, now).await {
         Ok(()) => {
             tracing::info!(booking = %new.booking.id, slot = %slot_id, "booked");
+            shared::metrics::count(shared::metrics::Metric::Bookings, 1);
             Ok(http::json_response(201, &BookingView::from(&new.booking)))
         }
         Err(BookError::SlotFull) => Err(ApiError::code(Code::SlotFull)),

@@ -99,6 +99,7 @@ pub async fn cancel(app: &App, req: &Request) -> Result<Response, ApiError> {
         let now = app.clock.now();
         if app.bookings.cancel(&b, &why, now).await? {
             tracing::info!(booking = %b.id, "cancelled");
+            shared::metrics::count(shared::metrics::Metric::Cancellations, 1);
             let at = rfc3339(now);
             let done = Booking {
                 status: BookingStatus::Cancelled,

@@ -1,7 +1,10 @@
 //! The evaluation invitations, run daily: a service completed three days ago and not rated
 //! gets one reminder in the outbox. Completed applications come from the `ByCompletedOn`
 //! index, checked-in visits from the bookings' `ByHallDay` index: no scan. The outbox
-//! record's id is the evaluation's, so a second run invites no one twice.
+//! record's id is the evaluation's, so a second run invites no one twice. The same run
+//! counts the overdue 差评 (see `overdue`).
+
+mod overdue;
 
 use jiff::Span;
 use serde::Serialize;
@@ -34,6 +37,8 @@ pub struct App {
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub invitations: u32,
+    /// 差评 past their verification or rectification deadline today.
+    pub overdue_bad_reviews: u32,
 }
 
 impl App {
@@ -94,7 +99,17 @@ impl App {
                 report.invitations += 1;
             }
         }
-        tracing::info!(invitations = report.invitations, "evaluation invitations");
+        report.overdue_bad_reviews = overdue::count(self, local(now).date()).await?;
+        // Published every day, zero included, so the alarm sees a quiet day as quiet.
+        shared::metrics::gauge(
+            shared::metrics::Metric::OverdueBadReviews,
+            u64::from(report.overdue_bad_reviews),
+        );
+        tracing::info!(
+            invitations = report.invitations,
+            overdue_bad_reviews = report.overdue_bad_reviews,
+            "evaluation invitations"
+        );
         Ok(report)
     }
 }

@@ -131,6 +131,9 @@ async fn record(app: &App, review: Review) -> Result<Response, ApiError> {
     match app.evaluations.rate(&review).await {
         Ok(()) => {
             tracing::info!(evaluation = %review.id, rating = review.rating, "rated");
+            if shared::domain::evaluation::is_bad(review.rating) {
+                shared::metrics::count(shared::metrics::Metric::BadReviewsOpened, 1);
+            }
             Ok(http::json_response(201, &OwnView::from(&review)))
         }
         Err(WriteError::Conflict) => Err(ApiError::code(Code::AlreadyEvaluated)),

@@ -168,6 +168,9 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
     {
         Ok(()) => {
             tracing::info!(evaluation = %r.id, action = action.as_str(), "rectification step");
+            if to == ReviewStatus::Rectified {
+                shared::metrics::count(shared::metrics::Metric::BadReviewsRectified, 1);
+            }
             http::ok(&staff_view(&r, local(now).date()))
         }
         Err(WriteError::Conflict) => Err(ApiError::code(Code::VersionConflict)),

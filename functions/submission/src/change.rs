@@ -57,6 +57,7 @@ impl Plan {
         let now = app.clock.now();
         let at = rfc3339(now);
         let old_version = self.view.application.version;
+        let was_completed = self.view.application.status == Status::Completed;
         {
             let a = &mut self.view.application;
             a.version += 1;
@@ -116,6 +117,9 @@ impl Plan {
             idempotency: None,
         };
         app.applications.commit(&change, now).await?;
+        if !was_completed && self.view.application.status == Status::Completed {
+            shared::metrics::count(shared::metrics::Metric::Completions, 1);
+        }
         self.view.timeline.push(entry);
         Ok(self.view)
     }

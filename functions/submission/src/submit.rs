@@ -260,6 +260,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         match app.applications.commit(&change, now).await {
             Ok(()) => {
                 tracing::info!(application = %no, subject = %subject.code, cases = cases.len(), "submitted");
+                shared::metrics::count(shared::metrics::Metric::Submissions, 1);
                 let v = View {
                     application: application.clone(),
                     cases: cases.clone(),

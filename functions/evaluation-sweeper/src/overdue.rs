@@ -1,0 +1,45 @@
+//! 差评 past their deadlines: not verified within a working day, or not rectified within
+//! fifteen. Counted each day per department through the reviews' `ByDept` index (open
+//! statuses only), and published as the `OverdueBadReviews` metric that an alarm watches.
+
+use crate::App;
+use shared::ApiError;
+use shared::domain::evaluation::ReviewStatus;
+
+/// Overdue 差评 across every department on `today`.
+pub async fn count(app: &App, today: jiff::civil::Date) -> Result<u32, ApiError> {
+    let late = |due: Option<&str>| {
+        due.and_then(|d| d.parse::<jiff::civil::Date>().ok())
+            .is_some_and(|d| today > d)
+    };
+    let mut overdue = 0;
+    for dept in app.catalog.departments().await? {
+        for (status, pick) in [
+            (ReviewStatus::PendingVerification, true),
+            (ReviewStatus::Rectifying, false),
+        ] {
+            let mut after = None;
+            loop {
+                let (reviews, next) = app
+                    .evaluations
+                    .for_dept(&dept.code, Some(status), after.as_ref(), 100)
+                    .await?;
+                overdue += reviews
+                    .iter()
+                    .filter(|r| {
+                        if pick {
+                            late(r.verify_due.as_deref())
+                        } else {
+                            late(r.rectify_due.as_deref())
+                        }
+                    })
+                    .count() as u32;
+                match next {
+                    Some(cursor) => after = Some(cursor),
+                    None => break,
+                }
+            }
+        }
+    }
+    Ok(overdue)
+}
