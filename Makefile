@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv build run test fmt lint lint-template env watch bench fuzz clean
+.PHONY: help venv build run test fmt lint lint-template env watch bench fuzz sam-build clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
@@ -17,6 +17,7 @@ help:
 	@echo "make watch  - cargo lambda watch with the local stack's settings (then: cargo lambda invoke)"
 	@echo "make bench  - benchmarks (release build); figures in target/bench/summary.json"
 	@echo "make fuzz   - every cargo-fuzz target for FUZZ_SECONDS (60) each; crashes land in fuzz/artifacts/"
+	@echo "make sam-build - sam build of every function for arm64 through cargo-lambda, offline, into target/sam/"
 
 $(STAMP): tools/requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -90,6 +91,15 @@ fuzz: $(CARGO_FUZZ)
 	  (cd fuzz && PATH="$(CURDIR)/target/tools/bin:$$PATH" cargo +nightly fuzz run $$t corpus/$$t seeds/$$t -- \
 	     -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1) || exit 1; \
 	done
+
+# `sam build` runs cargo-lambda (BuildMethod rust-cargolambda, a SAM beta feature) for each
+# function: release, arm64, cross-compiled with the zig from the venv. The arm64 standard
+# library comes from rustup.
+sam-build: $(STAMP)
+	rustup target add aarch64-unknown-linux-gnu
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --beta-features --template-file template.yaml \
+	  --build-dir target/sam --cached --cache-dir target/sam-cache
+	@ls -l target/sam/*/bootstrap
 
 clean:
 	cargo clean

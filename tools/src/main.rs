@@ -17,10 +17,13 @@ struct Cli {
 enum Command {
     /// Create every table of template.yaml on the local DynamoDB-compatible server.
     CreateTables,
-    /// Write the demo catalog (or --file) to the catalog table.
+    /// Write the demo catalog (or --file) to the catalog table (the local one, or --table:
+    /// a deployed table's name, with AWS credentials and AWS_ENDPOINT_URL_DYNAMODB set).
     Seed {
         #[arg(long)]
         file: Option<std::path::PathBuf>,
+        #[arg(long)]
+        table: Option<String>,
     },
     /// Print a JWT for local use, and nothing else.
     Token {
@@ -91,12 +94,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
             );
         }
-        Command::Seed { file } => {
+        Command::Seed { file, table } => {
             let text = match file {
                 Some(path) => std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?,
                 None => seed::DEMO_CATALOG.to_owned(),
             };
-            let n = seed_catalog(&stack, &text).await?;
+            let n = seed_catalog(&stack, &text, table).await?;
             println!("catalog seeded: {n} records");
         }
         Command::Token { role, dept, hall, sub } => {
@@ -198,9 +201,10 @@ fn principal(role: &str, dept: Option<String>, hall: Option<String>, sub: Option
     }
 }
 
-/// The AWS settings the CLI's own clients use against the local server.
+/// The AWS settings the CLI's own clients use: the local server unless the environment
+/// names another endpoint and credentials.
 fn local_env(stack: &local::Stack) -> Env {
-    Env::from_pairs([
+    let env = Env::from_pairs([
         (
             "AWS_REGION",
             stack.setting("AWS_REGION").unwrap_or(local::REGION.into()),
@@ -214,7 +218,12 @@ fn local_env(stack: &local::Stack) -> Env {
             stack.setting("AWS_SECRET_ACCESS_KEY").unwrap_or("local".into()),
         ),
         ("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamodb_endpoint.clone()),
-    ])
+    ]);
+    // Temporary credentials (a deployed table, `seed --table`) come with a session token.
+    match stack.setting("AWS_SESSION_TOKEN") {
+        Some(token) => env.with("AWS_SESSION_TOKEN", token),
+        None => env,
+    }
 }
 
 async fn client(stack: &local::Stack) -> shared::store::Client {
@@ -228,10 +237,10 @@ async fn s3(stack: &local::Stack) -> aws_sdk_s3::Client {
     )
 }
 
-async fn seed_catalog(stack: &local::Stack, text: &str) -> Result<usize, String> {
+async fn seed_catalog(stack: &local::Stack, text: &str, table: Option<String>) -> Result<usize, String> {
     let catalog = seed::parse(text)?;
-    let store =
-        shared::store::catalog::CatalogStore::new(client(stack).await, format!("{}CatalogTable", stack.table_prefix));
+    let table = table.unwrap_or_else(|| format!("{}CatalogTable", stack.table_prefix));
+    let store = shared::store::catalog::CatalogStore::new(client(stack).await, table);
     seed::seed(&store, &catalog).await
 }
 
@@ -240,7 +249,7 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
     let client = client(stack).await;
     tables::create_all(&client, template, &stack.table_prefix).await?;
     tables::create_buckets(&s3(stack).await, template, stack).await?;
-    seed_catalog(stack, seed::DEMO_CATALOG).await?;
+    seed_catalog(stack, seed::DEMO_CATALOG, None).await?;
 
     let setting = |name: &str| stack.setting(name).unwrap_or_default();
     let sandbox = sandbox::Sandbox::new(
