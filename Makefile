@@ -9,15 +9,16 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv build run test fmt lint lint-template env watch bench fuzz sam-build clean
+.PHONY: help venv build run test fmt lint lint-template env watch bench fuzz sam-build invoke-all clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
-	@echo "make test   - fmt, clippy, all tests against a real local DynamoDB-compatible server, template lint"
+	@echo "make test   - fmt, clippy, all tests against a real local DynamoDB-compatible server, template lint, invoke-all"
 	@echo "make watch  - cargo lambda watch with the local stack's settings (then: cargo lambda invoke)"
 	@echo "make bench  - benchmarks (release build); figures in target/bench/summary.json"
 	@echo "make fuzz   - every cargo-fuzz target for FUZZ_SECONDS (60) each; crashes land in fuzz/artifacts/"
 	@echo "make sam-build - sam build of every function for arm64 through cargo-lambda, offline, into target/sam/"
+	@echo "make invoke-all - every events/*.json through its real binary via cargo lambda watch + invoke"
 
 $(STAMP): tools/requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -48,6 +49,7 @@ lint-template: $(STAMP)
 test: $(STAMP) lint
 	cargo test --workspace --no-fail-fast
 	$(MAKE) --no-print-directory lint-template
+	$(MAKE) --no-print-directory invoke-all
 
 # The local stack's settings for every function, for `cargo lambda watch`.
 env:
@@ -100,6 +102,12 @@ sam-build: $(STAMP)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --beta-features --template-file template.yaml \
 	  --build-dir target/sam --cached --cache-dir target/sam-cache
 	@ls -l target/sam/*/bootstrap
+
+# Every sample event through its function's real binary under `cargo lambda watch` (the
+# Lambda Runtime API), against a local stack of its own; checks every answer's status.
+invoke-all: $(STAMP)
+	cargo build -q -p fingertip-cli
+	$(PY) tools/invoke-all.py
 
 clean:
 	cargo clean

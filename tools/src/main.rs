@@ -119,7 +119,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
             }
             for (k, v) in all {
-                println!("{k}=\"{v}\"");
+                println!("{k}={}", dotenv_quoted(&v));
             }
         }
         Command::Sweep => {
@@ -320,4 +320,19 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
     println!("Ctrl-C stops everything.");
     tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// A value for a dotenv file (`cargo lambda watch --env-file`): single quotes keep it
+/// literal (JSON's double quotes, `$`), and a value holding a single quote is double-quoted
+/// with its specials escaped.
+fn dotenv_quoted(value: &str) -> String {
+    if !value.contains('\'') {
+        return format!("'{value}'");
+    }
+    let escaped = value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('$', "\\$")
+        .replace('\n', "\\n");
+    format!("\"{escaped}\"")
 }
