@@ -128,18 +128,32 @@ impl WechatStore {
     }
 
     /// Takes the right to refresh the token until `until` (epoch seconds), unless another
-    /// instance holds an unexpired lease.
-    pub async fn take_lease(&self, appid: &str, holder: &str, now: i64, until: i64) -> Result<bool, ApiError> {
+    /// instance holds an unexpired lease, or a token good past `fresh` is already stored:
+    /// an instance that read an empty cache just before another stored a token (and let
+    /// its lease go) must not fetch a second one.
+    pub async fn take_lease(
+        &self,
+        appid: &str,
+        holder: &str,
+        now: i64,
+        until: i64,
+        fresh: i64,
+    ) -> Result<bool, ApiError> {
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .key("pk", s(format!("T#{appid}")))
             .update_expression("SET leaseUntil = :until, leaseHolder = :holder")
-            .condition_expression("attribute_not_exists(leaseUntil) OR leaseUntil < :now")
+            .condition_expression(
+                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now) \
+                 AND (attribute_not_exists(#t) OR tokenExpiresAt < :fresh)",
+            )
+            .expression_attribute_names("#t", "token")
             .expression_attribute_values(":until", n(until))
             .expression_attribute_values(":holder", s(holder))
             .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":fresh", n(fresh))
             .send()
             .await;
         match result {

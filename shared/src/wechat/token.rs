@@ -87,7 +87,12 @@ impl Tokens {
                 return Ok(token);
             }
             let t = now();
-            if (cached.lease_until < t) && self.store.take_lease(&self.appid, &self.holder, t, t + LEASE_S).await? {
+            if (cached.lease_until < t)
+                && self
+                    .store
+                    .take_lease(&self.appid, &self.holder, t, t + LEASE_S, t + MARGIN_S)
+                    .await?
+            {
                 let fresh = self.api.stable_token(&self.appid, &self.secret, cached.force).await?;
                 let expires = now() + fresh.expires_in;
                 self.store.store_token(&self.appid, &fresh.value, expires).await?;
