@@ -96,11 +96,12 @@ fuzz: $(CARGO_FUZZ)
 
 # `sam build` runs cargo-lambda (BuildMethod rust-cargolambda, a SAM beta feature) for each
 # function: release, arm64, cross-compiled with the zig from the venv. The arm64 standard
-# library comes from rustup.
+# library comes from rustup. No `--cached`: SAM would hash the whole repository, target/
+# included, for every function.
 sam-build: $(STAMP)
 	rustup target add aarch64-unknown-linux-gnu
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --beta-features --template-file template.yaml \
-	  --build-dir target/sam --cached --cache-dir target/sam-cache
+	  --build-dir target/sam
 	@ls -l target/sam/*/bootstrap
 
 # Every sample event through its function's real binary under `cargo lambda watch` (the
