@@ -4,14 +4,11 @@
 
 use crate::App;
 use shared::ApiError;
-use shared::domain::evaluation::ReviewStatus;
+use shared::domain::evaluation::{self, ReviewStatus};
 
 /// Overdue 差评 across every department on `today`.
 pub async fn count(app: &App, today: jiff::civil::Date) -> Result<u32, ApiError> {
-    let late = |due: Option<&str>| {
-        due.and_then(|d| d.parse::<jiff::civil::Date>().ok())
-            .is_some_and(|d| today > d)
-    };
+    let late = |due: Option<&str>| evaluation::overdue(due, today);
     let mut overdue = 0;
     for dept in app.catalog.departments().await? {
         for (status, pick) in [

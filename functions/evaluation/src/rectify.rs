@@ -43,11 +43,6 @@ struct StaffView<'a> {
     created_at: &'a str,
 }
 
-fn overdue(due: Option<&str>, today: jiff::civil::Date) -> bool {
-    due.and_then(|d| d.parse::<jiff::civil::Date>().ok())
-        .is_some_and(|d| today > d)
-}
-
 fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
     let open = matches!(r.status, ReviewStatus::PendingVerification | ReviewStatus::Rectifying);
     StaffView {
@@ -69,8 +64,9 @@ fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
         status: r.status.as_str(),
         verify_due: r.verify_due.as_deref(),
         rectify_due: r.rectify_due.as_deref(),
-        verification_overdue: r.status == ReviewStatus::PendingVerification && overdue(r.verify_due.as_deref(), today),
-        rectification_overdue: open && overdue(r.rectify_due.as_deref(), today),
+        verification_overdue: r.status == ReviewStatus::PendingVerification
+            && evaluation::overdue(r.verify_due.as_deref(), today),
+        rectification_overdue: open && evaluation::overdue(r.rectify_due.as_deref(), today),
         steps: &r.steps,
         version: r.version,
         created_at: &r.created_at,

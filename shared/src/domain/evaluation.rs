@@ -174,6 +174,12 @@ pub fn next(from: ReviewStatus, action: RectificationAction) -> Option<ReviewSta
     }
 }
 
+/// Whether a 差评's deadline (`YYYY-MM-DD`, the last day allowed) has passed on `today`.
+pub fn overdue(due: Option<&str>, today: jiff::civil::Date) -> bool {
+    due.and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .is_some_and(|d| today > d)
+}
+
 /// Working days to verify (回访核实) and to rectify a 差评.
 pub const VERIFY_DAYS: u32 = 1;
 pub const RECTIFY_DAYS: u32 = 15;

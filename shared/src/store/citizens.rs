@@ -4,11 +4,14 @@
 //!
 //! | item | pk | attributes |
 //! |---|---|---|
-//! | citizen | `C#<citizenId>` | openid, unionid?, createdAt, lastLoginAt, loginCount, identity?, idKey? |
+//! | citizen | `C#<citizenId>` | openid, unionid?, createdAt, lastLoginAt, loginCount, identity?, idKey?, `sub#<templateId>` consents (store/subscriptions.rs) |
 //! | identity claim | `IDN#<idKey>` | citizenId, claimedAt |
 //!
 //! `idKey` is HMAC-SHA256 of the ID number under `IDENTITY_HASH_KEY`: it lets one person's
 //! ID number belong to one account without putting the number itself in a key.
+//!
+//! Index `ByUnionId` (sparse, on `unionid`): the citizen behind an official-account
+//! follower (store/subscriptions.rs).
 //!
 //! Access patterns:
 //! - Login (`POST /v1/auth/wechat`): one `UpdateItem` upsert on `C#<id>`; the id is derived

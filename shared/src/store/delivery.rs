@@ -6,7 +6,6 @@
 //! `pending` for the stream's retry. Every step is conditional on the step before, so a
 //! redelivered stream batch, or two senders at once, send a record at most once.
 
-use super::outbox::Kind;
 use super::{AttributeValue, Client, Item, error_code, failed_conditions, s, sdk_error};
 use crate::domain::CitizenId;
 use crate::domain::time::rfc3339;
@@ -56,10 +55,6 @@ impl Deliveries {
             client,
             table: outbox_table.into(),
         }
-    }
-
-    pub fn kind_of(taken: &Taken) -> Option<Kind> {
-        Kind::parse(&taken.kind)
     }
 
     pub async fn take(&self, id: &str, now: jiff::Timestamp) -> Result<Take, ApiError> {

@@ -13,12 +13,15 @@
 //! | data | template fields by name (item, hall, time, code): never ID numbers or phones |
 //! | page | the mini-program page the message opens |
 //! | source | the record that caused it (`booking:<id>`) |
-//! | status | `pending`, then `sent` or `failed` with `reason` (set by the notifier) |
-//! | attempts | sends tried so far |
+//! | status | `pending`, `sending` (leased by a notifier until `leaseUntil`), then `sent` or `failed` with `reason` |
+//! | attempts | takes so far; `lastError` the last passing failure |
+//! | channel, templateId | `mp` or `oa` and the template, once chosen (store/delivery.rs) |
+//! | msgid, sentAt, delivery | WeChat's message id, and its delivery report when the callback gets one |
 //! | createdAt, expiresAt | RFC 3339; epoch seconds for TTL (90 days) |
 //!
 //! Access patterns: `Put` (conditional) inside the writer's transaction; the notifier reads
-//! the stream and updates `status` by `id`.
+//! the stream and takes, sends and finishes each record by `id` with conditional updates
+//! (store/delivery.rs); the callback records delivery reports by `id`.
 
 use super::{AttributeValue, Item, s};
 use crate::domain::CitizenId;
