@@ -11,6 +11,7 @@ mod flows;
 mod moto;
 pub mod openapi;
 mod request;
+pub mod samples;
 pub mod wechat;
 pub mod world;
 

@@ -65,6 +65,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         end: rfc3339(slot.end),
         item_code: item_code.clone(),
         item_name: item.name.clone(),
+        dept_code: Some(item.dept_code.clone()),
         status: BookingStatus::Booked,
         verification_code: verification_code(),
         cancel_by: rfc3339(booking::cancel_by(hall, slot.start)),

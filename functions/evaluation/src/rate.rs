@@ -261,11 +261,16 @@ pub async fn visit(app: &App, req: &Request) -> Result<Response, ApiError> {
     if !matches!(b.status, BookingStatus::CheckedIn | BookingStatus::Completed) {
         return Err(ApiError::code(Code::NotEvaluable));
     }
-    let item = app
-        .catalog
-        .item(&b.item_code)
-        .await?
-        .ok_or_else(|| ApiError::internal("a booking's item is gone", std::io::Error::other("missing")))?;
+    let dept = match &b.dept_code {
+        Some(dept) => dept.clone(),
+        None => {
+            app.catalog
+                .item(&b.item_code)
+                .await?
+                .ok_or_else(|| ApiError::internal("a booking's item is gone", std::io::Error::other("missing")))?
+                .dept_code
+        }
+    };
     let rated = Rated {
         id: EvaluationId::for_booking(&id),
         channel: Channel::InPerson,
@@ -273,8 +278,8 @@ pub async fn visit(app: &App, req: &Request) -> Result<Response, ApiError> {
         subject_name: format!("{}（{}）", b.item_name, b.hall_name),
         citizen,
         item_codes: vec![b.item_code.clone()],
-        dept: item.dept_code.clone(),
-        dept_codes: vec![item.dept_code],
+        dept: dept.clone(),
+        dept_codes: vec![dept],
         hall_id: Some(b.hall_id.to_string()),
         window_code: Some(b.window_code.clone()),
         staff_id: b.checked_in_by.clone(),

@@ -47,7 +47,7 @@ pub use write::{BookError, NewBooking};
 use super::{AttributeValue, Client, Item, from_item, s, sdk_error, to_item};
 use crate::cursor::Cursor;
 use crate::domain::booking::{BookingId, BookingStatus, SlotId};
-use crate::domain::{CitizenId, HallId, ItemCode};
+use crate::domain::{CitizenId, DeptCode, HallId, ItemCode};
 use crate::error::ApiError;
 use crate::store::outbox::{Kind, Notification};
 use serde::{Deserialize, Serialize};
@@ -71,6 +71,10 @@ pub struct Booking {
     pub end: String,
     pub item_code: ItemCode,
     pub item_name: String,
+    /// The item's department, kept so rating the visit needs no catalog read (absent on
+    /// bookings stored before it was kept: those read the catalog).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dept_code: Option<DeptCode>,
     pub status: BookingStatus,
     pub verification_code: String,
     /// Until when the citizen may cancel or move it (the hall's rule, fixed at booking).
