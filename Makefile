@@ -9,13 +9,13 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv build run test fmt lint lint-template env watch bench fuzz sam-build invoke-all clean
+.PHONY: help venv build run test fmt lint lint-template env watch bench bench-build fuzz sam-build invoke-all clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
 	@echo "make test   - fmt, clippy, all tests against a real local DynamoDB-compatible server, template lint, invoke-all"
 	@echo "make watch  - cargo lambda watch with the local stack's settings (then: cargo lambda invoke)"
-	@echo "make bench  - benchmarks (release build); figures in target/bench/summary.json"
+	@echo "make bench  - cold starts, sizes, memory, round trips, callback rate: docs/PERFORMANCE.md, target/bench/summary.json"
 	@echo "make fuzz   - every cargo-fuzz target for FUZZ_SECONDS (60) each; crashes land in fuzz/artifacts/"
 	@echo "make sam-build - sam build of every function for arm64 through cargo-lambda, offline, into target/sam/"
 	@echo "make invoke-all - every events/*.json through its real binary via cargo lambda watch + invoke"
@@ -71,9 +71,18 @@ $(BENCH_STAMP): tools/bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/bench/requirements.txt
 	@touch $@
 
-bench: $(BENCH_STAMP)
+# Every function and the two reference binaries (tools/bench-reference), release, through
+# cargo-lambda for both architectures Lambda offers; the x86_64 ones are the ones timed here.
+BENCH_PACKAGES := $(patsubst functions/%,-p %,$(wildcard functions/*)) -p bench-reference
+
+bench-build: $(STAMP)
+	rustup target add aarch64-unknown-linux-gnu
 	cargo build --release -q -p fingertip-cli
-	tools/bench/run.sh $(BENCH_VENV)/bin/python
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --x86-64 $(BENCH_PACKAGES) --lambda-dir target/bench/lambda/x86_64
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 $(BENCH_PACKAGES) --lambda-dir target/bench/lambda/arm64
+
+bench: $(BENCH_STAMP) bench-build
+	$(BENCH_VENV)/bin/python tools/bench/run.py $(BENCH_VENV)/bin/python
 
 # Fuzzing needs the nightly toolchain (libFuzzer and the sanitizers) and cargo-fuzz, which
 # installs into target/tools. Seeds are in fuzz/seeds/; a crash found is fixed and its input

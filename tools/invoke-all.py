@@ -11,71 +11,20 @@ work on the day of a visit are expected to be refused unless the visit is today:
 `NOT_EVALUABLE`, not checked in).
 """
 
-import copy
 import datetime
 import json
 import os
-import pathlib
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv" / "bin"
+from localstack import ROOT, VENV, environment, start, stop, up, wait_for
+
 CLI = ROOT / "target" / "debug" / "fingertip-cli"
 PORTS = {"moto": 8110, "api": 3110, "sandbox": 3111, "runtime": 9110}
-PREFIX = f"invoke{os.getpid()}-"
-
-ENV = dict(os.environ)
-ENV.update({
-    "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{PORTS['moto']}",
-    "WECHAT_API_BASE": f"http://127.0.0.1:{PORTS['sandbox']}",
-    "FINGERTIP_TABLE_PREFIX": PREFIX,
-    "FINGERTIP_API_ADDR": f"127.0.0.1:{PORTS['api']}",
-    "FINGERTIP_SANDBOX_ADDR": f"127.0.0.1:{PORTS['sandbox']}",
-    # The WeChat samples are signed at a fixed time; accept it for this run only.
-    "WECHAT_TIMESTAMP_WINDOW_S": "2000000000",
-})
-
-children = []
-
-
-def start(args, log):
-    p = subprocess.Popen(args, cwd=ROOT, env=ENV, stdout=open(ROOT / "target" / log, "w"),
-                         stderr=subprocess.STDOUT, start_new_session=True)
-    children.append(p)
-    return p
-
-
-def stop():
-    for p in reversed(children):
-        try:
-            os.killpg(p.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    for p in children:
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-
-
-def listening(port):
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_for(port, what, seconds):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if listening(port):
-            return
-        time.sleep(0.2)
-    sys.exit(f"{what} did not start on port {port}; see target/invoke-*.log")
+ENV = environment(PORTS, f"invoke{os.getpid()}-")
 
 
 def sample(name):
@@ -152,17 +101,12 @@ def upload(run, token, name="材料.jpg"):
 
 
 def main():
-    (ROOT / "target").mkdir(exist_ok=True)
-    start([str(VENV / "python"), "tools/moto-server.py", "-H", "127.0.0.1", "-p", str(PORTS["moto"])],
-          "invoke-moto.log")
-    wait_for(PORTS["moto"], "moto", 30)
-    start([str(CLI), "up"], "invoke-stack.log")
-    wait_for(PORTS["api"], "the local stack", 120)
+    up(CLI, PORTS, ENV, "invoke")
     env_file = ROOT / "target" / "invoke-all.env"
     env_file.write_text(subprocess.run([str(CLI), "env"], cwd=ROOT, env=ENV, capture_output=True,
                                        text=True, check=True).stdout)
     start([str(VENV / "cargo-lambda"), "lambda", "watch", "--env-file", str(env_file),
-           "-A", "127.0.0.1", "-P", str(PORTS["runtime"])], "invoke-watch.log")
+           "-A", "127.0.0.1", "-P", str(PORTS["runtime"])], "invoke-watch.log", ENV)
     wait_for(PORTS["runtime"], "cargo lambda watch", 300)
 
     run = Run()

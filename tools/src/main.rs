@@ -58,6 +58,26 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Time a function binary through a stand-in Lambda Runtime API: `--cold` fresh
+    /// processes, then one process answering `--warm` events; prints the figures as JSON.
+    /// The function gets its template environment for the local stack (a binary not in
+    /// the template, such as a reference, gets the AWS settings) plus each --set KEY=VALUE.
+    BenchRuntime {
+        #[arg(long)]
+        function: String,
+        #[arg(long)]
+        binary: std::path::PathBuf,
+        #[arg(long)]
+        event: std::path::PathBuf,
+        #[arg(long = "set")]
+        set: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        cold: usize,
+        #[arg(long, default_value_t = 1000)]
+        warm: usize,
+        #[arg(long)]
+        log: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -154,7 +174,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let env = stack.function_env(&template, f)?;
             let app = wechat_callback::App::from_env(&env).await.map_err(|e| e.to_string())?;
             let setting = |n: &str| stack.setting(n).unwrap_or_default();
-            let samples = fingertip_cli::bench::callback_samples(
+            let samples = fingertip_cli::bench::callback::callback_samples(
                 &setting("WECHAT_OA_TOKEN"),
                 &setting("WECHAT_OA_ENCODING_AES_KEY"),
                 &setting("WECHAT_OA_APPID"),
@@ -168,10 +188,49 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "samples": samples,
             });
             std::fs::write(&out, file.to_string()).map_err(|e| format!("{}: {e}", out.display()))?;
-            let requests = fingertip_cli::bench::requests(&samples);
-            let rate =
-                fingertip_cli::bench::callback_rate(&app, &requests, std::time::Duration::from_secs_f64(seconds));
+            let requests = fingertip_cli::bench::callback::requests(&samples);
+            let rate = fingertip_cli::bench::callback::callback_rate(
+                &app,
+                &requests,
+                std::time::Duration::from_secs_f64(seconds),
+            );
             println!("{}", serde_json::json!({ "ours": rate.round() }));
+        }
+        Command::BenchRuntime {
+            function,
+            binary,
+            event,
+            set,
+            cold,
+            warm,
+            log,
+        } => {
+            let mut env: Vec<(String, String)> = match template.function(&function) {
+                Some(f) => stack.function_env(&template, f)?,
+                None => {
+                    let any = template.functions.first().ok_or("template.yaml has no functions")?;
+                    let all = stack.function_env(&template, any)?;
+                    Env::from_pairs(all.iter().filter(|(k, _)| k.starts_with("AWS_")))
+                }
+            }
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+            for pair in set {
+                let (k, v) = pair.split_once('=').ok_or_else(|| format!("--set {pair}: KEY=VALUE"))?;
+                env.retain(|(name, _)| name != k);
+                env.push((k.to_owned(), v.to_owned()));
+            }
+            let subject = fingertip_cli::bench::process::Subject {
+                name: function,
+                event: std::fs::read(&event)
+                    .map_err(|e| format!("{}: {e}", event.display()))?
+                    .into(),
+                binary,
+                env,
+                log,
+            };
+            println!("{}", fingertip_cli::bench::measure(&subject, cold, warm).await?);
         }
     }
     Ok(())

@@ -1,6 +1,5 @@
-//! Benchmarks the CLI runs for `make bench`: the WeChat callback's rate (verify, decrypt,
-//! parse, reply) on one core, over messages that the wechatpy side of the comparison reads
-//! from the same file.
+//! The WeChat callback's rate (verify, decrypt, parse, reply) on one core, over messages
+//! that the wechatpy side of the comparison reads from the same file.
 
 use serde::{Deserialize, Serialize};
 use shared::wechat::crypto::{MessageCrypto, signature};

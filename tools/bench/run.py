@@ -1,0 +1,259 @@
+"""make bench: every figure of docs/PERFORMANCE.md, measured side by side in one run.
+
+Usage: run.py WECHATPY_PYTHON. Expects the release builds `make bench` makes first: the CLI
+(target/release) and every function plus the two reference binaries through `cargo lambda
+build`, for arm64 and x86_64 (target/bench/lambda/ARCH/BIN/bootstrap). This machine runs the
+x86_64 ones.
+
+1. Cold starts: each binary started afresh through the CLI's stand-in Runtime API
+   (`fingertip-cli bench-runtime`) with its template environment for a local stack of the
+   bench's own (moto + `fingertip-cli up`), a realistic first request waiting for it.
+   Binaries take turns round by round, so all see the same machine; medians of COLD_RUNS.
+2. Sizes: the stripped bootstrap per architecture, and the zip SAM would upload.
+3. A warm process per binary answering WARM events back to back: its rate, and its peak RSS.
+4. Round trips per route: tests/round_trips.rs counts them with the SDK interceptor and
+   writes them (with each route's minimum and why) to target/bench/round-trips.json.
+5. The WeChat callback beside wechatpy, alternating, median of five.
+"""
+
+import datetime
+import io
+import json
+import os
+import pathlib
+import platform
+import statistics
+import subprocess
+import sys
+import urllib.request
+import zipfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+from localstack import ROOT, environment, stop, up  # noqa: E402
+from report import write_report  # noqa: E402
+
+CLI = ROOT / "target" / "release" / "fingertip-cli"
+OUT = ROOT / "target" / "bench"
+LAMBDA = OUT / "lambda"
+PORTS = {"moto": 8120, "api": 3120, "sandbox": 3121}
+PREFIX = f"bench{os.getpid()}-"
+ENV = environment(PORTS, PREFIX)
+COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "10"))
+WARM = int(os.environ.get("BENCH_WARM", "1000"))
+ARCHS = ["arm64", "x86_64"]
+
+FUNCTIONS = sorted(p.name for p in (ROOT / "functions").iterdir())
+REFERENCES = {"hello": "bench-hello", "sdkFloor": "bench-sdk-floor"}
+
+
+def sample(name):
+    return json.loads((ROOT / "events" / f"{name}.json").read_text())
+
+
+def bearer(event, token):
+    event.setdefault("headers", {})["authorization"] = f"Bearer {token}"
+    return event
+
+
+def next_weekday():
+    day = datetime.date.today() + datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def first_requests():
+    """Each function's first request: what a user (or the schedule) most often sends it."""
+    login = urllib.request.Request(
+        f"http://127.0.0.1:{PORTS['api']}/v1/auth/wechat", method="POST",
+        data=json.dumps({"code": f"bench-{os.getpid()}"}).encode(),
+        headers={"content-type": "application/json"})
+    citizen = json.loads(urllib.request.urlopen(login, timeout=30).read())["token"]
+    staff = cli("token", "--role", "staff", "--dept", "RSJ").strip()
+    slots = sample("booking-slots")
+    day = next_weekday().isoformat()
+    slots["queryStringParameters"]["date"] = day
+    slots["rawQueryString"] = f"date={day}&item=RSJ-0001"
+    return {
+        "auth": sample("auth-login"),
+        "booking": slots,
+        "booking-sweeper": sample("booking-sweeper-hourly"),
+        "catalog": sample("catalog-halls"),
+        "deadline-sweeper": sample("deadline-sweeper-daily"),
+        "evaluation": sample("evaluation-stats"),
+        "evaluation-sweeper": sample("evaluation-sweeper-daily"),
+        "notifier": sample("notifier-outbox-insert"),
+        "progress": bearer(sample("progress-mine"), citizen),
+        "submission": bearer(sample("submission-queue"), staff),
+        "wechat-callback": sample("wechat-callback-oa-text-safe"),
+        "bench-hello": sample("catalog-halls"),
+        "bench-sdk-floor": sample("catalog-halls"),
+    }
+
+
+def cli(*args):
+    return subprocess.run([str(CLI), *args], cwd=ROOT, env=ENV, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def runtime(binary, event_file, cold, warm, directory=None):
+    extra = []
+    if binary == "bench-sdk-floor":
+        extra = ["--set", f"BENCH_TABLE={PREFIX}CitizensTable", "--set", "BENCH_KEY=bench"]
+    out = subprocess.run(
+        [str(CLI), "bench-runtime", "--function", binary, "--event", str(event_file),
+         "--binary", str((directory or LAMBDA / "x86_64") / binary / "bootstrap"), "--cold", str(cold),
+         "--warm", str(warm), "--log", str(OUT / "logs" / f"{binary}.log"), *extra],
+        cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"bench-runtime {binary}: {out.stderr.strip()}")
+    figures = json.loads(out.stdout)
+    bad = [s for s in {**figures["coldStatuses"], **figures["warmStatuses"]} if s != "ok" and not s.startswith("2")]
+    if bad:
+        sys.exit(f"{binary} answered {bad}: {figures.get('firstAnswer')}; see target/bench/logs/{binary}.log")
+    return figures
+
+
+def cold_and_warm(binaries, events):
+    (OUT / "events").mkdir(parents=True, exist_ok=True)
+    (OUT / "logs").mkdir(parents=True, exist_ok=True)
+    files = {}
+    for b in binaries:
+        files[b] = OUT / "events" / f"{b}.json"
+        files[b].write_text(json.dumps(events[b], ensure_ascii=False))
+    starts = {b: [] for b in binaries}
+    for _ in range(COLD_RUNS):
+        for b in binaries:
+            starts[b] += runtime(b, files[b], 1, 0)["cold"]
+    warm = {}
+    for b in binaries:
+        warm[b] = runtime(b, files[b], 0, WARM)["warm"]
+        print(f"  warm {b:20} {warm[b]['perSecond']:>8,.0f}/s  peak RSS {warm[b]['peakRssKb'] / 1024:.1f} MB")
+    cold = {b: {"init": round(statistics.median(r["init_ms"] for r in starts[b]), 2),
+                "first": round(statistics.median(r["first_ms"] for r in starts[b]), 2)} for b in binaries}
+    return cold, warm
+
+
+def overhead(cold, warm, b):
+    """A first answer's time beyond what the same request takes a warm process."""
+    return cold[b]["first"] - 1000 / warm[b]["perSecond"]
+
+
+def sizes(binaries):
+    out = {}
+    for b in binaries:
+        out[b] = {}
+        for arch in ARCHS:
+            data = (LAMBDA / arch / b / "bootstrap").read_bytes()
+            buf = io.BytesIO()
+            # SAM zips with Python's zipfile and deflate; the executable bit goes in the entry.
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                info = zipfile.ZipInfo("bootstrap")
+                info.external_attr = 0o755 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, data)
+            out[b][arch] = len(data)
+            out[b][f"{arch}Zip"] = len(buf.getvalue())
+    return out
+
+
+def round_trips():
+    path = OUT / "round-trips.json"
+    path.unlink(missing_ok=True)
+    env = dict(os.environ, FINGERTIP_ROUND_TRIPS_JSON=str(path))
+    subprocess.run(["cargo", "test", "-q", "-p", "fingertip-tests", "--test", "round_trips"],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return json.loads(path.read_text())
+
+
+def callback(python):
+    messages = OUT / "callback-messages.json"
+    ours, theirs = [], []
+    for _ in range(5):
+        ours.append(json.loads(cli("bench-callback", "--out", str(messages), "--seconds", "2"))["ours"])
+        out = subprocess.run([python, "tools/bench/callback_wechatpy.py", str(messages), "2"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+        theirs.append(json.loads(out)["wechatpy"])
+    return {"ours": round(statistics.median(ours)), "wechatpy": round(statistics.median(theirs))}
+
+
+def machine():
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                 platform.processor())
+    mem = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return {"cpu": model, "cpus": os.cpu_count(), "memoryGiB": round(mem / 1024 / 1024), "kernel": platform.release(),
+            "rustc": rustc, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def compare(before):
+    """Cold starts of the binaries in `before` (a copy of an earlier target/bench/lambda/x86_64)
+    and of the current ones, alternating: the before and after of a change."""
+    binaries = FUNCTIONS + list(REFERENCES.values())
+    up(CLI, PORTS, ENV, "bench")
+    events = first_requests()
+    (OUT / "events").mkdir(parents=True, exist_ok=True)
+    (OUT / "logs").mkdir(parents=True, exist_ok=True)
+    runs = {(b, w): [] for b in binaries for w in ("before", "after")}
+    for _ in range(COLD_RUNS):
+        for b in binaries:
+            f = OUT / "events" / f"{b}.json"
+            f.write_text(json.dumps(events[b], ensure_ascii=False))
+            runs[(b, "before")] += runtime(b, f, 1, 0, before)["cold"]
+            runs[(b, "after")] += runtime(b, f, 1, 0)["cold"]
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("init_ms", "first_ms")} for k, v in runs.items()}
+    print(f"| binary | init before → after ms | first answer before → after ms | after ÷ before |")
+    print("|---|---:|---:|---:|")
+    for b in binaries:
+        x, y = med[(b, "before")], med[(b, "after")]
+        print(f"| `{b}` | {x['init_ms']:.1f} → {y['init_ms']:.1f} | {x['first_ms']:.1f} → {y['first_ms']:.1f} "
+              f"| {y['first_ms'] / x['first_ms']:.2f} |")
+    (OUT / "compare.json").write_text(json.dumps({f"{b} {w}": v for (b, w), v in med.items()}, indent=2))
+
+
+def main():
+    if sys.argv[1] == "--compare":
+        return compare(pathlib.Path(sys.argv[2]))
+    python = sys.argv[1]
+    binaries = FUNCTIONS + list(REFERENCES.values())
+    up(CLI, PORTS, ENV, "bench")
+    print(f"cold starts: {len(binaries)} binaries, {COLD_RUNS} rounds; then {WARM} warm invocations each")
+    cold, warm = cold_and_warm(binaries, first_requests())
+    stop()
+    print("round trips per route (tests/round_trips.rs)")
+    trips = round_trips()
+    print("WeChat callback beside wechatpy")
+    calls = callback(python)
+    floor = cold["bench-sdk-floor"]["first"]
+    # The references appear under their short names: "hello" and "sdkFloor".
+    label = {b: next((k for k, v in REFERENCES.items() if v == b), b) for b in binaries}
+    size = sizes(binaries)
+    summary = {
+        "coldStartRatio": {f: round(cold[f]["first"] / floor, 3) for f in FUNCTIONS},
+        # The local store (moto, in Python) takes milliseconds per request where DynamoDB
+        # takes one or two, and more the more data it returns: a first answer is mostly the
+        # store's time. Take away the same request's warm time and what is left is the cost
+        # of starting cold, comparable between binaries whatever their first request reads.
+        "coldStartOverheadRatio": {f: round(overhead(cold, warm, f) / overhead(cold, warm, "bench-sdk-floor"), 3)
+                                   for f in FUNCTIONS},
+        "warmMs": {label[b]: round(1000 / warm[b]["perSecond"], 3) for b in binaries},
+        "coldStartMs": {label[b]: cold[b] for b in binaries},
+        "binaryBytes": {label[b]: {a: size[b][a] for a in ARCHS} for b in binaries},
+        "zipBytes": {label[b]: {a: size[b][f"{a}Zip"] for a in ARCHS} for b in binaries},
+        "peakRssMb": {label[b]: round(warm[b]["peakRssKb"] / 1024, 1) for b in binaries},
+        "warmPerSecond": {label[b]: round(warm[b]["perSecond"]) for b in binaries},
+        "roundTrips": {r["route"]: {"measured": r["measured"], "minimum": r["minimum"]} for r in trips},
+        "callbackPerSecond": calls,
+        "machine": machine(),
+        "runs": {"coldStarts": COLD_RUNS, "warmInvocations": WARM, "callback": 5},
+    }
+    (OUT / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    report = write_report(summary, trips, ROOT / "docs" / "PERFORMANCE.md")
+    print(report)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        stop()
