@@ -20,6 +20,7 @@ pub mod mask;
 pub mod metrics;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
 pub mod wechat;
 
 pub use error::ApiError;

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod crypto;
 pub mod message;
+pub mod nonce;
 pub mod reply;
 pub mod token;
 
@@ -154,13 +155,20 @@ impl WechatClient {
 
 /// The HTTP client and base URL every WeChat call uses: `WECHAT_API_BASE` and
 /// `WECHAT_TIMEOUT_MS` (2000), the connection attempt capped at one second.
+///
+/// It trusts the compiled-in roots of [`crate::tls`], not the system's store.
 pub(crate) fn http_client(env: &Env) -> Result<(reqwest::Client, String), ConfigError> {
     let base = env.required("WECHAT_API_BASE")?.trim_end_matches('/').to_owned();
     if !(base.starts_with("https://") || base.starts_with("http://")) {
         return Err(ConfigError::new("WECHAT_API_BASE", "must be an http(s) URL"));
     }
     let timeout = Duration::from_millis(env.parsed_or("WECHAT_TIMEOUT_MS", 2000u64)?);
+    let roots = crate::tls::roots_der()
+        .map(reqwest::Certificate::from_der)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ConfigError::new("WECHAT_API_BASE", format!("root certificates: {e}")))?;
     let http = reqwest::Client::builder()
+        .tls_certs_only(roots)
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_millis(1000)))
         .build()
@@ -175,5 +183,17 @@ fn classify(e: reqwest::Error) -> WechatError {
         WechatError::Timeout(e)
     } else {
         WechatError::Unreachable(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_builds_from_the_compiled_in_roots() {
+        let env = Env::from_pairs([("WECHAT_API_BASE", "https://api.weixin.qq.com/")]);
+        let (_, base) = http_client(&env).expect("a client");
+        assert_eq!(base, "https://api.weixin.qq.com");
     }
 }

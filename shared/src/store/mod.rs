@@ -60,7 +60,9 @@ pub async fn sdk_config(env: &Env) -> aws_config::SdkConfig {
                 .operation_timeout(Duration::from_millis(total))
                 .build(),
         )
-        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3));
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3))
+        // The compiled-in roots: no scan of the system's certificate store at cold start.
+        .http_client(crate::tls::sdk_http_client());
     if let Some(region) = env.optional("AWS_REGION") {
         loader = loader.region(Region::new(region.to_owned()));
     }
