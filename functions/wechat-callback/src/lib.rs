@@ -173,7 +173,7 @@ fn reply_to(account: &Account, opened: &verify::Opened<'_>, content: &str, now: 
             &xml,
             &now.to_string(),
             opened.signed.nonce,
-            random16(),
+            shared::wechat::nonce::random16(),
         ),
         _ => xml,
     }
@@ -193,27 +193,4 @@ fn xml(body: String) -> Response {
 
 fn success() -> Response {
     plain(200, "text/plain; charset=utf-8", reply::SUCCESS.to_owned())
-}
-
-/// Sixteen random bytes for a sealed reply, drawn from the system RNG a kilobyte at a time:
-/// one draw per reply cost more than the rest of sealing it.
-fn random16() -> [u8; 16] {
-    use aws_lc_rs::rand::SecureRandom;
-    use std::cell::RefCell;
-    thread_local! {
-        static POOL: RefCell<([u8; 1024], usize)> = const { RefCell::new(([0; 1024], 1024)) };
-    }
-    POOL.with_borrow_mut(|(pool, used)| {
-        if *used == pool.len() {
-            aws_lc_rs::rand::SystemRandom::new()
-                .fill(pool)
-                .expect("the system RNG works");
-            *used = 0;
-        }
-        let bytes: [u8; 16] = pool[*used..*used + 16].try_into().expect("16 bytes");
-        // Each byte is handed out once.
-        pool[*used..*used + 16].fill(0);
-        *used += 16;
-        bytes
-    })
 }
