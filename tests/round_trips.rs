@@ -197,7 +197,7 @@ async fn every_route_makes_the_fewest_round_trips_its_access_pattern_allows() {
             None => format!("{} (per run)", d.name),
         };
         rows.push(serde_json::json!({
-            "route": route, "sample": d.name, "measured": d.round_trips, "minimum": minimum, "why": why,
+            "label": route, "route": d.route, "sample": d.name, "measured": d.round_trips, "minimum": minimum, "why": why,
         }));
     }
     if let Ok(path) = std::env::var("FINGERTIP_ROUND_TRIPS_JSON") {
@@ -206,7 +206,7 @@ async fn every_route_makes_the_fewest_round_trips_its_access_pattern_allows() {
     for r in &rows {
         println!(
             "{:60} {:>3} (min {:>2})  {}",
-            r["route"].as_str().unwrap(),
+            r["label"].as_str().unwrap(),
             r["measured"],
             r["minimum"],
             r["why"].as_str().unwrap()

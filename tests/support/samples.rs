@@ -109,10 +109,10 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
         if name == "booking-slots" {
             // auth-identity has bound the citizen; the samples with a booking id in the path
             // get bookings made for them.
-            (booked, to_cancel) = bookings_for_samples(&app, &token).await;
+            (booked, to_cancel) = bookings_for_samples(app, &token).await;
         }
         if name == "submission-create" {
-            apps = applications_for_samples(&app, &token).await;
+            apps = applications_for_samples(app, &token).await;
         }
         if name == "submission-correct" {
             // The correction sample needs a case waiting for one.

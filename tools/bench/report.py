@@ -52,7 +52,7 @@ def tables(s, trips):
     ]
     for r in trips:
         flag = "" if r["measured"] <= r["minimum"] else " (above: see why)"
-        lines.append(f"| `{r['route']}` | {r['measured']}{flag} | {r['minimum']} | {r['why']} |")
+        lines.append(f"| `{r['label']}` | {r['measured']}{flag} | {r['minimum']} | {r['why']} |")
     cb = s["callbackPerSecond"]
     ratio = cb["ours"] / cb["wechatpy"]
     lines += [

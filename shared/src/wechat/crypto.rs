@@ -158,6 +158,13 @@ impl MessageCrypto {
 
     /// `Encrypt` for a message, with the given 16 random bytes in front.
     pub fn encrypt(&self, message: &str, random: [u8; 16]) -> String {
+        let mut out = String::new();
+        self.encrypt_into(message, random, &mut out);
+        out
+    }
+
+    /// [`MessageCrypto::encrypt`], appended to `out`: a sealed reply writes it in place.
+    pub fn encrypt_into(&self, message: &str, random: [u8; 16], out: &mut String) {
         let mut plain = Vec::with_capacity(20 + message.len() + self.appid.len() + PAD_BLOCK);
         plain.extend_from_slice(&random);
         plain.extend_from_slice(&(message.len() as u32).to_be_bytes());
@@ -169,7 +176,7 @@ impl MessageCrypto {
         let cipher = cbc::Encryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
             .encrypt_padded::<NoPadding>(&mut plain, len)
             .expect("whole blocks");
-        STANDARD.encode(cipher)
+        STANDARD.encode_string(cipher, out);
     }
 }
 

@@ -61,11 +61,14 @@ pub fn seal(
     nonce: &str,
     random: [u8; 16],
 ) -> String {
-    let encrypted = crypto.encrypt(reply, random);
-    let msg_signature = signature(&[token, timestamp, nonce, &encrypted]);
-    let mut out = String::with_capacity(160 + encrypted.len() + nonce.len());
-    out.push_str("<xml>");
-    element(&mut out, "Encrypt", &encrypted);
+    // The ciphertext is written straight into the reply; base64 holds no `]`, so it needs
+    // no splitting across CDATA sections.
+    let mut out = String::with_capacity(200 + (reply.len() + 72) * 4 / 3 + nonce.len());
+    out.push_str("<xml><Encrypt><![CDATA[");
+    let start = out.len();
+    crypto.encrypt_into(reply, random, &mut out);
+    let msg_signature = signature(&[token, timestamp, nonce, &out[start..]]);
+    out.push_str("]]></Encrypt>");
     element(&mut out, "MsgSignature", &msg_signature);
     out.push_str("<TimeStamp>");
     out.push_str(timestamp);
