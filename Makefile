@@ -78,6 +78,7 @@ BENCH_PACKAGES := $(patsubst functions/%,-p %,$(wildcard functions/*)) -p bench-
 bench-build: $(STAMP)
 	rustup target add aarch64-unknown-linux-gnu
 	cargo build --release -q -p fingertip-cli
+	cargo test -q --no-run -p fingertip-tests --test round_trips
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --x86-64 $(BENCH_PACKAGES) --lambda-dir target/bench/lambda/x86_64
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 $(BENCH_PACKAGES) --lambda-dir target/bench/lambda/arm64
 
