@@ -390,3 +390,30 @@ async fn statistics_equal_a_brute_force_recount_of_two_hundred_random_reviews() 
         "no personal data in public figures"
     );
 }
+
+#[tokio::test]
+async fn a_visit_booked_before_bookings_kept_their_department_is_rated_for_its_items_department() {
+    let app = spawn_app().await;
+    let (token, _) = app.citizen("old-booking", 1).await;
+    let booking = app.checked_in_visit(&token, "1000").await;
+    // As stored before the department was kept on the booking.
+    app.dynamo
+        .update_item()
+        .table_name(&app.tables["BookingsTable"])
+        .key("pk", shared::store::AttributeValue::S(format!("B#{booking}")))
+        .key("sk", shared::store::AttributeValue::S("BOOKING".into()))
+        .update_expression("REMOVE deptCode")
+        .condition_expression("attribute_exists(deptCode)")
+        .send()
+        .await
+        .expect("the booking had its department");
+    let body = json!({ "rating": 1, "indicators": { "服务态度": 1 }, "tags": ["办理超时"] });
+    let (status, review) = rate_visit(&app, &token, &booking, &body).await;
+    assert_eq!(status, 201, "{review}");
+    let staff = app.staff_token("RSJ", None);
+    let (_, list) = read(app.invoke("evaluation", event("evaluation-staff").bearer(&staff)).await);
+    assert_eq!(
+        list["items"][0]["id"], review["id"],
+        "the review reaches the item's department"
+    );
+}
