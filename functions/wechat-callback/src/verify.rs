@@ -32,38 +32,14 @@ pub struct Opened<'r> {
     pub signed: Signed<'r>,
 }
 
-/// The query parameters a push may carry, read in one pass (a map lookup per name cost more
-/// than checking a signature). A repeated one reads as its first, the value the signature is
+/// A query parameter; a repeated one reads as its first, the value the signature is
 /// checked against.
-#[derive(Default)]
-struct Query<'r> {
-    timestamp: Option<&'r str>,
-    nonce: Option<&'r str>,
-    signature: Option<&'r str>,
-    encrypt_type: Option<&'r str>,
-    msg_signature: Option<&'r str>,
-    echostr: Option<&'r str>,
+fn param<'r>(req: &'r Request, name: &str) -> Result<Option<&'r str>, ApiError> {
+    Ok(req.query_string_parameters_ref().and_then(|p| p.first(name)))
 }
 
-fn query(req: &Request) -> Query<'_> {
-    let mut q = Query::default();
-    for (name, value) in req.query_string_parameters_ref().into_iter().flat_map(|p| p.iter()) {
-        let slot = match name {
-            "timestamp" => &mut q.timestamp,
-            "nonce" => &mut q.nonce,
-            "signature" => &mut q.signature,
-            "encrypt_type" => &mut q.encrypt_type,
-            "msg_signature" => &mut q.msg_signature,
-            "echostr" => &mut q.echostr,
-            _ => continue,
-        };
-        slot.get_or_insert(value);
-    }
-    q
-}
-
-fn required<'r>(value: Option<&'r str>, name: &str) -> Result<&'r str, ApiError> {
-    value
+fn required<'r>(req: &'r Request, name: &str) -> Result<&'r str, ApiError> {
+    param(req, name)?
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::field(name, "必填"))
 }
@@ -74,25 +50,21 @@ fn bad_signature(reason: &'static str) -> ApiError {
 
 /// Reads and checks the signed query; `Encrypt` is checked later, once the body is read.
 pub fn signed<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Signed<'r>, ApiError> {
-    signed_by(app, account, &query(req))
-}
-
-fn signed_by<'r>(app: &App, account: &Account, q: &Query<'r>) -> Result<Signed<'r>, ApiError> {
-    let timestamp = required(q.timestamp, "timestamp")?;
-    let nonce = required(q.nonce, "nonce")?;
+    let timestamp = required(req, "timestamp")?;
+    let nonce = required(req, "nonce")?;
     let sent: i64 = timestamp
         .parse()
         .map_err(|_| ApiError::field("timestamp", "须为秒级时间戳"))?;
     if (app.clock.now().as_second() - sent).abs() > app.window_s {
         return Err(bad_signature("stale_timestamp"));
     }
-    let signature = q.signature;
-    let safe = match q.encrypt_type {
+    let signature = param(req, "signature")?;
+    let safe = match param(req, "encrypt_type")? {
         None | Some("raw") => false,
         Some("aes") => true,
         Some(_) => return Err(ApiError::field("encrypt_type", "须为 raw 或 aes")),
     };
-    let msg_signature = q.msg_signature;
+    let msg_signature = param(req, "msg_signature")?;
     if safe && msg_signature.is_none() {
         return Err(ApiError::field("msg_signature", "安全模式下必填"));
     }
@@ -115,12 +87,11 @@ fn signed_by<'r>(app: &App, account: &Account, q: &Query<'r>) -> Result<Signed<'
 
 /// `GET`: WeChat checks the callback URL; the answer is `echostr`, as sent.
 pub fn echo<'r>(app: &App, account: &Account, req: &'r Request) -> Result<&'r str, ApiError> {
-    let q = query(req);
-    let signed = signed_by(app, account, &q)?;
+    let signed = signed(app, account, req)?;
     if signed.signature.is_none() {
         return Err(ApiError::field("signature", "必填"));
     }
-    required(q.echostr, "echostr")
+    required(req, "echostr")
 }
 
 /// `POST`: the push, verified and (in safe mode) decrypted.
