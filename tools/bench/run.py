@@ -119,13 +119,19 @@ def runtime(binary, event_file, cold, warm, directory=None):
     return figures
 
 
-def cold_and_warm(binaries, events):
+def event_files(binaries, events):
+    """Each binary's first request as a file for bench-runtime (and a folder for its log)."""
     (OUT / "events").mkdir(parents=True, exist_ok=True)
     (OUT / "logs").mkdir(parents=True, exist_ok=True)
     files = {}
     for b in binaries:
         files[b] = OUT / "events" / f"{b}.json"
         files[b].write_text(json.dumps(events[b], ensure_ascii=False))
+    return files
+
+
+def cold_and_warm(binaries, events):
+    files = event_files(binaries, events)
     starts = {b: [] for b in binaries}
     for _ in range(COLD_RUNS):
         for b in binaries:
@@ -208,16 +214,12 @@ def compare(before):
     and of the current ones, alternating: the before and after of a change."""
     binaries = FUNCTIONS + list(REFERENCES.values())
     up(CLI, PORTS, ENV, "bench")
-    events = first_requests()
-    (OUT / "events").mkdir(parents=True, exist_ok=True)
-    (OUT / "logs").mkdir(parents=True, exist_ok=True)
+    files = event_files(binaries, first_requests())
     runs = {(b, w): [] for b in binaries for w in ("before", "after")}
     for _ in range(COLD_RUNS):
         for b in binaries:
-            f = OUT / "events" / f"{b}.json"
-            f.write_text(json.dumps(events[b], ensure_ascii=False))
-            runs[(b, "before")] += runtime(b, f, 1, 0, before)["cold"]
-            runs[(b, "after")] += runtime(b, f, 1, 0)["cold"]
+            runs[(b, "before")] += runtime(b, files[b], 1, 0, before)["cold"]
+            runs[(b, "after")] += runtime(b, files[b], 1, 0)["cold"]
     med = {k: {m: statistics.median(r[m] for r in v) for m in ("init_ms", "first_ms")} for k, v in runs.items()}
     print(f"| binary | init before → after ms | first answer before → after ms | after ÷ before |")
     print("|---|---:|---:|---:|")
