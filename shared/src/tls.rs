@@ -97,7 +97,17 @@ mod tests {
             ("DYNAMODB_TIMEOUT_MS", "2000"),
         ]);
         let client = crate::store::connect(&env).await;
-        let err = client.list_tables().send().await.expect_err("nothing listens there");
+        // One attempt: the store's retries back off for up to a few seconds, which would
+        // race the operation timeout and turn a refused connection into a timeout.
+        let once =
+            aws_sdk_dynamodb::config::Builder::default().retry_config(aws_config::retry::RetryConfig::disabled());
+        let err = client
+            .list_tables()
+            .customize()
+            .config_override(once)
+            .send()
+            .await
+            .expect_err("nothing listens there");
         assert!(
             matches!(err, aws_sdk_dynamodb::error::SdkError::DispatchFailure(_)),
             "{err:?}"
