@@ -1,8 +1,7 @@
 //! JWT verification: every malformed, stale or foreign token is 401; rotation keeps old
 //! tokens valid while both keys are live.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64_simd::URL_SAFE_NO_PAD;
 use fingertip_tests::{EventExt, Options, TestApp, code, event, read, spawn_app_with};
 use shared::auth::{Claims, Principal, Role, Signer, Verifier};
 use shared::config::Env;
@@ -33,7 +32,7 @@ fn claims(app: &TestApp, sub: &str) -> Claims {
 }
 
 fn b64(json: &serde_json::Value) -> String {
-    URL_SAFE_NO_PAD.encode(json.to_string())
+    URL_SAFE_NO_PAD.encode_to_string(json.to_string())
 }
 
 #[tokio::test]
@@ -53,7 +52,8 @@ async fn malformed_stale_and_foreign_tokens_are_all_401() {
     issuer.iss = "someone-else".into();
 
     let parts: Vec<&str> = good.split('.').collect();
-    let mut payload: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let mut payload: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode_to_vec(parts[1]).unwrap()).unwrap();
     payload["sub"] = serde_json::Value::String("c000000000000000000000000".into());
     let tampered = format!("{}.{}.{}", parts[0], b64(&payload), parts[2]);
     let alg_none = format!(

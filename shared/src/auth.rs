@@ -8,8 +8,7 @@
 use crate::config::{ConfigError, Env};
 use crate::domain::{CitizenId, DeptCode, HallId};
 use crate::error::ApiError;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64_simd::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lambda_http::Request;
 use serde::{Deserialize, Serialize};
@@ -84,7 +83,7 @@ fn parse_key_list(env: &Env, name: &str) -> Result<Vec<(String, Vec<u8>)>, Confi
             .split_once('=')
             .ok_or_else(|| ConfigError::new(name, "expected kid=base64url key"))?;
         let bytes = URL_SAFE_NO_PAD
-            .decode(b64.trim())
+            .decode_to_vec(b64.trim())
             .map_err(|_| ConfigError::new(name, format!("key {kid} is not base64url")))?;
         if kid.trim().is_empty() {
             return Err(ConfigError::new(name, "a key has an empty kid"));
@@ -274,7 +273,7 @@ pub fn generate_key_pair(kid: &str) -> (String, String) {
     let pkcs8 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8(&rng).expect("the system RNG works");
     let pair = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("just generated");
     (
-        format!("{kid}={}", URL_SAFE_NO_PAD.encode(pkcs8.as_ref())),
-        format!("{kid}={}", URL_SAFE_NO_PAD.encode(pair.public_key().as_ref())),
+        format!("{kid}={}", URL_SAFE_NO_PAD.encode_to_string(pkcs8.as_ref())),
+        format!("{kid}={}", URL_SAFE_NO_PAD.encode_to_string(pair.public_key().as_ref())),
     )
 }

@@ -5,8 +5,7 @@
 //! each store re-parses the values into domain types before building a key from them.
 
 use crate::domain::Invalid;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64_simd::URL_SAFE_NO_PAD;
 use std::collections::BTreeMap;
 
 const MAX_LEN: usize = 512;
@@ -25,7 +24,7 @@ impl Cursor {
 
     pub fn encode(&self) -> String {
         let json = serde_json::to_vec(&self.0).expect("a map of strings serializes");
-        URL_SAFE_NO_PAD.encode(json)
+        URL_SAFE_NO_PAD.encode_to_string(json)
     }
 
     /// Decodes a cursor, refusing anything this server could not have written.
@@ -34,7 +33,7 @@ impl Cursor {
         if raw.is_empty() || raw.len() > MAX_LEN {
             return Err(invalid);
         }
-        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid.clone())?;
+        let bytes = URL_SAFE_NO_PAD.decode_to_vec(raw).map_err(|_| invalid.clone())?;
         let map: BTreeMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| invalid.clone())?;
         if map.is_empty() || map.len() > 8 {
             return Err(invalid);

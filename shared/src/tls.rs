@@ -9,8 +9,7 @@
 use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
 use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64_simd::STANDARD;
 
 /// The roots as DER, for reqwest.
 pub fn roots_der() -> impl Iterator<Item = &'static [u8]> {
@@ -22,7 +21,7 @@ fn roots_pem() -> Vec<u8> {
     let mut pem = String::with_capacity(300 * 1024);
     for der in roots_der() {
         pem.push_str("-----BEGIN CERTIFICATE-----\n");
-        let b64 = STANDARD.encode(der);
+        let b64 = STANDARD.encode_to_string(der);
         for line in b64.as_bytes().chunks(64) {
             pem.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
             pem.push('\n');

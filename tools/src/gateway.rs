@@ -139,10 +139,7 @@ pub fn event(parts: &http::request::Parts, body: &[u8], matched: &Matched, reque
     let now = jiff::Timestamp::now();
     let (body_text, b64) = match std::str::from_utf8(body) {
         Ok(t) => (t.to_owned(), false),
-        Err(_) => {
-            use base64::Engine;
-            (base64::engine::general_purpose::STANDARD.encode(body), true)
-        }
+        Err(_) => (base64_simd::STANDARD.encode_to_string(body), true),
     };
     let mut ev = json!({
         "version": "2.0",

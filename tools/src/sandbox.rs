@@ -153,9 +153,8 @@ impl Sandbox {
 }
 
 fn digest(input: &str, len: usize) -> String {
-    use base64::Engine;
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d.as_ref())[..len].to_owned()
+    base64_simd::URL_SAFE_NO_PAD.encode_to_string(d.as_ref())[..len].to_owned()
 }
 
 fn form_urlencoded_pairs(q: &str) -> Vec<(String, String)> {

@@ -10,18 +10,10 @@
 //! the appid. Signatures are compared in constant time.
 
 use aes::Aes256;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64_simd::STANDARD;
 use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
 use sha1::{Digest, Sha1};
-
-/// EncodingAESKeys are 43 characters whose last one may carry stray low bits, which a strict
-/// base64 decoder refuses; WeChat and its SDKs ignore them, and so does this one.
-const KEY_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
-);
 
 /// WeChat pads to 32 bytes, twice AES's block.
 const PAD_BLOCK: usize = 32;
@@ -110,8 +102,9 @@ impl MessageCrypto {
         if encoding_aes_key.len() != 43 {
             return Err(CryptoError::Key);
         }
-        let bytes = KEY_BASE64
-            .decode(format!("{encoding_aes_key}="))
+        // The key's last character may carry stray low bits, which a strict decoder refuses;
+        // WeChat and its SDKs ignore them, and so does the forgiving decoder.
+        let bytes = base64_simd::forgiving_decode_to_vec(format!("{encoding_aes_key}=").as_bytes())
             .map_err(|_| CryptoError::Key)?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Key)?;
         Ok(Self {
@@ -123,7 +116,9 @@ impl MessageCrypto {
 
     /// The message inside an `Encrypt` value.
     pub fn decrypt(&self, encrypted: &str) -> Result<String, CryptoError> {
-        let mut buf = STANDARD.decode(encrypted.trim()).map_err(|_| CryptoError::Base64)?;
+        let mut buf = STANDARD
+            .decode_to_vec(encrypted.trim())
+            .map_err(|_| CryptoError::Base64)?;
         if buf.is_empty() || buf.len() % 16 != 0 {
             return Err(CryptoError::Blocks);
         }
@@ -176,7 +171,7 @@ impl MessageCrypto {
         let cipher = cbc::Encryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
             .encrypt_padded::<NoPadding>(&mut plain, len)
             .expect("whole blocks");
-        STANDARD.encode_string(cipher, out);
+        STANDARD.encode_append(cipher, out);
     }
 }
 
@@ -192,9 +187,12 @@ mod tests {
         let other = MessageCrypto::new("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wx0000000000000000").unwrap();
         assert_eq!(other.decrypt(&sealed), Err(CryptoError::AppId));
         assert_eq!(c.decrypt("not base64!"), Err(CryptoError::Base64));
-        assert_eq!(c.decrypt(&STANDARD.encode([0u8; 15])), Err(CryptoError::Blocks));
+        assert_eq!(
+            c.decrypt(&STANDARD.encode_to_string([0u8; 15])),
+            Err(CryptoError::Blocks)
+        );
         assert!(
-            c.decrypt(&STANDARD.encode([7u8; 32])).is_err(),
+            c.decrypt(&STANDARD.encode_to_string([7u8; 32])).is_err(),
             "random blocks fail padding or length"
         );
         assert!(MessageCrypto::new("short", "x").is_err());
