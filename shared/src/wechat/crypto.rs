@@ -49,6 +49,27 @@ pub fn signature(parts: &[&str]) -> String {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// 40 hex digits (either case) as the 20 bytes they spell; `None` for anything else.
+fn unhex(given: &str) -> Option<[u8; 20]> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let given = given.as_bytes();
+    if given.len() != 40 {
+        return None;
+    }
+    let mut out = [0u8; 20];
+    for (o, pair) in out.iter_mut().zip(given.chunks_exact(2)) {
+        *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(out)
+}
+
 /// The digest of the sorted parts, fed to SHA-1 one by one rather than joined first: the
 /// callback computes two per push, and this is its hot path.
 fn digest(parts: &[&str]) -> [u8; 20] {
@@ -67,18 +88,13 @@ fn digest(parts: &[&str]) -> [u8; 20] {
     hasher.finalize().into()
 }
 
-/// Whether `given` (hex, either case) is the signature of `parts`, compared in constant time.
+/// Whether `given` (hex, either case) is the signature of `parts`. The digests are compared
+/// in constant time; only the shape of `given` (40 hex digits) is checked before.
 pub fn verify(given: &str, parts: &[&str]) -> bool {
-    let expected = signature(parts);
-    let given = given.as_bytes();
-    if given.len() != expected.len() {
+    let Some(given) = unhex(given) else {
         return false;
-    }
-    let mut lower = [0u8; 40];
-    for (l, g) in lower.iter_mut().zip(given) {
-        *l = g.to_ascii_lowercase();
-    }
-    aws_lc_rs::constant_time::verify_slices_are_equal(&lower, expected.as_bytes()).is_ok()
+    };
+    aws_lc_rs::constant_time::verify_slices_are_equal(&given, &digest(parts)).is_ok()
 }
 
 /// One account's safe-mode keys, with the AES key schedule expanded once.
@@ -178,6 +194,23 @@ impl MessageCrypto {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_verifies_in_either_case_and_nothing_else_does() {
+        let parts = ["pamtest", "1409304348", "xxxxxx"];
+        let sig = signature(&parts);
+        assert_eq!(sig.len(), 40);
+        assert!(verify(&sig, &parts));
+        assert!(verify(&sig.to_ascii_uppercase(), &parts));
+        assert!(!verify(&sig, &["pamtest", "1409304348", "xxxxxy"]));
+        assert!(!verify(&sig[..39], &parts), "too short");
+        assert!(!verify(&format!("{sig}0"), &parts), "too long");
+        let mut flipped = sig.clone().into_bytes();
+        flipped[39] = if flipped[39] == b'0' { b'1' } else { b'0' };
+        assert!(!verify(std::str::from_utf8(&flipped).unwrap(), &parts), "one digit off");
+        let not_hex = format!("{}g", &sig[..39]);
+        assert!(!verify(&not_hex, &parts), "not hex");
+    }
 
     #[test]
     fn a_round_trip_returns_the_message_and_a_damaged_one_is_refused() {

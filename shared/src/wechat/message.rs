@@ -129,8 +129,13 @@ impl<'a> Message<'a> {
         // Text is kept as sent: a message's content may begin with a space, and whitespace
         // between elements lands only in containers, whose text is not read.
         reader.config_mut().trim_text(false);
-        let mut msg = Message::default();
-        let mut stack: Vec<Frame<'a>> = Vec::new();
+        // Sized for a whole text message and WeChat's deepest nesting, so reading one
+        // allocates each vector once.
+        let mut msg = Message {
+            fields: Fields(Vec::with_capacity(8)),
+            list: Vec::new(),
+        };
+        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(MAX_DEPTH);
         let mut entry: Option<(usize, Fields<'a>)> = None;
         let mut roots = 0;
         loop {
