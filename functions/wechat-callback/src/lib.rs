@@ -135,14 +135,15 @@ fn plain(status: u16, content_type: &str, body: String) -> Response {
 }
 
 fn echo(app: &App, account: &Account, req: &Request) -> Result<Response, ApiError> {
-    let echostr = verify::echo(app, account, req)?;
+    let echostr = verify::echo(app, account, req, app.clock.now().as_second())?;
     Ok(plain(200, "text/plain; charset=utf-8", echostr.to_owned()))
 }
 
 async fn push(app: &App, account: &Account, req: &Request) -> Result<Response, ApiError> {
-    let opened = verify::open(app, account, req)?;
-    let envelope = &opened.envelope;
+    // One reading of the clock: the timestamp window, the claim and the reply agree.
     let now = app.clock.now();
+    let opened = verify::open(app, account, req, now.as_second())?;
+    let envelope = &opened.envelope;
     let key = format!("{}#{}", account.name, envelope.dedupe_key());
     if !app.wechat.claim_push(&key, now).await? {
         tracing::info!(account = account.name, "a repeated push; answered before");
@@ -183,8 +184,9 @@ fn reply_to(account: &Account, opened: &verify::Opened<'_>, content: &str, now: 
 /// a sealed text reply made for it, exactly as `push` does around the store (which the
 /// bench leaves out: it measures our code, not the network).
 pub fn read_and_reply(app: &App, req: &Request, content: &str) -> Result<String, ApiError> {
-    let opened = verify::open(app, &app.oa, req)?;
-    Ok(reply_to(&app.oa, &opened, content, app.clock.now().as_second()))
+    let now = app.clock.now().as_second();
+    let opened = verify::open(app, &app.oa, req, now)?;
+    Ok(reply_to(&app.oa, &opened, content, now))
 }
 
 fn xml(body: String) -> Response {

@@ -48,14 +48,15 @@ fn bad_signature(reason: &'static str) -> ApiError {
     ApiError::with_message(Code::Unauthenticated, "签名校验失败").with_details(json!({ "reason": reason }))
 }
 
-/// Reads and checks the signed query; `Encrypt` is checked later, once the body is read.
-pub fn signed<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Signed<'r>, ApiError> {
+/// Reads and checks the signed query against `now` (seconds); `Encrypt` is checked later,
+/// once the body is read.
+pub fn signed<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Result<Signed<'r>, ApiError> {
     let timestamp = required(req, "timestamp")?;
     let nonce = required(req, "nonce")?;
     let sent: i64 = timestamp
         .parse()
         .map_err(|_| ApiError::field("timestamp", "须为秒级时间戳"))?;
-    if (app.clock.now().as_second() - sent).abs() > app.window_s {
+    if (now - sent).abs() > app.window_s {
         return Err(bad_signature("stale_timestamp"));
     }
     let signature = param(req, "signature")?;
@@ -86,8 +87,8 @@ pub fn signed<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Sign
 }
 
 /// `GET`: WeChat checks the callback URL; the answer is `echostr`, as sent.
-pub fn echo<'r>(app: &App, account: &Account, req: &'r Request) -> Result<&'r str, ApiError> {
-    let signed = signed(app, account, req)?;
+pub fn echo<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Result<&'r str, ApiError> {
+    let signed = signed(app, account, req, now)?;
     if signed.signature.is_none() {
         return Err(ApiError::field("signature", "必填"));
     }
@@ -95,8 +96,8 @@ pub fn echo<'r>(app: &App, account: &Account, req: &'r Request) -> Result<&'r st
 }
 
 /// `POST`: the push, verified and (in safe mode) decrypted.
-pub fn open<'r>(app: &App, account: &Account, req: &'r Request) -> Result<Opened<'r>, ApiError> {
-    let signed = signed(app, account, req)?;
+pub fn open<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Result<Opened<'r>, ApiError> {
+    let signed = signed(app, account, req, now)?;
     let bytes: &[u8] = req.body().as_ref();
     if bytes.len() > MAX_BODY_BYTES {
         return Err(ApiError::code(Code::PayloadTooLarge).with_details(json!({ "limitBytes": MAX_BODY_BYTES })));
