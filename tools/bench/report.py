@@ -65,6 +65,9 @@ def tables(s, trips):
         f"| wechatpy 1.8.18 | {cb['wechatpy']:,} |",
         f"| ratio | {ratio:.1f}×{'' if ratio >= CALLBACK_BUDGET else ' ✗ (budget 25×)'} |",
     ]
+    if "callbackRoundRatios" in s:
+        r = s["callbackRoundRatios"]
+        lines += ["", f"Each round's ratio: median {r['median']}×, from {r['min']}× to {r['max']}×."]
     return "\n".join(lines)
 
 
