@@ -34,12 +34,12 @@ pub struct Opened<'r> {
 
 /// A query parameter; a repeated one reads as its first, the value the signature is
 /// checked against.
-fn param<'r>(req: &'r Request, name: &str) -> Result<Option<&'r str>, ApiError> {
-    Ok(req.query_string_parameters_ref().and_then(|p| p.first(name)))
+fn param<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+    req.query_string_parameters_ref().and_then(|p| p.first(name))
 }
 
 fn required<'r>(req: &'r Request, name: &str) -> Result<&'r str, ApiError> {
-    param(req, name)?
+    param(req, name)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::field(name, "必填"))
 }
@@ -59,13 +59,13 @@ pub fn signed<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> R
     if (now - sent).abs() > app.window_s {
         return Err(bad_signature("stale_timestamp"));
     }
-    let signature = param(req, "signature")?;
-    let safe = match param(req, "encrypt_type")? {
+    let signature = param(req, "signature");
+    let safe = match param(req, "encrypt_type") {
         None | Some("raw") => false,
         Some("aes") => true,
         Some(_) => return Err(ApiError::field("encrypt_type", "须为 raw 或 aes")),
     };
-    let msg_signature = param(req, "msg_signature")?;
+    let msg_signature = param(req, "msg_signature");
     if safe && msg_signature.is_none() {
         return Err(ApiError::field("msg_signature", "安全模式下必填"));
     }
