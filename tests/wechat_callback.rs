@@ -126,6 +126,40 @@ async fn an_applicant_asking_by_number_gets_the_status_and_anyone_else_the_same_
 }
 
 #[tokio::test]
+async fn a_safe_mode_push_is_proved_by_its_msg_signature_and_a_url_check_always_by_its_signature() {
+    use lambda_http::RequestExt;
+    let app = spawn_app().await;
+    let alice = app.sandbox.oa_openid_for("alice");
+    let now = app.clock.now().as_second();
+    // `msg_signature` signs the token, timestamp and nonce that `signature` signs, and the
+    // ciphertext: with it checked, whatever `signature` says adds nothing.
+    for (id, signature) in [(1, None), (2, Some("0000000000000000000000000000000000000000"))] {
+        let sealed = app.push(Account::Official, &text_xml(&alice, "你好", id, now), true);
+        let query = sealed.query_string_parameters();
+        let mut pairs: Vec<(&str, &str)> = query.iter().filter(|(k, _)| *k != "signature").collect();
+        pairs.extend(signature.map(|s| ("signature", s)));
+        let (status, body) = app.send_push(sealed.clone().query(&pairs)).await;
+        assert_eq!(status, 200, "signature {signature:?}: {body}");
+        assert!(app.open_reply(Account::Official, &body).get("Content").is_some());
+    }
+    // A URL check has no body to carry another proof: claiming safe mode skips nothing.
+    app.set_time("2026-12-02T08:00");
+    let forged = event("wechat-callback-oa-verify").query(&[
+        ("signature", "0000000000000000000000000000000000000000"),
+        ("timestamp", "1796169600"),
+        ("nonce", "1320562132"),
+        ("echostr", "x"),
+        ("encrypt_type", "aes"),
+        ("msg_signature", "0000000000000000000000000000000000000000"),
+    ]);
+    let (status, body) = read(app.invoke("wechat-callback", forged).await);
+    assert_eq!(
+        (status, body["error"]["details"]["reason"].as_str()),
+        (401, Some("bad_signature"))
+    );
+}
+
+#[tokio::test]
 async fn a_push_wechat_retries_is_handled_once_even_when_the_retries_race() {
     let app = spawn_app().await;
     let alice = app.sandbox.oa_openid_for("alice");
