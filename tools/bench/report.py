@@ -55,19 +55,23 @@ def tables(s, trips):
         lines.append(f"| `{r['label']}` | {r['measured']}{flag} | {r['minimum']} | {r['why']} |")
     cb = s["callbackPerSecond"]
     ratio = cb["ours"] / cb["wechatpy"]
+    whole = s["callbackSustainedPerSecond"]
     lines += [
         "",
         "### WeChat callback: verify + decrypt + parse + reply, one core",
         "",
-        "| | messages /s |",
-        "|---|---:|",
-        f"| ours | {cb['ours']:,} |",
-        f"| wechatpy 1.8.18 | {cb['wechatpy']:,} |",
-        f"| ratio | {ratio:.1f}×{'' if ratio >= CALLBACK_BUDGET else ' ✗ (budget 25×)'} |",
+        "Messages per second, medians over the rounds: each run's fastest 100-ms window (what the"
+        " budget compares) and its whole length.",
+        "",
+        "| | fastest window | whole run |",
+        "|---|---:|---:|",
+        f"| ours | {cb['ours']:,} | {whole['ours']:,} |",
+        f"| wechatpy 1.8.18 | {cb['wechatpy']:,} | {whole['wechatpy']:,} |",
+        f"| ratio | {ratio:.1f}×{'' if ratio >= CALLBACK_BUDGET else ' ✗ (budget 25×)'} | {whole['ours'] / whole['wechatpy']:.1f}× |",
     ]
     if "callbackRoundRatios" in s:
         r = s["callbackRoundRatios"]
-        lines += ["", f"Each round's ratio: median {r['median']}×, from {r['min']}× to {r['max']}×."]
+        lines += ["", f"Each round's ratio (fastest windows): median {r['median']}×, from {r['min']}× to {r['max']}×."]
     return "\n".join(lines)
 
 

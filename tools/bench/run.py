@@ -13,7 +13,7 @@ x86_64 ones.
 3. A warm process per binary answering WARM events back to back: its rate, and its peak RSS.
 4. Round trips per route: tests/round_trips.rs counts them with the SDK interceptor and
    writes them (with each route's minimum and why) to target/bench/round-trips.json.
-5. The WeChat callback beside wechatpy, alternating, medians of nine rounds.
+5. The WeChat callback beside wechatpy, alternating, medians of nine rounds (fastest window and whole run).
 """
 
 import datetime
@@ -193,19 +193,24 @@ CALLBACK_ROUNDS = 9
 
 
 def callback(python):
-    """Ours and wechatpy's rates, taking turns; the machine's speed drifts by a fifth between
-    rounds, so each round's ratio is kept as well as the medians."""
+    """Ours and wechatpy's rates, taking turns. Each run reports its whole rate and its fastest
+    100-ms window; the budget compares the fastest windows (other work on a shared machine only
+    slows a run, by up to a fifth between rounds here), and both are kept."""
     messages = OUT / "callback-messages.json"
     ours, theirs = [], []
     for _ in range(CALLBACK_ROUNDS):
-        ours.append(json.loads(cli("bench-callback", "--out", str(messages), "--seconds", "2"))["ours"])
+        ours.append(json.loads(cli("bench-callback", "--out", str(messages), "--seconds", "2")))
         out = subprocess.run([python, "tools/bench/callback_wechatpy.py", str(messages), "2"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout
-        theirs.append(json.loads(out)["wechatpy"])
-    ratios = sorted(o / t for o, t in zip(ours, theirs))
-    rates = {"ours": round(statistics.median(ours)), "wechatpy": round(statistics.median(theirs))}
-    return rates, {"median": round(statistics.median(ratios), 1), "min": round(ratios[0], 1),
-                   "max": round(ratios[-1], 1)}
+        theirs.append(json.loads(out))
+
+    def medians(key):
+        return {"ours": round(statistics.median(o[key] for o in ours)),
+                "wechatpy": round(statistics.median(t[key] for t in theirs))}
+
+    ratios = sorted(o["best"] / t["best"] for o, t in zip(ours, theirs))
+    return medians("best"), medians("sustained"), {"median": round(statistics.median(ratios), 1),
+                                                   "min": round(ratios[0], 1), "max": round(ratios[-1], 1)}
 
 
 def machine():
@@ -250,7 +255,7 @@ def main():
     print("round trips per route (tests/round_trips.rs)")
     trips = round_trips()
     print("WeChat callback beside wechatpy")
-    calls, round_ratios = callback(python)
+    calls, sustained, round_ratios = callback(python)
     floor = cold["bench-sdk-floor"]["first"]
     # The references appear under their short names: "hello" and "sdkFloor".
     label = {b: next((k for k, v in REFERENCES.items() if v == b), b) for b in binaries}
@@ -272,6 +277,7 @@ def main():
         "roundTrips": per_route(trips),
         "roundTripsPerRun": {r["sample"]: {"measured": r["measured"]} for r in trips if not r["route"]},
         "callbackPerSecond": calls,
+        "callbackSustainedPerSecond": sustained,
         "callbackRoundRatios": round_ratios,
         "machine": machine(),
         "runs": {"coldStarts": COLD_RUNS, "warmInvocations": WARM, "callback": CALLBACK_ROUNDS},

@@ -194,7 +194,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &requests,
                 std::time::Duration::from_secs_f64(seconds),
             );
-            println!("{}", serde_json::json!({ "ours": rate.round() }));
+            println!(
+                "{}",
+                serde_json::json!({ "sustained": rate.sustained.round(), "best": rate.best.round() })
+            );
         }
         Command::BenchRuntime {
             function,

@@ -70,16 +70,39 @@ pub fn requests(samples: &[Sample]) -> Vec<lambda_http::Request> {
         .collect()
 }
 
+/// How long one measuring window lasts, on this side of the comparison and on wechatpy's.
+pub const WINDOW: Duration = Duration::from_millis(100);
+
+/// A run's rate over its whole length, and in its fastest window. On a shared machine
+/// other work only ever slows a run down, so the fastest window is the truest figure of
+/// what the code itself can do (as Python's `timeit` takes the fastest repeat); the whole
+/// run's rate shows what the neighbours left.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Rates {
+    pub sustained: f64,
+    pub best: f64,
+}
+
 /// Messages handled per second on this thread, over at least `min` of work.
-pub fn callback_rate(app: &wechat_callback::App, requests: &[lambda_http::Request], min: Duration) -> f64 {
+pub fn callback_rate(app: &wechat_callback::App, requests: &[lambda_http::Request], min: Duration) -> Rates {
     let started = Instant::now();
-    let mut done = 0u64;
+    let (mut done, mut best) = (0u64, 0f64);
+    let (mut window, mut in_window) = (started, 0u64);
     while started.elapsed() < min {
         for req in requests {
             let reply = wechat_callback::read_and_reply(app, req, "收到").expect("a valid sample");
             std::hint::black_box(reply);
             done += 1;
+            in_window += 1;
+            let now = Instant::now();
+            if now - window >= WINDOW {
+                best = best.max(in_window as f64 / (now - window).as_secs_f64());
+                (window, in_window) = (now, 0);
+            }
         }
     }
-    done as f64 / started.elapsed().as_secs_f64()
+    Rates {
+        sustained: done as f64 / started.elapsed().as_secs_f64(),
+        best,
+    }
 }
