@@ -94,10 +94,14 @@ pub fn callback_rate(app: &wechat_callback::App, requests: &[lambda_http::Reques
             std::hint::black_box(reply);
             done += 1;
             in_window += 1;
-            let now = Instant::now();
-            if now - window >= WINDOW {
-                best = best.max(in_window as f64 / (now - window).as_secs_f64());
-                (window, in_window) = (now, 0);
+            // A clock read costs about 1% of a message here, so the window is checked every
+            // sixteenth: it overshoots 100 ms by well under a millisecond.
+            if in_window % 16 == 0 {
+                let now = Instant::now();
+                if now - window >= WINDOW {
+                    best = best.max(in_window as f64 / (now - window).as_secs_f64());
+                    (window, in_window) = (now, 0);
+                }
             }
         }
     }
