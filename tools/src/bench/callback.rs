@@ -70,14 +70,14 @@ pub fn requests(samples: &[Sample]) -> Vec<lambda_http::Request> {
         .collect()
 }
 
-/// How long one measuring window lasts, on this side of the comparison and on wechatpy's.
-pub const WINDOW: Duration = Duration::from_millis(100);
+/// How long one measuring window lasts, here and in tools/bench/callback_wechatpy.py.
+const WINDOW: Duration = Duration::from_millis(100);
 
 /// A run's rate over its whole length, and in its fastest window. On a shared machine
 /// other work only ever slows a run down, so the fastest window is the truest figure of
 /// what the code itself can do (as Python's `timeit` takes the fastest repeat); the whole
 /// run's rate shows what the neighbours left.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct Rates {
     pub sustained: f64,
     pub best: f64,
