@@ -5,12 +5,11 @@
 //! events carry a list (`<SubscribeMsgPopupEvent><List>…</List><List>…</List>`, or in JSON
 //! `"List": {…}` or `"List": [{…}]`). So a message is its leaf fields plus its list entries.
 //!
-//! The XML reader is quick-xml's. A document type declaration is refused outright (it is how
-//! entity-expansion and external-entity attacks start), and so is any entity reference other
-//! than XML's five predefined ones and character references: no WeChat message has them.
+//! XML is read by [`xml`] (which refuses document types and entities), JSON by [`json`].
 
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::Event;
+mod json;
+mod xml;
+
 use std::borrow::Cow;
 
 /// Nesting deeper than WeChat ever sends (`xml` > event > `List` > field is 4).
@@ -100,13 +99,6 @@ pub struct Message<'a> {
     list: Vec<Fields<'a>>,
 }
 
-/// An open element while reading XML: its name, its text so far, whether it has children.
-struct Frame<'a> {
-    name: Cow<'static, str>,
-    text: Cow<'a, str>,
-    parent: bool,
-}
-
 impl<'a> Message<'a> {
     pub fn get(&self, field: &str) -> Option<&str> {
         self.fields.get(field)
@@ -124,120 +116,14 @@ impl<'a> Message<'a> {
         }
     }
 
+    /// A WeChat XML message; its text borrows from `body` where it can.
     pub fn from_xml(body: &'a str) -> Result<Self, ParseError> {
-        let mut reader = quick_xml::Reader::from_str(body);
-        // Text is kept as sent: a message's content may begin with a space, and whitespace
-        // between elements lands only in containers, whose text is not read.
-        reader.config_mut().trim_text(false);
-        // Sized for a whole text message and WeChat's deepest nesting, so reading one
-        // allocates each vector once.
-        let mut msg = Message {
-            fields: Fields(Vec::with_capacity(8)),
-            list: Vec::new(),
-        };
-        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(MAX_DEPTH);
-        let mut entry: Option<(usize, Fields<'a>)> = None;
-        let mut roots = 0;
-        loop {
-            let event = reader.read_event().map_err(|e| ParseError::Syntax(e.to_string()))?;
-            match event {
-                Event::DocType(_) => return Err(ParseError::DocType),
-                Event::Start(start) => {
-                    let name = name_of(start.local_name().as_ref());
-                    if stack.is_empty() {
-                        roots += 1;
-                        if roots > 1 {
-                            return Err(ParseError::Shape);
-                        }
-                    }
-                    if let Some(parent) = stack.last_mut() {
-                        parent.parent = true;
-                    }
-                    if stack.len() >= MAX_DEPTH {
-                        return Err(ParseError::TooComplex);
-                    }
-                    if name == "List" && entry.is_none() {
-                        entry = Some((stack.len(), Fields::default()));
-                    }
-                    stack.push(Frame {
-                        name,
-                        text: Cow::Borrowed(""),
-                        parent: false,
-                    });
-                }
-                Event::Empty(start) => {
-                    let name = name_of(start.local_name().as_ref());
-                    let Some(parent) = stack.last_mut() else {
-                        return Err(ParseError::Shape);
-                    };
-                    parent.parent = true;
-                    msg.leaf(&mut entry, name, Cow::Borrowed(""))?;
-                }
-                Event::Text(text) => push_text(&mut stack, text.xml10_content())?,
-                Event::CData(data) => push_text(&mut stack, data.into_inner())?,
-                Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        Ok(None) => {
-                            let name = r.xml10_content();
-                            resolve_predefined_entity(&name)
-                                .ok_or_else(|| ParseError::Entity(name.chars().take(32).collect()))?
-                                .to_owned()
-                        }
-                        Err(e) => return Err(ParseError::Syntax(e.to_string())),
-                    };
-                    push_text(&mut stack, Cow::Owned(resolved))?;
-                }
-                Event::End(_) => {
-                    let frame = stack.pop().ok_or(ParseError::Shape)?;
-                    let depth = stack.len();
-                    if matches!(&entry, Some((d, _)) if *d == depth) {
-                        let (_, fields) = entry.take().expect("an open entry");
-                        if msg.list.len() >= MAX_ENTRIES {
-                            return Err(ParseError::TooComplex);
-                        }
-                        msg.list.push(fields);
-                    } else if !frame.parent && depth > 0 {
-                        msg.leaf(&mut entry, frame.name, frame.text)?;
-                    }
-                }
-                Event::Eof => break,
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
-            }
-        }
-        if roots != 1 || !stack.is_empty() {
-            return Err(ParseError::Shape);
-        }
-        Ok(msg)
+        xml::read(body)
     }
 
+    /// A mini-program JSON message.
     pub fn from_json(body: &str) -> Result<Message<'static>, ParseError> {
-        let value: serde_json::Value = serde_json::from_str(body).map_err(|e| ParseError::Syntax(e.to_string()))?;
-        let serde_json::Value::Object(top) = value else {
-            return Err(ParseError::Shape);
-        };
-        let mut msg = Message::default();
-        for (key, value) in top {
-            match (key.as_str(), value) {
-                ("List", serde_json::Value::Object(one)) => msg.list.push(flat(one)?),
-                ("List", serde_json::Value::Array(many)) => {
-                    if many.len() > MAX_ENTRIES {
-                        return Err(ParseError::TooComplex);
-                    }
-                    for item in many {
-                        if let serde_json::Value::Object(one) = item {
-                            msg.list.push(flat(one)?);
-                        }
-                    }
-                }
-                (_, value) => {
-                    if let Some(text) = scalar(&value) {
-                        msg.fields.push(name_of(&key), Cow::Owned(text))?;
-                    }
-                }
-            }
-        }
-        Ok(msg)
+        json::read(body)
     }
 
     fn leaf(
@@ -251,42 +137,6 @@ impl<'a> Message<'a> {
             None => self.fields.push(name, text),
         }
     }
-}
-
-fn push_text<'a>(stack: &mut [Frame<'a>], text: Cow<'a, str>) -> Result<(), ParseError> {
-    match stack.last_mut() {
-        Some(frame) if frame.text.is_empty() => {
-            frame.text = text;
-            Ok(())
-        }
-        Some(frame) => {
-            frame.text.to_mut().push_str(&text);
-            Ok(())
-        }
-        None if text.trim().is_empty() => Ok(()),
-        None => Err(ParseError::Shape),
-    }
-}
-
-/// JSON scalars as WeChat's XML would carry them: `CreateTime` may be `1620963428` or
-/// `"1620963428"`, and both read the same.
-fn scalar(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn flat(object: serde_json::Map<String, serde_json::Value>) -> Result<Fields<'static>, ParseError> {
-    let mut fields = Fields::default();
-    for (k, v) in &object {
-        if let Some(text) = scalar(v) {
-            fields.push(name_of(k), Cow::Owned(text))?;
-        }
-    }
-    Ok(fields)
 }
 
 /// One template's answer in a subscription pop-up or settings change.
