@@ -71,7 +71,7 @@ fn unhex(given: &str) -> Option<[u8; 20]> {
 }
 
 /// The digest of the sorted parts, fed to SHA-1 one by one rather than joined first: the
-/// callback computes three per push (`signature`, `msg_signature`, the reply's), and this
+/// callback computes two per safe-mode push (`msg_signature` and the reply's), and this
 /// is its hot path.
 fn digest(parts: &[&str]) -> [u8; 20] {
     let mut sorted: [&str; 4] = [""; 4];
