@@ -10,10 +10,11 @@ import json
 import sys
 import time
 
-WINDOW = 0.1
-
 from wechatpy import create_reply, parse_message
 from wechatpy.crypto import WeChatCrypto
+
+# Seconds: the window length of tools/src/bench/callback.rs.
+WINDOW = 0.1
 
 
 def main():

@@ -167,7 +167,7 @@ async fn push(app: &App, account: &Account, req: &Request) -> Result<Response, A
 /// A passive text reply, sealed when the push came in safe mode.
 fn reply_to(account: &Account, opened: &verify::Opened<'_>, content: &str, now: i64) -> String {
     let xml = reply::text(&opened.envelope.from, &opened.envelope.to, now, content);
-    match (&account.crypto, opened.signed.safe) {
+    match (&account.crypto, opened.signed.safe()) {
         (Some(crypto), true) => reply::seal(
             crypto,
             &account.token,

@@ -23,8 +23,15 @@ use shared::wechat::message::{Envelope, Message};
 pub struct Signed<'r> {
     pub timestamp: &'r str,
     pub nonce: &'r str,
-    pub safe: bool,
+    /// Present exactly in safe mode, where it is required.
     msg_signature: Option<&'r str>,
+}
+
+impl Signed<'_> {
+    /// Whether the push came in safe mode, and its reply must be sealed.
+    pub fn safe(&self) -> bool {
+        self.msg_signature.is_some()
+    }
 }
 
 /// An opened push: what it says, and how the reply must be sealed.
@@ -61,19 +68,16 @@ fn read_query<'r>(app: &App, req: &'r Request, now: i64) -> Result<Signed<'r>, A
     if (now - sent).abs() > app.window_s {
         return Err(bad_signature("stale_timestamp"));
     }
-    let safe = match param(req, "encrypt_type") {
-        None | Some("raw") => false,
-        Some("aes") => true,
+    let msg_signature = match param(req, "encrypt_type") {
+        None | Some("raw") => None,
+        Some("aes") => {
+            Some(param(req, "msg_signature").ok_or_else(|| ApiError::field("msg_signature", "安全模式下必填"))?)
+        }
         Some(_) => return Err(ApiError::field("encrypt_type", "须为 raw 或 aes")),
     };
-    let msg_signature = param(req, "msg_signature");
-    if safe && msg_signature.is_none() {
-        return Err(ApiError::field("msg_signature", "安全模式下必填"));
-    }
     Ok(Signed {
         timestamp,
         nonce,
-        safe,
         msg_signature,
     })
 }
@@ -98,7 +102,7 @@ pub fn echo<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Res
 /// `POST`: the push, verified and (in safe mode) decrypted.
 pub fn open<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Result<Opened<'r>, ApiError> {
     let signed = read_query(app, req, now)?;
-    if !signed.safe {
+    if !signed.safe() {
         check_signature(account, req, &signed)?;
     }
     let bytes: &[u8] = req.body().as_ref();
@@ -114,15 +118,14 @@ pub fn open<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Res
         return Err(ApiError::field("body", "必填"));
     }
     let is_json = account.json && looks_like_json(req, body);
-    if !signed.safe {
+    let Some(msg_signature) = signed.msg_signature else {
         let envelope = envelope(body, is_json)?;
         return Ok(Opened { envelope, signed });
-    }
+    };
     let outer = parse(body, is_json)?;
     let encrypted = outer
         .get("Encrypt")
         .ok_or_else(|| ApiError::field("Encrypt", "安全模式下必填"))?;
-    let msg_signature = signed.msg_signature.expect("checked with the query");
     if !verify(
         msg_signature,
         &[&account.token, signed.timestamp, signed.nonce, encrypted],

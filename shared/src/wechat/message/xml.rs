@@ -127,11 +127,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_containers_whitespace_is_dropped_and_a_leafs_pieces_are_joined() {
+    fn whitespace_between_elements_is_not_read_and_a_leafs_pieces_are_joined() {
         let body = "<?xml version=\"1.0\"?>\n<xml>\n  <a> x &amp; <![CDATA[y]]></a>\n  <b/>\n  <!-- c --></xml>\n";
         let msg = read(body).unwrap();
         assert_eq!(msg.get("a"), Some(" x & y"));
         assert_eq!(msg.get("b"), Some(""));
+    }
+
+    #[test]
+    fn a_container_keeps_no_text_once_it_has_a_child() {
+        let mut stack = vec![Frame {
+            name: Cow::Borrowed("xml"),
+            text: Cow::Borrowed(""),
+            parent: false,
+        }];
+        push_text(&mut stack, Cow::Borrowed("\n")).unwrap();
+        stack[0].parent = true;
+        for _ in 0..3 {
+            push_text(&mut stack, Cow::Borrowed("\n  ")).unwrap();
+        }
+        assert!(
+            matches!(stack[0].text, Cow::Borrowed("\n")),
+            "nothing gathered: {:?}",
+            stack[0].text
+        );
     }
 
     #[test]
