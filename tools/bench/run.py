@@ -195,7 +195,7 @@ CALLBACK_ROUNDS = 9
 def callback(python):
     """Ours and wechatpy's rates, taking turns. Each run reports its whole rate and its fastest
     100-ms window; the budget compares the fastest windows (other work on a shared machine only
-    slows a run, by up to a fifth between rounds here), and both are kept."""
+    slows a run, by a fifth or more between rounds here), and both are kept."""
     messages = OUT / "callback-messages.json"
     ours, theirs = [], []
     for _ in range(CALLBACK_ROUNDS):
