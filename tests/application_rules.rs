@@ -48,7 +48,8 @@ async fn bad_submissions_name_every_problem_at_once_and_write_nothing() {
         (
             json!({ "itemCode": "RSJ-0001", "form": { "applicantName": 5, "phone": "12345", "age": 3 },
                     "materials": [{ "code": "M-ID", "objectKey": mine }, { "code": "M-PHOTO", "objectKey": theirs }] }),
-            vec!["form.age", "form.applicantName", "form.phone", "materials[1].objectKey"],
+            // A field the form lacks is reported as `form`: its name is the client's own.
+            vec!["form", "form.applicantName", "form.phone", "materials[1].objectKey"],
         ),
         (
             json!({ "itemCode": "RSJ-0001", "form": { "applicantName": "张三", "phone": "13812345678" } }),
@@ -240,25 +241,25 @@ async fn the_sweeper_flags_near_due_and_overdue_cases_and_the_queue_filters_over
 }
 
 #[tokio::test]
-async fn a_cursor_naming_another_departments_queue_cannot_reach_it_or_break_the_query() {
+async fn a_cursor_naming_another_departments_queue_is_refused_before_the_store_sees_it() {
     let app = spawn_app().await;
     let (token, _) = app.citizen("cursor-app", 7).await;
     submitted(&app, &token).await;
-    let foreign = shared::cursor::Cursor::new([
+    // Sealed with the stack's own key, but for RSJ's queue: SCJG cannot use it.
+    let key = shared::cursor::CursorKey::from_env(&app.env_of("submission")).unwrap();
+    let position = shared::cursor::Cursor::new([
         ("pk", "A#X"),
         ("sk", "CASE#X"),
         ("dept", "RSJ"),
         ("queueKey", "submitted#"),
-    ])
-    .encode();
+    ]);
+    let scope = serde_json::to_string(&["GET /v1/staff/applications", "RSJ", "", ""]).unwrap();
+    let foreign = key.seal(&scope, &position);
     let scjg = app.staff_token("SCJG", None);
     let req = event("submission-queue")
         .bearer(&scjg)
         .query(&[("cursor", foreign.as_str())]);
     let (status, body) = read(app.invoke("submission", req).await);
-    assert!(status < 500, "{status} {body}");
-    assert!(
-        body["items"].as_array().is_none_or(|i| i.is_empty()),
-        "SCJG sees none of RSJ's cases: {body}"
-    );
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["details"]["fields"]["cursor"], "分页游标无效");
 }

@@ -121,7 +121,11 @@ async fn an_item_goes_from_submission_through_correction_to_completion_with_ever
             .iter()
             .all(|e| e["at"].is_string() && e["actor"].is_string())
     );
-    assert_eq!(v["timeline"][1]["actor"], "staff:staff-RSJ@RSJ");
+    // The applicant sees which department acted, never the member's internal id.
+    assert_eq!(v["timeline"][1]["actor"], "staff");
+    assert_eq!(v["timeline"][1]["deptCode"], "RSJ");
+    assert!(v["timeline"][1].get("staffId").is_none(), "{v}");
+    assert!(!v.to_string().contains("staff-RSJ"), "{v}");
     assert_eq!(v["form"]["phone"], "138****5678", "identity fields are masked in views");
 }
 

@@ -54,6 +54,7 @@ const ACTIONS: &[&str] = &[
     "dynamodb:TransactWriteItems",
     "dynamodb:ConditionCheckItem",
     "s3:PutObject",
+    "s3:GetObject",
     "s3:PutObjectTagging",
     "sqs:SendMessage",
 ];

@@ -5,7 +5,7 @@
 //! an `ApiError` into the contract's error JSON, logs faults with their cause chain, and adds
 //! `x-request-id` to every response.
 
-use crate::cursor::Cursor;
+use crate::cursor::{Cursor, CursorKey};
 use crate::domain::Invalid;
 use crate::error::{ApiError, Code};
 use lambda_http::request::RequestContext;
@@ -45,19 +45,27 @@ pub fn route_key(req: &Request) -> String {
     }
 }
 
-/// Runs a handler inside a request span and renders its result.
+/// Runs a handler inside a request span and renders its result. A panic (a bug: nothing a
+/// request sends should reach one) is caught here and answers that one request with a 500
+/// in the API's shape, while the sandbox goes on serving the others.
 pub async fn serve<F, Fut>(req: Request, handler: F) -> Response
 where
     F: FnOnce(Request) -> Fut,
     Fut: Future<Output = Result<Response, ApiError>>,
 {
+    use futures_util::FutureExt;
     let id = request_id(&req);
     let route = route_key(&req);
     let span = tracing::info_span!("request", requestId = %id, route = %route);
     async move {
-        let mut response = match handler(req).await {
-            Ok(r) => r,
-            Err(e) => render_error(&e, &id),
+        let outcome = std::panic::AssertUnwindSafe(handler(req)).catch_unwind().await;
+        let mut response = match outcome {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => render_error(&e, &id),
+            Err(_) => render_error(
+                &ApiError::internal("the handler panicked", std::io::Error::other("panic")),
+                &id,
+            ),
         };
         if let Ok(v) = http::HeaderValue::from_str(&id) {
             response.headers_mut().insert("x-request-id", v);
@@ -94,7 +102,9 @@ pub fn render_error(err: &ApiError, request_id: &str) -> Response {
     };
     let mut body = json!({ "code": code.as_str(), "message": message, "requestId": request_id });
     if let Some(d) = details {
-        body["details"] = d;
+        // Details name fields and say what is wrong; should one ever quote what a client
+        // sent, whatever is shaped like an ID number or a phone is masked here.
+        body["details"] = scrubbed(d);
     }
     let mut response = json_response(code.status(), &json!({ "error": body }));
     if let Some(secs) = retry_after {
@@ -103,6 +113,21 @@ pub fn render_error(err: &ApiError, request_id: &str) -> Response {
             .insert("retry-after", http::HeaderValue::from(secs));
     }
     response
+}
+
+/// A JSON value with every string and key through the personal-data scrubber.
+fn scrubbed(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(crate::mask::scrub(&s).into_owned()),
+        Value::Array(items) => Value::Array(items.into_iter().map(scrubbed).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (crate::mask::scrub(&k).into_owned(), scrubbed(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// A JSON response with the given status.
@@ -145,11 +170,10 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
         if inner.is_syntax() || inner.is_eof() {
             ApiError::code(Code::MalformedJson)
         } else {
-            let path = e.path().to_string();
-            let field = if path == "." {
-                missing_field(inner).unwrap_or_else(|| "body".into())
-            } else {
-                path
+            let path = field_path(e.path());
+            let field = match path.as_str() {
+                "" => missing_field(inner).unwrap_or_else(|| "body".into()),
+                _ => path,
             };
             ApiError::field(&field, describe(inner))
         }
@@ -158,25 +182,74 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// serde reports a missing field at the parent's path; the name is in the message.
+/// A field name of ours: camelCase letters. Anything else in a path is a key the client
+/// chose (of a map-typed field), which an error never quotes.
+fn is_field_name(key: &str) -> bool {
+    (1..=40).contains(&key.len())
+        && key.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && key.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// `materials[2].objectKey`: the path of the field that failed, cut short before the first
+/// segment that is not one of our field names.
+fn field_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } if is_field_name(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// serde reports a missing field at the parent's path; the name is in the message, and is
+/// one of ours.
 fn missing_field(e: &serde_json::Error) -> Option<String> {
     let msg = e.to_string();
     let rest = msg.strip_prefix("missing field `")?;
-    Some(rest.split('`').next()?.to_owned())
+    Some(rest.split('`').next()?.to_owned()).filter(|name| is_field_name(name))
 }
 
+/// What is wrong, in words of our own: serde's messages quote the value sent (`invalid
+/// type: integer `13812345678`, expected a string`), so only the kind of problem and the
+/// type our side expects are kept.
 fn describe(e: &serde_json::Error) -> String {
     let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg);
     if msg.starts_with("missing field") {
-        "必填".to_owned()
-    } else if msg.starts_with("unknown field") {
-        "不支持的字段".to_owned()
-    } else if msg.starts_with("invalid type") {
-        format!("类型不正确（{}）", msg.trim_start_matches("invalid type: "))
-    } else {
-        crate::mask::scrub(msg).into_owned()
+        return "必填".to_owned();
     }
+    if msg.starts_with("unknown field") {
+        return "不支持的字段".to_owned();
+    }
+    if msg.starts_with("invalid type") {
+        let expected = msg.split(", expected ").nth(1).unwrap_or("");
+        let kind = if expected.starts_with("a string") {
+            "字符串"
+        } else if expected.starts_with("a boolean") {
+            "true或false"
+        } else if expected.starts_with("a sequence") {
+            "数组"
+        } else if expected.starts_with('u') || expected.starts_with('i') {
+            "整数"
+        } else if expected.starts_with('f') {
+            "数字"
+        } else {
+            "对象"
+        };
+        return format!("类型不正确，应为{kind}");
+    }
+    if msg.contains("out of range") {
+        return "数值超出范围".to_owned();
+    }
+    "取值不正确".to_owned()
 }
 
 /// A path parameter parsed into its domain type (400 naming the parameter if malformed).
@@ -203,11 +276,14 @@ pub fn query<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<Opt
     }
 }
 
-/// `?limit=&cursor=`: default 20, at most 100.
+/// `?limit=&cursor=` of one list: default 20, at most 100, and the cursor opened for this
+/// list's scope: its route, its caller and its filters (see [`crate::cursor`]).
 #[derive(Debug, Clone)]
-pub struct Page {
+pub struct Page<'k> {
     pub limit: u32,
     pub cursor: Option<Cursor>,
+    scope: String,
+    key: &'k CursorKey,
 }
 
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -227,19 +303,49 @@ impl FromStr for Limit {
     }
 }
 
-impl Page {
-    pub fn from_request(req: &Request) -> Result<Self, ApiError> {
+impl<'k> Page<'k> {
+    /// The page a request asks for. `scope` is what, besides the route, decides which items
+    /// the list holds: the caller and each filter as the handler parsed them.
+    pub fn from_request(req: &Request, key: &'k CursorKey, scope: &[&str]) -> Result<Self, ApiError> {
+        let mut parts = vec![route_key(req)];
+        parts.extend(scope.iter().map(|s| (*s).to_owned()));
+        // JSON keeps the parts apart whatever they hold (a search text may hold anything).
+        let scope = serde_json::to_string(&parts).unwrap_or_default();
         let mut errors = crate::error::FieldErrors::default();
         let limit = errors.check(
             "limit",
             query::<Limit>(req, "limit").map_err(|_| "limit应为1-100的整数"),
         );
-        let cursor = errors.check("cursor", query::<Cursor>(req, "cursor").map_err(|_| "分页游标无效"));
+        let raw = errors.check("cursor", query::<RawCursor>(req, "cursor").map_err(|_| "分页游标无效"));
+        let cursor = match raw.flatten() {
+            Some(RawCursor(raw)) => errors.check("cursor", key.open(&scope, &raw).map_err(|_| "分页游标无效")),
+            None => None,
+        };
         errors.finish()?;
         Ok(Page {
             limit: limit.flatten().map_or(DEFAULT_LIMIT, |l| l.0),
-            cursor: cursor.flatten(),
+            cursor,
+            scope,
+            key,
         })
+    }
+
+    /// A page of results, its `nextCursor` sealed for this list.
+    pub fn list<T>(&self, items: Vec<T>, next: Option<Cursor>) -> List<T> {
+        List {
+            items,
+            next_cursor: next.map(|c| self.key.seal(&self.scope, &c)),
+        }
+    }
+}
+
+/// A cursor as the query carries it, before its seal is checked.
+struct RawCursor(String);
+
+impl FromStr for RawCursor {
+    type Err = Invalid;
+    fn from_str(raw: &str) -> Result<Self, Invalid> {
+        Ok(Self(raw.to_owned()))
     }
 }
 

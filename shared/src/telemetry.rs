@@ -13,6 +13,15 @@ pub fn init() {
         .unwrap_or_else(|_| "info".to_owned())
         .to_lowercase();
     let _ = tracing::subscriber::set_global_default(subscriber(&filter, Scrubbed));
+    // A panic's message goes through the log (scrubbed, with the request's span) rather
+    // than to stderr as written.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(panic = %crate::mask::scrub(&info.to_string()), at = %at, "panicked");
+    }));
 }
 
 /// The JSON subscriber writing to `writer`: the request span's fields on every line, one

@@ -34,6 +34,9 @@ pub use moto::endpoint as dynamodb_endpoint;
 pub static TEMPLATE: LazyLock<Template> =
     LazyLock::new(|| Template::load(&fingertip_cli::template::default_path()).expect("template.yaml parses"));
 
+/// The smallest file the upload checks take for a JPEG: its signature, then anything.
+pub const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0 a photo";
+
 /// One test's stack.
 pub struct TestApp {
     pub auth: auth::App,
@@ -258,7 +261,7 @@ impl TestApp {
 
     /// Uploads a small file as material through a presigned PUT; returns its object key.
     pub async fn upload(&self, token: &str, file_name: &str) -> String {
-        let body = serde_json::json!({ "fileName": file_name, "contentType": "image/jpeg", "size": 11 });
+        let body = serde_json::json!({ "fileName": file_name, "contentType": "image/jpeg", "size": JPEG.len() });
         let (status, reply) = read(
             self.invoke("submission", event("submission-upload").bearer(token).json(&body))
                 .await,
@@ -266,7 +269,7 @@ impl TestApp {
         assert_eq!(status, 201, "presigning {file_name}: {reply}");
         let mut put = reqwest::Client::new()
             .put(reply["uploadUrl"].as_str().unwrap())
-            .body("jpeg-bytes!".to_owned());
+            .body(JPEG.to_vec());
         for (k, v) in reply["headers"].as_object().unwrap() {
             put = put.header(k.as_str(), v.as_str().unwrap());
         }

@@ -24,6 +24,7 @@ pub const DEMO: &[(&str, &str)] = &[
         "local-1=MC4CAQAwBQYDK2VwBCIEIOCucmsM5MFyQfEJ68uNNbNVbx7VZAi6GDW7RPVzT7oc",
     ),
     ("JWT_VERIFY_KEYS", "local-1=mJMpf7Is9E-QPMhME5dsomeK_VQy1PVWQ_P30Q4-PS4"),
+    ("CURSOR_KEY", "local-demo-cursor-key-not-for-production-use"),
     (
         "IDENTITY_HASH_KEY",
         "local-demo-identity-hash-key-not-for-production-use",
@@ -42,6 +43,10 @@ pub const DEMO: &[(&str, &str)] = &[
         "WECHAT_OA_ENCODING_AES_KEY",
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
     ),
+    // Compatible mode locally, so a plaintext push typed with curl is answered; a deployment
+    // takes the template's default, safe mode, which refuses plaintext pushes.
+    ("WECHAT_OA_MESSAGE_MODE", "compatible"),
+    ("WECHAT_MP_MESSAGE_MODE", "compatible"),
     ("WECHAT_TEMPLATES", include_str!("../data/wechat-templates.json")),
 ];
 
@@ -55,6 +60,7 @@ pub const TUNING: &[&str] = &[
     "DYNAMODB_ATTEMPT_TIMEOUT_MS",
     "DYNAMODB_TIMEOUT_MS",
     "JWT_TTL_SECONDS",
+    "UPLOADS_PER_DAY",
     "RUST_LOG",
 ];
 

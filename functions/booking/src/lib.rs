@@ -15,6 +15,7 @@ use lambda_http::Request;
 use shared::ApiError;
 use shared::auth::Verifier;
 use shared::config::{ConfigError, Env};
+use shared::cursor::CursorKey;
 use shared::domain::WorkCalendar;
 use shared::domain::time::Clock;
 use shared::http::{self, Response};
@@ -29,19 +30,21 @@ pub struct App {
     catalog: CatalogStore,
     citizens: CitizenStore,
     verifier: Verifier,
+    cursors: CursorKey,
     calendar: &'static WorkCalendar,
     clock: Clock,
 }
 
 impl App {
-    /// Reads `BOOKINGS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE` and the JWT
-    /// verification settings, and connects the store.
+    /// Reads `BOOKINGS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
+    /// `CURSOR_KEY` and the JWT verification settings, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let outbox = env.required("OUTBOX_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let citizens = env.required("CITIZENS_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
+        let cursors = CursorKey::from_env(env)?;
         let client = shared::store::connect(env).await;
         Ok(Self {
             bookings: BookingStore::new(client.clone(), bookings, outbox),
@@ -49,6 +52,7 @@ impl App {
             citizens: CitizenStore::new(client.clone(), citizens),
             client,
             verifier,
+            cursors,
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
         })

@@ -10,11 +10,11 @@ use crate::view::BookingView;
 use lambda_http::Request;
 use serde::Deserialize;
 use shared::ApiError;
-use shared::domain::CitizenId;
 use shared::domain::booking::{self, BookingId, BookingStatus, SlotId};
 use shared::domain::time::rfc3339;
+use shared::domain::{CitizenId, FreeText};
 use shared::error::Code;
-use shared::http::{self, List, Page, Response};
+use shared::http::{self, Page, Response};
 use shared::store::bookings::{BookError, Booking};
 
 /// The caller's booking named in the path, or 404.
@@ -38,16 +38,14 @@ pub async fn get(app: &App, req: &Request) -> Result<Response, ApiError> {
 pub async fn list_mine(app: &App, req: &Request) -> Result<Response, ApiError> {
     let citizen = app.verifier.citizen(req)?;
     let status: Option<BookingStatus> = http::query(req, "status")?;
-    let page = Page::from_request(req)?;
+    let scope = [citizen.as_str(), status.map_or("", BookingStatus::as_str)];
+    let page = Page::from_request(req, &app.cursors, &scope)?;
     let found = app
         .bookings
         .for_citizen(&citizen, status, page.cursor.as_ref(), page.limit)
         .await?;
     let items: Vec<BookingView> = found.items.iter().map(BookingView::from).collect();
-    http::ok(&List {
-        items,
-        next_cursor: found.next.map(|c| c.encode()),
-    })
+    http::ok(&page.list(items, found.next))
 }
 
 #[derive(Deserialize, Default)]
@@ -57,12 +55,8 @@ struct CancelBody {
     reason: Option<String>,
 }
 
-fn reason(raw: Option<String>) -> Result<String, ApiError> {
-    let text = raw.unwrap_or_default().trim().to_owned();
-    if text.chars().count() > 200 || text.chars().any(|c| c.is_control()) {
-        return Err(ApiError::field("reason", "取消原因不超过200字，且不含控制字符"));
-    }
-    Ok(text)
+fn reason(raw: Option<&str>) -> Result<Option<FreeText>, ApiError> {
+    FreeText::optional(raw, 200).map_err(|_| ApiError::field("reason", "取消原因不超过200字，且不含不可见字符"))
 }
 
 /// 422 `CANCEL_DEADLINE_PASSED` once the booking's cancel-by time has gone.
@@ -85,7 +79,7 @@ pub async fn cancel(app: &App, req: &Request) -> Result<Response, ApiError> {
     } else {
         http::json_body(req)?
     };
-    let why = reason(body.reason)?;
+    let why = reason(body.reason.as_deref())?;
     // A concurrent reschedule can move the booking between our read and our write; the
     // write's condition notices, and we try again with what is there now.
     for _ in 0..3 {
@@ -97,14 +91,14 @@ pub async fn cancel(app: &App, req: &Request) -> Result<Response, ApiError> {
         }
         check_deadline(app, &b)?;
         let now = app.clock.now();
-        if app.bookings.cancel(&b, &why, now).await? {
+        if app.bookings.cancel(&b, why.as_ref(), now).await? {
             tracing::info!(booking = %b.id, "cancelled");
             shared::metrics::count(shared::metrics::Metric::Cancellations, 1);
             let at = rfc3339(now);
             let done = Booking {
                 status: BookingStatus::Cancelled,
                 cancelled_at: Some(at.clone()),
-                cancel_reason: Some(why),
+                cancel_reason: why,
                 updated_at: at,
                 ..b
             };

@@ -1,6 +1,7 @@
 //! How a booking looks to its owner and to staff.
 
 use serde::Serialize;
+use shared::domain::FreeText;
 use shared::store::bookings::Booking;
 
 #[derive(Serialize)]
@@ -25,7 +26,7 @@ pub struct BookingView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     cancelled_at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    cancel_reason: Option<&'a str>,
+    cancel_reason: Option<&'a FreeText>,
 }
 
 impl<'a> From<&'a Booking> for BookingView<'a> {
@@ -46,7 +47,7 @@ impl<'a> From<&'a Booking> for BookingView<'a> {
             queue_number: b.queue_number.as_deref(),
             checked_in_at: b.checked_in_at.as_deref(),
             cancelled_at: b.cancelled_at.as_deref(),
-            cancel_reason: b.cancel_reason.as_deref(),
+            cancel_reason: b.cancel_reason.as_ref(),
         }
     }
 }

@@ -9,7 +9,7 @@ mod search;
 use lambda_http::Request;
 use shared::ApiError;
 use shared::config::{ConfigError, Env};
-use shared::cursor::Cursor;
+use shared::cursor::{Cursor, CursorKey};
 use shared::domain::{DeptCode, HallId, ItemCode, PackageCode};
 use shared::http::{self, List, Page, Response};
 use shared::store::catalog::{CatalogStore, ItemFilter};
@@ -22,15 +22,18 @@ const CACHE_CONTROL: &str = "public, max-age=300";
 #[derive(Debug, Clone)]
 pub struct App {
     catalog: CatalogStore,
+    cursors: CursorKey,
 }
 
 impl App {
-    /// Reads `CATALOG_TABLE` and connects the store.
+    /// Reads `CATALOG_TABLE` and `CURSOR_KEY`, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("CATALOG_TABLE")?.to_owned();
+        let cursors = CursorKey::from_env(env)?;
         let client = shared::store::connect(env).await;
         Ok(Self {
             catalog: CatalogStore::new(client, table),
+            cursors,
         })
     }
 }
@@ -83,7 +86,11 @@ fn found<T: serde::Serialize>(value: Option<T>) -> Result<Response, ApiError> {
 async fn list_items(app: &App, req: &Request) -> Result<Response, ApiError> {
     let dept: Option<DeptCode> = http::query(req, "dept")?;
     let text: Option<SearchText> = http::query(req, "q")?;
-    let page = Page::from_request(req)?;
+    let scope = [
+        dept.as_ref().map_or("", DeptCode::as_str),
+        text.as_ref().map_or("", SearchText::as_str),
+    ];
+    let page = Page::from_request(req, &app.cursors, &scope)?;
     let after = match &page.cursor {
         Some(c) => Some(after_code(c)?),
         None => None,
@@ -93,13 +100,8 @@ async fn list_items(app: &App, req: &Request) -> Result<Response, ApiError> {
         text: text.map(SearchText::into_string),
     };
     let found = app.catalog.items(&filter, after.as_ref(), page.limit).await?;
-    let next_cursor = found
-        .next_after
-        .map(|code| Cursor::new([("after", code.as_str())]).encode());
-    http::ok(&List {
-        items: found.items,
-        next_cursor,
-    })
+    let next = found.next_after.map(|code| Cursor::new([("after", code.as_str())]));
+    http::ok(&page.list(found.items, next))
 }
 
 fn after_code(cursor: &Cursor) -> Result<ItemCode, ApiError> {

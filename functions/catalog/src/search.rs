@@ -9,6 +9,10 @@ use std::str::FromStr;
 pub struct SearchText(String);
 
 impl SearchText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }

@@ -14,6 +14,7 @@ use lambda_http::Request;
 use shared::ApiError;
 use shared::auth::Verifier;
 use shared::config::{ConfigError, Env};
+use shared::cursor::CursorKey;
 use shared::domain::WorkCalendar;
 use shared::domain::time::Clock;
 use shared::http::{self, Response};
@@ -29,13 +30,15 @@ pub struct App {
     bookings: BookingStore,
     catalog: CatalogStore,
     verifier: Verifier,
+    cursors: CursorKey,
     calendar: &'static WorkCalendar,
     clock: Clock,
 }
 
 impl App {
     /// Reads `EVALUATIONS_TABLE`, `OUTBOX_TABLE`, `APPLICATIONS_TABLE`, `BOOKINGS_TABLE`,
-    /// `CATALOG_TABLE` and the JWT verification settings, and connects the store.
+    /// `CATALOG_TABLE`, `CURSOR_KEY` and the JWT verification settings, and connects the
+    /// store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let evaluations = env.required("EVALUATIONS_TABLE")?.to_owned();
         let outbox = env.required("OUTBOX_TABLE")?.to_owned();
@@ -43,6 +46,7 @@ impl App {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
+        let cursors = CursorKey::from_env(env)?;
         let client = shared::store::connect(env).await;
         Ok(Self {
             evaluations: EvaluationStore::new(client.clone(), evaluations, outbox),
@@ -50,6 +54,7 @@ impl App {
             bookings: BookingStore::reader(client.clone(), bookings),
             catalog: CatalogStore::new(client, catalog),
             verifier,
+            cursors,
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
         })

@@ -9,7 +9,7 @@ use shared::domain::application::{ApplicationNo, Status};
 use shared::domain::booking::{BookingId, BookingStatus};
 use shared::domain::evaluation::{self, Channel, EvaluationId, RECTIFY_DAYS, ReviewStatus, VERIFY_DAYS};
 use shared::domain::time::{local, rfc3339};
-use shared::domain::{CitizenId, DeptCode, ItemCode};
+use shared::domain::{CitizenId, DeptCode, FreeText, Invalid, ItemCode};
 use shared::error::{Code, FieldErrors};
 use shared::http::{self, Response};
 use shared::store::evaluations::{FollowUp, Review, WriteError};
@@ -19,8 +19,9 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RateBody {
     rating: i64,
+    /// Values are read by hand, so a key the client chose never reaches an error's path.
     #[serde(default)]
-    indicators: BTreeMap<String, i64>,
+    indicators: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]
@@ -39,7 +40,7 @@ pub struct OwnView<'a> {
     rating: u8,
     indicators: &'a BTreeMap<String, u8>,
     tags: &'a [String],
-    comment: Option<&'a str>,
+    comment: Option<&'a FreeText>,
     anonymous: bool,
     status: &'static str,
     created_at: &'a str,
@@ -55,7 +56,7 @@ impl<'a> From<&'a Review> for OwnView<'a> {
             rating: r.rating,
             indicators: &r.indicators,
             tags: &r.tags,
-            comment: r.comment.as_deref(),
+            comment: r.comment.as_ref(),
             anonymous: r.anonymous,
             status: r.status.as_str(),
             created_at: &r.created_at,
@@ -64,20 +65,9 @@ impl<'a> From<&'a Review> for OwnView<'a> {
     }
 }
 
-fn is_invisible(c: char) -> bool {
-    c.is_control() && c != '\n'
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-}
-
 /// A comment: at most 500 characters, nothing hidden in it.
-pub(crate) fn comment(raw: Option<&str>) -> Result<Option<String>, String> {
-    let text = raw.map(str::trim).filter(|t| !t.is_empty());
-    match text {
-        Some(t) if t.chars().count() > 500 || t.chars().any(is_invisible) => {
-            Err("评价内容不超过500字，且不含不可见字符".into())
-        }
-        t => Ok(t.map(str::to_owned)),
-    }
+pub(crate) fn comment(raw: Option<&str>) -> Result<Option<FreeText>, Invalid> {
+    FreeText::optional(raw, 500).map_err(|_| Invalid::new("评价内容不超过500字，且不含不可见字符"))
 }
 
 /// The checked parts of a rating.
@@ -85,7 +75,7 @@ struct Checked {
     rating: u8,
     indicators: BTreeMap<String, u8>,
     tags: Vec<String>,
-    comment: Option<String>,
+    comment: Option<FreeText>,
 }
 
 fn check(body: &RateBody, channel: Channel) -> Result<Checked, ApiError> {
@@ -94,18 +84,26 @@ fn check(body: &RateBody, channel: Channel) -> Result<Checked, ApiError> {
     if rating.is_none() {
         errors.add("rating", "评分应为1-5的整数");
     }
+    // Problems are reported under the indicator's own (national) name, or as `indicators`
+    // for a name that is not one: a key the client chose is never quoted back.
     let mut indicators = BTreeMap::new();
     for (name, value) in &body.indicators {
-        let shown: String = name.chars().take(20).collect();
-        if !channel.indicators().contains(&name.as_str()) {
+        let Some(known) = channel.indicators().iter().find(|i| **i == name.as_str()) else {
             errors.add(
-                &format!("indicators.{shown}"),
-                format!("指标应为{}之一", channel.indicators().join("、")),
+                "indicators",
+                format!("含有不支持的指标，指标应为{}之一", channel.indicators().join("、")),
             );
-        } else if let Some(v) = u8::try_from(*value).ok().filter(|v| evaluation::valid_rating(*v)) {
-            indicators.insert(name.clone(), v);
-        } else {
-            errors.add(&format!("indicators.{shown}"), "评分应为1-5的整数");
+            continue;
+        };
+        match value
+            .as_u64()
+            .and_then(|v| u8::try_from(v).ok())
+            .filter(|v| evaluation::valid_rating(*v))
+        {
+            Some(v) => {
+                indicators.insert((*known).to_owned(), v);
+            }
+            None => errors.add(&format!("indicators.{known}"), "评分应为1-5的整数"),
         }
     }
     if let Some(r) = rating {

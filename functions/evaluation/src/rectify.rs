@@ -6,10 +6,11 @@ use crate::App;
 use lambda_http::Request;
 use serde::{Deserialize, Serialize};
 use shared::ApiError;
+use shared::domain::FreeText;
 use shared::domain::evaluation::{self, EvaluationId, RectificationAction, ReviewStatus};
 use shared::domain::time::{local, rfc3339};
 use shared::error::{Code, FieldErrors};
-use shared::http::{self, List, Page, Response};
+use shared::http::{self, Page, Response};
 use shared::store::evaluations::{FollowUp, Review, Step, WriteError};
 use shared::store::outbox::{Kind, Notification};
 use std::collections::BTreeMap;
@@ -27,7 +28,7 @@ struct StaffView<'a> {
     rating: u8,
     indicators: &'a BTreeMap<String, u8>,
     tags: &'a [String],
-    comment: Option<&'a str>,
+    comment: Option<&'a FreeText>,
     follow_up: Option<&'a FollowUp>,
     item_codes: Vec<&'a str>,
     hall_id: Option<&'a str>,
@@ -55,7 +56,7 @@ fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
         rating: r.rating,
         indicators: &r.indicators,
         tags: &r.tags,
-        comment: r.comment.as_deref(),
+        comment: r.comment.as_ref(),
         follow_up: r.follow_up.as_ref(),
         item_codes: r.item_codes.iter().map(|i| i.as_str()).collect(),
         hall_id: r.hall_id.as_deref(),
@@ -77,17 +78,15 @@ fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
 pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
     let staff = app.verifier.staff(req)?;
     let status: Option<ReviewStatus> = http::query(req, "status")?;
-    let page = Page::from_request(req)?;
+    let scope = [staff.dept.as_str(), status.map_or("", ReviewStatus::as_str)];
+    let page = Page::from_request(req, &app.cursors, &scope)?;
     let (reviews, next) = app
         .evaluations
         .for_dept(&staff.dept, status, page.cursor.as_ref(), page.limit)
         .await?;
     let today = local(app.clock.now()).date();
     let items: Vec<StaffView> = reviews.iter().map(|r| staff_view(r, today)).collect();
-    http::ok(&List {
-        items,
-        next_cursor: next.map(|c| c.encode()),
-    })
+    http::ok(&page.list(items, next))
 }
 
 #[derive(Deserialize)]
@@ -153,7 +152,8 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
         data: BTreeMap::from([
             ("subjectName", r.subject_name.clone()),
             ("outcome", to.as_str().to_owned()),
-            ("note", note.clone().unwrap_or_default()),
+            // Kept as written in the outbox; the notifier masks what it sends.
+            ("note", note.as_ref().map(|n| n.expose().to_owned()).unwrap_or_default()),
             ("at", rfc3339(now)),
         ]),
     });

@@ -59,9 +59,11 @@ fn months(from: jiff::civil::Date, to: jiff::civil::Date) -> Result<Vec<String>,
         if out.len() > MAX_MONTHS {
             return Err(ApiError::field("from", "统计区间不超过36个月"));
         }
-        m = m
-            .checked_add(jiff::Span::new().months(1))
-            .map_err(|e| ApiError::internal("month arithmetic", e))?;
+        // The month after `to`'s is past the range whether or not it can be represented.
+        let Ok(next) = m.checked_add(jiff::Span::new().months(1)) else {
+            break;
+        };
+        m = next;
     }
     Ok(out)
 }
@@ -105,9 +107,16 @@ pub async fn get(app: &App, req: &Request) -> Result<Response, ApiError> {
         body["groups"] = Value::Array(
             groups
                 .iter()
-                .map(|(k, f)| {
-                    let mut v = figures(f);
-                    v["value"] = json!(k);
+                .map(|(k, g)| {
+                    let mut v = figures(&g.figures);
+                    if kind == "staff" {
+                        // The public sees where a member served, never who they are.
+                        v["deptCode"] = json!(g.dept);
+                        v["hallId"] = json!(g.hall);
+                        v["windowCode"] = json!(g.window);
+                    } else {
+                        v["value"] = json!(k);
+                    }
                     v
                 })
                 .collect(),

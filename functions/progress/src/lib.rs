@@ -11,27 +11,31 @@ use serde::Serialize;
 use shared::ApiError;
 use shared::auth::{Principal, Verifier};
 use shared::config::{ConfigError, Env};
+use shared::cursor::CursorKey;
 use shared::domain::WorkCalendar;
 use shared::domain::application::{ApplicationNo, Status};
 use shared::domain::time::{Clock, local};
-use shared::http::{self, List, Page, Response};
+use shared::http::{self, Page, Response};
+use shared::store::applications::view::Viewer;
 use shared::store::applications::{ApplicationStore, view};
 
 #[derive(Debug, Clone)]
 pub struct App {
     applications: ApplicationStore,
     verifier: Verifier,
+    cursors: CursorKey,
     calendar: &'static WorkCalendar,
     clock: Clock,
     limits: lookup::Limits,
 }
 
 impl App {
-    /// Reads `APPLICATIONS_TABLE`, the JWT verification settings and the public lookup's
+    /// Reads `APPLICATIONS_TABLE`, `CURSOR_KEY`, the JWT verification settings and the public lookup's
     /// limits (`LOOKUP_PER_CLIENT_PER_MINUTE`, 20; `LOOKUP_PER_NUMBER_PER_HOUR`, 10).
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("APPLICATIONS_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
+        let cursors = CursorKey::from_env(env)?;
         let limits = lookup::Limits {
             per_client_per_minute: env.parsed_or("LOOKUP_PER_CLIENT_PER_MINUTE", 20)?,
             per_number_per_hour: env.parsed_or("LOOKUP_PER_NUMBER_PER_HOUR", 10)?,
@@ -40,6 +44,7 @@ impl App {
         Ok(Self {
             applications: ApplicationStore::reader(client, table),
             verifier,
+            cursors,
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
             limits,
@@ -69,15 +74,13 @@ async fn one(app: &App, req: &Request) -> Result<Response, ApiError> {
     let who = app.verifier.principal(req)?;
     let no: ApplicationNo = http::path(req, "no")?;
     let v = app.applications.view(&no).await?.ok_or_else(ApiError::not_found)?;
-    let allowed = match &who {
-        Principal::Citizen(id) => &v.application.citizen_id == id,
-        Principal::Staff(s) => v.application.dept_codes.contains(&s.dept),
-        Principal::Admin { .. } => true,
+    let viewer = match &who {
+        Principal::Citizen(id) if &v.application.citizen_id == id => Viewer::Applicant,
+        Principal::Staff(s) if v.application.dept_codes.contains(&s.dept) => Viewer::Staff,
+        Principal::Admin { .. } => Viewer::Staff,
+        _ => return Err(ApiError::not_found()),
     };
-    if !allowed {
-        return Err(ApiError::not_found());
-    }
-    http::ok(&view::present(&v, local(app.clock.now()).date(), app.calendar))
+    http::ok(&view::present(&v, local(app.clock.now()).date(), app.calendar, viewer))
 }
 
 #[derive(Serialize)]
@@ -96,7 +99,8 @@ struct Summary<'a> {
 async fn mine(app: &App, req: &Request) -> Result<Response, ApiError> {
     let citizen = app.verifier.citizen(req)?;
     let status: Option<Status> = http::query(req, "status")?;
-    let page = Page::from_request(req)?;
+    let scope = [citizen.as_str(), status.map_or("", Status::as_str)];
+    let page = Page::from_request(req, &app.cursors, &scope)?;
     let found = app
         .applications
         .for_citizen(&citizen, status, page.cursor.as_ref(), page.limit)
@@ -114,8 +118,5 @@ async fn mine(app: &App, req: &Request) -> Result<Response, ApiError> {
             updated_at: &a.updated_at,
         })
         .collect();
-    http::ok(&List {
-        items,
-        next_cursor: found.next.map(|c| c.encode()),
-    })
+    http::ok(&page.list(items, found.next))
 }

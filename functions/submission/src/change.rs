@@ -51,7 +51,7 @@ impl Plan {
         action: &str,
         actor: String,
         item: Option<&shared::domain::ItemCode>,
-        note: Option<String>,
+        note: Option<shared::domain::FreeText>,
         notify: Option<Kind>,
     ) -> Result<View, CommitError> {
         let now = app.clock.now();

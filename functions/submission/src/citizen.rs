@@ -8,6 +8,7 @@ use shared::ApiError;
 use shared::domain::application::{ApplicationNo, Status, may_withdraw};
 use shared::error::{Code, FieldErrors};
 use shared::http::{self, Response};
+use shared::store::applications::view::Viewer;
 use shared::store::applications::{CommitError, MaterialRef, View, view};
 
 /// The caller's application, or 404 (never revealing another's).
@@ -46,21 +47,24 @@ pub async fn correct(app: &App, req: &Request) -> Result<Response, ApiError> {
     let prefix = format!("materials/{}/", v.application.citizen_id);
     let keys: Vec<String> = body.materials.iter().map(|m| m.object_key.clone()).collect();
     let uploads = crate::submit::owned_uploads(app, &prefix, &keys).await?;
+    let mut attached = Vec::new();
     for (i, (m, u)) in body.materials.iter().zip(uploads).enumerate() {
-        if u.is_none_or(|u| u.citizen_id != v.application.citizen_id) {
+        let Some(u) = u.filter(|u| u.citizen_id == v.application.citizen_id) else {
             errors.add(&format!("materials[{i}].objectKey"), "不是您上传的文件");
-        } else if !v.application.materials.iter().any(|old| old.code == m.code)
-            && !v.cases.iter().any(|c| c.correction_items.contains(&m.code))
+            continue;
+        };
+        attached.push(u);
+        if !v.application.materials.iter().any(|old| old.code == m.code)
+            && !v
+                .cases
+                .iter()
+                .any(|c| c.correction_items.iter().any(|i| i.expose() == m.code))
         {
             errors.add(&format!("materials[{i}].code"), "该申报没有这项材料");
         }
     }
     errors.finish()?;
-    for (i, m) in body.materials.iter().enumerate() {
-        if !app.files.attach(&m.object_key).await? {
-            return Err(ApiError::field(&format!("materials[{i}].objectKey"), "文件尚未上传"));
-        }
-    }
+    crate::submit::attach_all(app, &attached).await?;
     let mut plan = Plan::new(v);
     plan.view.application.form = form;
     for m in body.materials {
@@ -80,7 +84,7 @@ pub async fn correct(app: &App, req: &Request) -> Result<Response, ApiError> {
         }
     }
     match plan.commit(app, "resubmit", "citizen".into(), None, None, None).await {
-        Ok(v) => http::ok(&view::present(&v, today(app), app.calendar)),
+        Ok(v) => http::ok(&view::present(&v, today(app), app.calendar, Viewer::Applicant)),
         Err(CommitError::Stale) => Err(ApiError::code(Code::VersionConflict)),
         Err(e) => Err(refused(e)),
     }
@@ -106,5 +110,5 @@ pub async fn withdraw(app: &App, req: &Request) -> Result<Response, ApiError> {
         .commit(app, "withdraw", "citizen".into(), None, None, None)
         .await
         .map_err(refused)?;
-    http::ok(&view::present(&v, today(app), app.calendar))
+    http::ok(&view::present(&v, today(app), app.calendar, Viewer::Applicant))
 }

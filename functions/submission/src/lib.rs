@@ -16,6 +16,7 @@ use lambda_http::Request;
 use shared::ApiError;
 use shared::auth::Verifier;
 use shared::config::{ConfigError, Env};
+use shared::cursor::CursorKey;
 use shared::domain::WorkCalendar;
 use shared::domain::time::Clock;
 use shared::http::{self, Response};
@@ -31,13 +32,17 @@ pub struct App {
     citizens: CitizenStore,
     files: s3::Files,
     verifier: Verifier,
+    cursors: CursorKey,
+    /// Uploads a citizen may start in a day (`UPLOADS_PER_DAY`, 60).
+    upload_quota: u32,
     calendar: &'static WorkCalendar,
     clock: Clock,
 }
 
 impl App {
     /// Reads `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
-    /// `UPLOADS_BUCKET` and the JWT verification settings, and connects the store and S3.
+    /// `UPLOADS_BUCKET`, `CURSOR_KEY` and the JWT verification settings, and connects the
+    /// store and S3.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let applications = env.required("APPLICATIONS_TABLE")?.to_owned();
         let outbox = env.required("OUTBOX_TABLE")?.to_owned();
@@ -45,6 +50,8 @@ impl App {
         let citizens = env.required("CITIZENS_TABLE")?.to_owned();
         let bucket = env.required("UPLOADS_BUCKET")?.to_owned();
         let verifier = Verifier::from_env(env)?;
+        let cursors = CursorKey::from_env(env)?;
+        let upload_quota = env.parsed_or("UPLOADS_PER_DAY", 60u32)?;
         let sdk = shared::store::sdk_config(env).await;
         let client = shared::store::dynamodb(&sdk, env);
         Ok(Self {
@@ -54,6 +61,8 @@ impl App {
             files: s3::Files::new(&sdk, env, bucket),
             client,
             verifier,
+            cursors,
+            upload_quota,
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
         })

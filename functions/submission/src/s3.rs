@@ -3,15 +3,44 @@
 //! An upload is tagged `state=pending`; the bucket's lifecycle rule deletes pending files
 //! after two days. Submitting an application retags its files `state=attached`, which keeps
 //! them: unused uploads expire, used ones stay with their application.
+//!
+//! The presigned PUT carries `If-None-Match: *`, so it can create its object once and never
+//! replace it: a URL used again after submission cannot swap an attached material's content
+//! or tag it pending again. Before a file is attached, what S3 holds is checked against what
+//! was declared: its size, its content type, and its first bytes (a PDF, JPEG or PNG
+//! signature), so a file that is not what it claims is refused.
 
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{Tag, Tagging};
 use shared::ApiError;
 use shared::config::Env;
+use shared::store::applications::Upload;
 use std::time::Duration;
 
 /// How long a presigned upload URL works.
 pub const UPLOAD_URL_SECONDS: u64 = 900;
+/// Bytes read to tell a file's real type.
+const SNIFF_BYTES: usize = 16;
+
+/// What checking a file before attaching it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attach {
+    Attached,
+    /// Nothing was uploaded to its URL.
+    Missing,
+    /// Its size, type or content is not what was declared.
+    Mismatch,
+}
+
+/// Whether a file's first bytes are those of the type it was declared as.
+fn looks_like(content_type: &str, first: &[u8]) -> bool {
+    match content_type {
+        "application/pdf" => first.starts_with(b"%PDF-"),
+        "image/jpeg" => first.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/png" => first.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]),
+        _ => false,
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Files {
@@ -48,8 +77,9 @@ impl Files {
             .bucket(&self.bucket)
             .key(key)
             .content_type(content_type)
-            .content_length(size as i64)
+            .content_length(i64::try_from(size).unwrap_or(i64::MAX))
             .tagging("state=pending")
+            .if_none_match("*")
             .presigned(config)
             .await
             .map_err(|e| ApiError::internal("presigning an upload", e))?;
@@ -64,8 +94,50 @@ impl Files {
         })
     }
 
-    /// Marks a file as used by an application; `Ok(false)` when no such file was uploaded.
-    pub async fn attach(&self, key: &str) -> Result<bool, ApiError> {
+    /// Checks a file against its upload record and marks it used by an application.
+    pub async fn attach(&self, upload: &Upload) -> Result<Attach, ApiError> {
+        let head = match self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(&upload.object_key)
+            .range(format!("bytes=0-{}", SNIFF_BYTES - 1))
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) => {
+                return match aws_sdk_s3::error::ProvideErrorMetadata::code(&e) {
+                    Some("NoSuchKey") => Ok(Attach::Missing),
+                    _ => Err(shared::store::sdk_error("reading a material file", e)),
+                };
+            }
+        };
+        // `bytes 0-15/12345`: the total after the slash.
+        let size = head
+            .content_range()
+            .and_then(|r| r.rsplit_once('/'))
+            .and_then(|(_, total)| total.parse::<u64>().ok());
+        let content_type = head.content_type().unwrap_or_default().to_owned();
+        let first = head
+            .body
+            .collect()
+            .await
+            .map_err(|e| ApiError::unavailable("reading a material file", e))?
+            .into_bytes();
+        if size != Some(upload.size) || content_type != upload.content_type || !looks_like(&upload.content_type, &first)
+        {
+            return Ok(Attach::Mismatch);
+        }
+        if self.tag_attached(&upload.object_key).await? {
+            Ok(Attach::Attached)
+        } else {
+            Ok(Attach::Missing)
+        }
+    }
+
+    /// Retags a file `state=attached`; `Ok(false)` when there is no such file.
+    async fn tag_attached(&self, key: &str) -> Result<bool, ApiError> {
         let tagging = Tagging::builder()
             .tag_set(
                 Tag::builder()

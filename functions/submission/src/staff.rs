@@ -9,9 +9,9 @@ use shared::ApiError;
 use shared::domain::application::{Action, ApplicationNo, Status, next};
 use shared::domain::catalog::ItemKind;
 use shared::domain::time::rfc3339;
-use shared::domain::{Invalid, ItemCode};
+use shared::domain::{FreeText, Invalid, ItemCode};
 use shared::error::{Code, FieldErrors};
-use shared::http::{self, List, Page, Response};
+use shared::http::{self, Page, Response};
 use shared::store::applications::{Correction, view};
 use shared::store::outbox::Kind;
 use std::str::FromStr;
@@ -50,9 +50,15 @@ pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
     let staff = app.verifier.staff(req)?;
     let status: Option<Status> = http::query(req, "status")?;
     let overdue: Option<Flag> = http::query(req, "overdue")?;
-    let page = Page::from_request(req)?;
+    let overdue_only = overdue.as_ref().is_some_and(|f| f.0);
+    let scope = [
+        staff.dept.as_str(),
+        status.map_or("", Status::as_str),
+        if overdue_only { "overdue" } else { "" },
+    ];
+    let page = Page::from_request(req, &app.cursors, &scope)?;
     let today = today(app);
-    let due_before = overdue.filter(|f| f.0).map(|_| today.strftime("%Y-%m-%d").to_string());
+    let due_before = overdue_only.then(|| today.strftime("%Y-%m-%d").to_string());
     let found = app
         .applications
         .queue(
@@ -85,10 +91,7 @@ pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
             }
         })
         .collect();
-    http::ok(&List {
-        items,
-        next_cursor: found.next.map(|c| c.encode()),
-    })
+    http::ok(&page.list(items, found.next))
 }
 
 #[derive(Deserialize)]
@@ -105,15 +108,22 @@ struct TransitionBody {
     item_code: Option<String>,
 }
 
-fn note(raw: Option<String>, required: bool) -> Result<Option<String>, String> {
-    let text = raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-    match &text {
-        None if required => Err("必填".into()),
-        Some(t) if t.chars().count() > 1000 || t.chars().any(|c| c.is_control() && c != '\n') => {
-            Err("不超过1000字".into())
-        }
-        _ => Ok(text),
+fn note(raw: Option<&str>, required: bool) -> Result<Option<FreeText>, Invalid> {
+    match FreeText::optional(raw, 1000)? {
+        None if required => Err(Invalid::new("必填")),
+        text => Ok(text),
     }
+}
+
+/// The correction items (一次告知): 1 to 50, each 1 to 200 characters.
+fn correction_items(raw: &[String]) -> Result<Vec<FreeText>, Invalid> {
+    let reason = Invalid::new("须逐项列出需补正的内容（1-50项，每项不超过200字）");
+    if raw.is_empty() || raw.len() > 50 {
+        return Err(reason);
+    }
+    raw.iter()
+        .map(|i| FreeText::parse(i, 200).map_err(|_| reason.clone()))
+        .collect()
 }
 
 /// `POST /v1/staff/applications/{no}/transitions`.
@@ -128,13 +138,14 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         .as_deref()
         .and_then(|c| errors.check("itemCode", c.parse::<ItemCode>()));
     let needs_note = matches!(action, Some(Action::Reject | Action::RequestCorrection));
-    let text = errors.check("note", note(body.note, needs_note));
-    let items: Vec<String> = body.correction_items.iter().map(|s| s.trim().to_owned()).collect();
-    if action == Some(Action::RequestCorrection)
-        && (items.is_empty() || items.len() > 50 || items.iter().any(|i| i.is_empty() || i.chars().count() > 200))
-    {
-        errors.add("correctionItems", "须逐项列出需补正的内容（1-50项，每项不超过200字）");
-    }
+    let text = errors.check("note", note(body.note.as_deref(), needs_note));
+    let items = if action == Some(Action::RequestCorrection) {
+        errors
+            .check("correctionItems", correction_items(&body.correction_items))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     errors.finish()?;
     let (action, text) = (action.expect("checked"), text.expect("checked"));
 
@@ -189,8 +200,9 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
             }
         }
     }
-    if action == Action::RequestCorrection {
-        let mut all: Vec<String> = plan
+    // A correction's note is required, so it is there whenever the action is one.
+    if let (Action::RequestCorrection, Some(note)) = (action, &text) {
+        let mut all: Vec<FreeText> = plan
             .view
             .application
             .correction
@@ -200,7 +212,7 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         all.extend(items.iter().cloned());
         plan.view.application.correction = Some(Correction {
             items: all,
-            note: text.clone().unwrap_or_default(),
+            note: note.clone(),
             requested_at: rfc3339(app.clock.now()),
         });
     }
@@ -216,5 +228,5 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         .await
         .map_err(refused)?;
     tracing::info!(application = %no, item = %item_code, action = action.as_str(), "transition");
-    http::ok(&view::present(&v, today(app), app.calendar))
+    http::ok(&view::present(&v, today(app), app.calendar, view::Viewer::Staff))
 }

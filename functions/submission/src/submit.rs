@@ -3,6 +3,7 @@
 
 use crate::App;
 use crate::change::refused;
+use crate::s3::Attach;
 use lambda_http::Request;
 use serde::Deserialize;
 use shared::ApiError;
@@ -12,6 +13,7 @@ use shared::domain::time::{local, rfc3339};
 use shared::domain::{CitizenId, ItemCode, PackageCode};
 use shared::error::{Code, FieldErrors};
 use shared::http::{self, Response};
+use shared::store::applications::view::Viewer;
 use shared::store::applications::{
     Application, Case, Change, CommitError, MaterialRef, TimelineEntry, Upload, View, view,
 };
@@ -118,14 +120,14 @@ async fn subject(
 }
 
 /// Every required material present, every one known and uploaded by this citizen; all
-/// problems reported together with the form's.
+/// problems reported together with the form's. Returns the upload records, in order.
 async fn check_materials(
     app: &App,
     citizen: &CitizenId,
     items: &[Item],
     given: &[MaterialRef],
     errors: &mut FieldErrors,
-) -> Result<(), ApiError> {
+) -> Result<Vec<Upload>, ApiError> {
     let mut known: Vec<&Material> = Vec::new();
     for m in items.iter().flat_map(|i| &i.materials) {
         if !known.iter().any(|k| k.code == m.code) {
@@ -134,7 +136,7 @@ async fn check_materials(
     }
     if given.len() > 50 {
         errors.add("materials", "材料不超过50份");
-        return Ok(());
+        return Ok(Vec::new());
     }
     let missing: Vec<&str> = known
         .iter()
@@ -147,14 +149,34 @@ async fn check_materials(
     let prefix = format!("materials/{citizen}/");
     let keys: Vec<String> = given.iter().map(|g| g.object_key.clone()).collect();
     let owned = owned_uploads(app, &prefix, &keys).await?;
+    let mut uploads = Vec::new();
     for (i, (g, upload)) in given.iter().zip(owned).enumerate() {
         if !known.iter().any(|k| k.code == g.code) {
             errors.add(&format!("materials[{i}].code"), "该事项不需要这项材料");
-        } else if given[..i].iter().any(|o| o.code == g.code) {
+        } else if given.iter().take(i).any(|o| o.code == g.code) {
             errors.add(&format!("materials[{i}].code"), "同一材料只能提交一份");
         }
-        if upload.is_none_or(|u| &u.citizen_id != citizen) {
-            errors.add(&format!("materials[{i}].objectKey"), "不是您上传的文件");
+        match upload.filter(|u| &u.citizen_id == citizen) {
+            Some(u) => uploads.push(u),
+            None => errors.add(&format!("materials[{i}].objectKey"), "不是您上传的文件"),
+        }
+    }
+    Ok(uploads)
+}
+
+/// Checks each file against what its upload declared and marks it attached; the first that
+/// is missing or not what it claims is a 400 naming it.
+pub async fn attach_all(app: &App, uploads: &[Upload]) -> Result<(), ApiError> {
+    for (i, upload) in uploads.iter().enumerate() {
+        match app.files.attach(upload).await? {
+            Attach::Attached => {}
+            Attach::Missing => return Err(ApiError::field(&format!("materials[{i}].objectKey"), "文件尚未上传")),
+            Attach::Mismatch => {
+                return Err(ApiError::field(
+                    &format!("materials[{i}].objectKey"),
+                    "文件的大小、类型或内容与上传时声明的不符",
+                ));
+            }
         }
     }
     Ok(())
@@ -184,7 +206,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         .ok_or_else(|| ApiError::code(Code::IdentityRequired))?;
     let mut errors = FieldErrors::default();
     let form = shared::domain::form::check(&subject.form, &body.form, &mut errors);
-    check_materials(app, &citizen, &subject.items, &body.materials, &mut errors).await?;
+    let uploads = check_materials(app, &citizen, &subject.items, &body.materials, &mut errors).await?;
     errors.finish()?;
 
     if let Some(key) = &idem
@@ -192,11 +214,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     {
         return Ok(done);
     }
-    for (i, m) in body.materials.iter().enumerate() {
-        if !app.files.attach(&m.object_key).await? {
-            return Err(ApiError::field(&format!("materials[{i}].objectKey"), "文件尚未上传"));
-        }
-    }
+    attach_all(app, &uploads).await?;
     let now = app.clock.now();
     let at = rfc3339(now);
     for _ in 0..3 {
@@ -268,7 +286,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
                 };
                 return Ok(http::json_response(
                     201,
-                    &view::present(&v, local(now).date(), app.calendar),
+                    &view::present(&v, local(now).date(), app.calendar, Viewer::Applicant),
                 ));
             }
             // Another number was drawn at the same moment: draw again.
@@ -302,6 +320,6 @@ async fn replay(app: &App, citizen: &CitizenId, key: &str, request_hash: &str) -
     let v = app.applications.view(&no).await?.ok_or_else(ApiError::not_found)?;
     Ok(Some(http::json_response(
         201,
-        &view::present(&v, local(app.clock.now()).date(), app.calendar),
+        &view::present(&v, local(app.clock.now()).date(), app.calendar, Viewer::Applicant),
     )))
 }

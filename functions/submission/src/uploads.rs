@@ -77,6 +77,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     // The key holds the owner and a random part; the file's own name is kept in the record.
     let object_key = format!("materials/{citizen}/{id}.{}", extension.expect("checked"));
     let now = app.clock.now();
+    let day = shared::domain::time::local(now).date();
     let upload = Upload {
         object_key: object_key.clone(),
         citizen_id: citizen,
@@ -85,7 +86,24 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         size: body.size,
         created_at: rfc3339(now),
     };
-    app.applications.put_upload(&upload, now).await?;
+    if !app
+        .applications
+        .put_upload(&upload, &day.strftime("%Y-%m-%d").to_string(), app.upload_quota, now)
+        .await?
+    {
+        // The quota is a day's in Shanghai: it frees at the next midnight there.
+        let midnight = day
+            .tomorrow()
+            .ok()
+            .and_then(|d| {
+                shared::domain::time::SHANGHAI
+                    .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                    .ok()
+            })
+            .map_or(3600, |t| t.as_second().saturating_sub(now.as_second()).max(1));
+        return Err(ApiError::rate_limited(u64::try_from(midnight).unwrap_or(3600))
+            .with_details(serde_json::json!({ "dailyUploads": app.upload_quota })));
+    }
     let signed = app
         .files
         .presign_put(&object_key, &body.content_type, body.size)

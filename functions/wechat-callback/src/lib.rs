@@ -8,6 +8,9 @@
 //! push is claimed once (its MsgId, or sender, time and event) before it is handled: a retry
 //! of a push already handled gets `success` and changes nothing. If handling fails, the
 //! claim is released and the answer is a 5xx, so WeChat's retry gets another chance.
+//!
+//! In the same write the signed query's (timestamp, nonce) is claimed for that push: a
+//! signed URL seen once (in a log, at a proxy, in the URL check) cannot carry another body.
 
 mod answer;
 mod verify;
@@ -16,15 +19,39 @@ use lambda_http::{Body, Request};
 use shared::ApiError;
 use shared::config::{ConfigError, Env};
 use shared::domain::time::Clock;
+use shared::error::Code;
 use shared::http::{self, Response};
 use shared::store::applications::ApplicationStore;
 use shared::store::delivery::Deliveries;
 use shared::store::subscriptions::Subscriptions;
-use shared::store::wechat::WechatStore;
+use shared::store::wechat::{Claim, NonceClaim, WechatStore};
 use shared::wechat::api::Api;
 use shared::wechat::crypto::MessageCrypto;
 use shared::wechat::reply;
 use shared::wechat::token::Tokens;
+
+/// The message mode set in the account's console (消息加解密方式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// 明文模式: plaintext pushes only.
+    Plaintext,
+    /// 兼容模式: WeChat sends both; plaintext pushes are accepted.
+    Compatible,
+    /// 安全模式: WeChat sends only sealed pushes, so a plaintext one is refused.
+    Safe,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, String> {
+        match raw {
+            "plaintext" => Ok(Mode::Plaintext),
+            "compatible" => Ok(Mode::Compatible),
+            "safe" => Ok(Mode::Safe),
+            _ => Err("must be plaintext, compatible or safe".into()),
+        }
+    }
+}
 
 /// One pushing account: the official account or the mini-program.
 #[derive(Debug)]
@@ -34,6 +61,7 @@ pub struct Account {
     appid: String,
     token: String,
     crypto: Option<MessageCrypto>,
+    mode: Mode,
     /// Only the mini-program may push JSON.
     json: bool,
 }
@@ -49,11 +77,19 @@ impl Account {
             ),
             None => None,
         };
+        let mode: Mode = env.parsed_or(&var("MESSAGE_MODE"), Mode::Safe)?;
+        if mode != Mode::Plaintext && crypto.is_none() {
+            return Err(ConfigError::new(
+                &var("ENCODING_AES_KEY"),
+                "is required unless the message mode is plaintext",
+            ));
+        }
         Ok(Self {
             name,
             token: env.required(&var("TOKEN"))?.to_owned(),
             appid,
             crypto,
+            mode,
             json: name == "mp",
         })
     }
@@ -63,7 +99,7 @@ impl Account {
 pub struct App {
     oa: Account,
     mp: Account,
-    window_s: i64,
+    window_s: u64,
     clock: Clock,
     wechat: WechatStore,
     subscriptions: Subscriptions,
@@ -76,14 +112,15 @@ pub struct App {
 
 impl App {
     /// Reads `WECHAT_OA_APPID`, `WECHAT_OA_TOKEN`, `WECHAT_OA_ENCODING_AES_KEY`,
-    /// `WECHAT_OA_SECRET`, `WECHAT_MP_APPID`, `WECHAT_MP_TOKEN`,
-    /// `WECHAT_MP_ENCODING_AES_KEY` (the keys and the secret optional),
+    /// `WECHAT_OA_SECRET`, `WECHAT_OA_MESSAGE_MODE`, `WECHAT_MP_APPID`, `WECHAT_MP_TOKEN`,
+    /// `WECHAT_MP_ENCODING_AES_KEY`, `WECHAT_MP_MESSAGE_MODE` (the secret optional; a key
+    /// required unless the mode is `plaintext`; the mode `safe` by default),
     /// `WECHAT_TIMESTAMP_WINDOW_S` (300), `WECHAT_API_BASE` and the tables `WECHAT_TABLE`,
     /// `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `OUTBOX_TABLE`.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let oa = Account::from_env(env, "oa", "WECHAT_OA")?;
         let mp = Account::from_env(env, "mp", "WECHAT_MP")?;
-        let window_s = env.parsed_or("WECHAT_TIMESTAMP_WINDOW_S", 300i64)?;
+        let window_s = env.parsed_or("WECHAT_TIMESTAMP_WINDOW_S", 300u64)?;
         let client = shared::store::connect(env).await;
         let wechat = WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?);
         let oa_api = match env.optional("WECHAT_OA_SECRET") {
@@ -116,9 +153,9 @@ impl App {
 pub async fn handle(app: &App, req: Request) -> Response {
     http::serve(req, |req| async move {
         match http::route_key(&req).as_str() {
-            "GET /v1/wechat/official-account" => echo(app, &app.oa, &req),
+            "GET /v1/wechat/official-account" => echo(app, &app.oa, &req).await,
             "POST /v1/wechat/official-account" => push(app, &app.oa, &req).await,
-            "GET /v1/wechat/mini-program" => echo(app, &app.mp, &req),
+            "GET /v1/wechat/mini-program" => echo(app, &app.mp, &req).await,
             "POST /v1/wechat/mini-program" => push(app, &app.mp, &req).await,
             _ => Err(ApiError::not_found()),
         }
@@ -134,9 +171,34 @@ fn plain(status: u16, content_type: &str, body: String) -> Response {
         .expect("a static response")
 }
 
-fn echo(app: &App, account: &Account, req: &Request) -> Result<Response, ApiError> {
-    let echostr = verify::echo(app, account, req, app.clock.now().as_second())?;
-    Ok(plain(200, "text/plain; charset=utf-8", echostr.to_owned()))
+/// The signed query's claim: its (timestamp, nonce), kept until the timestamp has left the
+/// window, so the same signed URL is refused for anything but the push it came with.
+fn nonce_claim(app: &App, account: &Account, signed: &verify::Signed<'_>, now: i64) -> NonceClaim {
+    NonceClaim {
+        key: format!("{}#{}#{}", account.name, signed.timestamp, signed.nonce),
+        until: signed
+            .sent
+            .max(now)
+            .saturating_add_unsigned(app.window_s)
+            .saturating_add(60),
+    }
+}
+
+fn replayed() -> ApiError {
+    ApiError::with_message(Code::Unauthenticated, "签名校验失败")
+        .with_details(serde_json::json!({ "reason": "replayed" }))
+}
+
+async fn echo(app: &App, account: &Account, req: &Request) -> Result<Response, ApiError> {
+    let now = app.clock.now();
+    let (signed, echostr) = verify::echo(app, account, req, now.as_second())?;
+    let nonce = nonce_claim(app, account, &signed, now.as_second());
+    // The URL check's signed query proves nothing else: the same check again is answered,
+    // a push with its timestamp and nonce is not.
+    match app.wechat.claim(&format!("echo#{echostr}"), &nonce, false, now).await? {
+        Claim::Replayed => Err(replayed()),
+        Claim::New | Claim::Repeat => Ok(plain(200, "text/plain; charset=utf-8", echostr.to_owned())),
+    }
 }
 
 async fn push(app: &App, account: &Account, req: &Request) -> Result<Response, ApiError> {
@@ -145,9 +207,17 @@ async fn push(app: &App, account: &Account, req: &Request) -> Result<Response, A
     let opened = verify::open(app, account, req, now.as_second())?;
     let envelope = &opened.envelope;
     let key = format!("{}#{}", account.name, envelope.dedupe_key());
-    if !app.wechat.claim_push(&key, now).await? {
-        tracing::info!(account = account.name, "a repeated push; answered before");
-        return Ok(success());
+    let nonce = nonce_claim(app, account, &opened.signed, now.as_second());
+    match app.wechat.claim(&key, &nonce, true, now).await? {
+        Claim::New => {}
+        Claim::Repeat => {
+            tracing::info!(account = account.name, "a repeated push; answered before");
+            return Ok(success());
+        }
+        Claim::Replayed => {
+            tracing::warn!(account = account.name, "a signed query used again for another push");
+            return Err(replayed());
+        }
     }
     let answer = match answer::answer(app, account, envelope).await {
         Ok(answer) => answer,

@@ -8,9 +8,13 @@
 //!   signs everything `signature` signs, so `signature` is not checked a second time: a
 //!   forger would need the token either way, and the callback's hot path saves a SHA-1;
 //! - timestamps more than `WECHAT_TIMESTAMP_WINDOW_S` from now are refused, so a captured
-//!   push cannot be replayed later.
+//!   push cannot be replayed later; within the window each (timestamp, nonce) is claimed
+//!   once (see `claim` in lib.rs), since in plaintext and compatible mode the signature does
+//!   not cover the body and anyone who saw one signed URL could post any body with it;
+//! - an account configured for safe mode refuses plaintext pushes outright: WeChat never
+//!   sends them then.
 
-use crate::{Account, App};
+use crate::{Account, App, Mode};
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::json;
 use shared::ApiError;
@@ -22,6 +26,8 @@ use shared::wechat::message::{Envelope, Message};
 /// The query WeChat signs a push with.
 pub struct Signed<'r> {
     pub timestamp: &'r str,
+    /// The timestamp as sent, in seconds.
+    pub sent: i64,
     pub nonce: &'r str,
     /// Present exactly in safe mode, where it is required.
     msg_signature: Option<&'r str>,
@@ -65,7 +71,8 @@ fn read_query<'r>(app: &App, req: &'r Request, now: i64) -> Result<Signed<'r>, A
     let sent: i64 = timestamp
         .parse()
         .map_err(|_| ApiError::field("timestamp", "须为秒级时间戳"))?;
-    if (now - sent).abs() > app.window_s {
+    // `abs_diff` cannot overflow, whatever the timestamp (i64::MIN included).
+    if now.abs_diff(sent) > app.window_s {
         return Err(bad_signature("stale_timestamp"));
     }
     let msg_signature = match param(req, "encrypt_type") {
@@ -77,6 +84,7 @@ fn read_query<'r>(app: &App, req: &'r Request, now: i64) -> Result<Signed<'r>, A
     };
     Ok(Signed {
         timestamp,
+        sent,
         nonce,
         msg_signature,
     })
@@ -93,16 +101,19 @@ fn check_signature(account: &Account, req: &Request, signed: &Signed<'_>) -> Res
 
 /// `GET`: WeChat checks the callback URL; the answer is `echostr`, as sent. Always proved
 /// by `signature`, whatever `encrypt_type` says: there is no body to carry another proof.
-pub fn echo<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Result<&'r str, ApiError> {
+pub fn echo<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Result<(Signed<'r>, &'r str), ApiError> {
     let signed = read_query(app, req, now)?;
     check_signature(account, req, &signed)?;
-    required(req, "echostr")
+    Ok((signed, required(req, "echostr")?))
 }
 
 /// `POST`: the push, verified and (in safe mode) decrypted.
 pub fn open<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Result<Opened<'r>, ApiError> {
     let signed = read_query(app, req, now)?;
     if !signed.safe() {
+        if account.mode == Mode::Safe {
+            return Err(bad_signature("plaintext_refused"));
+        }
         check_signature(account, req, &signed)?;
     }
     let bytes: &[u8] = req.body().as_ref();

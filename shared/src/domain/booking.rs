@@ -81,6 +81,9 @@ impl FromStr for SlotId {
             date[6..].parse().map_err(|_| bad())?,
         )
         .map_err(|_| bad())?;
+        if !super::time::in_range(date) {
+            return Err(bad());
+        }
         let start = Time::new(
             time[..2].parse().map_err(|_| bad())?,
             time[2..].parse().map_err(|_| bad())?,
@@ -147,10 +150,9 @@ fn hhmm(s: &str) -> Option<Time> {
     Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0).ok()
 }
 
-fn instant(date: Date, time: Time) -> Timestamp {
-    SHANGHAI
-        .to_timestamp(DateTime::from_parts(date, time))
-        .expect("a date in range")
+/// A Shanghai wall-clock time as an instant; `None` past the end of representable time.
+fn instant(date: Date, time: Time) -> Option<Timestamp> {
+    SHANGHAI.to_timestamp(DateTime::from_parts(date, time)).ok()
 }
 
 /// The sessions a hall is open on a date: working days per the calendar, non-working
@@ -178,11 +180,14 @@ pub fn slots_of_day(hall: &Hall, date: Date, cal: &WorkCalendar) -> Vec<Slot> {
             if end > close || end <= start {
                 break;
             }
+            let (Some(from), Some(to)) = (instant(date, start), instant(date, end)) else {
+                break;
+            };
             for w in &hall.windows {
                 slots.push(Slot {
                     id: SlotId::new(hall.hall_id.clone(), date, start, &w.code),
-                    start: instant(date, start),
-                    end: instant(date, end),
+                    start: from,
+                    end: to,
                     capacity: w.seats_per_slot,
                     window_name: w.name.clone(),
                 });
@@ -267,6 +272,8 @@ mod tests {
             "x.20261202.0930.a",
             "spb-center.2026122.0930.A",
             "a.b.c.d.e",
+            "spb-center.99991231.0930.A",
+            "spb-center.00010101.0930.A",
         ] {
             assert!(bad.parse::<SlotId>().is_err(), "{bad}");
         }

@@ -134,12 +134,15 @@ impl WorkCalendar {
     }
 
     /// The `n`th working day after `start`, counting from the day after (a 承诺件 accepted on
-    /// a Friday with 1 promised day is due the next working day).
+    /// a Friday with 1 promised day is due the next working day). At the end of
+    /// representable time it stops there rather than fail: no caller's date comes near it
+    /// (requests name dates before 2100, see `time::LAST_DATE`).
     pub fn add_working_days(&self, start: Date, n: u32) -> Date {
         let mut d = start;
         let mut left = n;
         while left > 0 {
-            d = d.tomorrow().expect("dates stay far from the end of time");
+            let Ok(next) = d.tomorrow() else { return d };
+            d = next;
             if self.is_working_day(d) {
                 left -= 1;
             }
@@ -150,11 +153,12 @@ impl WorkCalendar {
     /// Working days strictly after `start` up to and including `end`.
     pub fn working_days_between(&self, start: Date, end: Date) -> u32 {
         let mut d = start;
-        let mut count = 0;
+        let mut count = 0u32;
         while d < end {
-            d = d.tomorrow().expect("dates stay far from the end of time");
+            let Ok(next) = d.tomorrow() else { break };
+            d = next;
             if self.is_working_day(d) {
-                count += 1;
+                count = count.saturating_add(1);
             }
         }
         count

@@ -91,24 +91,33 @@ pub fn check(fields: &[FormField], values: &Map<String, Value>, errors: &mut Fie
             },
         }
     }
-    for name in values.keys().filter(|k| !fields.iter().any(|f| &f.name == *k)) {
-        errors.add(
-            &format!("form.{}", name.chars().take(40).collect::<String>()),
-            "表单中没有这个字段",
-        );
+    // Fields are named by the form's own names; a key the client made up is never quoted.
+    let unknown = values.keys().filter(|k| !fields.iter().any(|f| &f.name == *k)).count();
+    if unknown > 0 {
+        errors.add("form", format!("含有{unknown}个表单中没有的字段"));
     }
     clean
 }
 
-/// The form as responses show it: ID numbers and phones masked.
+/// The form as responses show it: identity fields masked whole, and every other value
+/// through the free-text scrubber, since people write phone numbers into an address or a
+/// remark (a number field holding a phone-shaped value is shown as masked text).
 pub fn masked(fields: &[FormField], values: &Map<String, Value>) -> Map<String, Value> {
     values
         .iter()
         .map(|(k, v)| {
             let kind = fields.iter().find(|f| &f.name == k).map(|f| f.kind.as_str());
-            let shown = match (kind, v.as_str()) {
-                (Some("idNumber"), Some(s)) => Value::String(crate::mask::id_number(s)),
-                (Some("phone"), Some(s)) => Value::String(crate::mask::phone(s)),
+            let shown = match (kind, v) {
+                (Some("idNumber"), Value::String(s)) => Value::String(crate::mask::id_number(s)),
+                (Some("phone"), Value::String(s)) => Value::String(crate::mask::phone(s)),
+                (_, Value::String(s)) => Value::String(crate::mask::scrub(s).into_owned()),
+                (_, Value::Number(n)) => {
+                    let text = n.to_string();
+                    match crate::mask::scrub(&text) {
+                        std::borrow::Cow::Borrowed(_) => v.clone(),
+                        std::borrow::Cow::Owned(masked) => Value::String(masked),
+                    }
+                }
                 _ => v.clone(),
             };
             (k.clone(), shown)
@@ -134,7 +143,7 @@ mod tests {
             }
             _ => vec![],
         };
-        assert_eq!(fields_named, ["form.applicantName", "form.extra", "form.phone"]);
+        assert_eq!(fields_named, ["form", "form.applicantName", "form.phone"]);
         let mut ok = FieldErrors::default();
         let clean = check(
             &fields,

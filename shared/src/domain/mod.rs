@@ -12,11 +12,13 @@ pub mod codes;
 pub mod evaluation;
 pub mod form;
 pub mod identity;
+pub mod text;
 pub mod time;
 
 pub use calendar::WorkCalendar;
 pub use codes::{CitizenId, DeptCode, HallId, ItemCode, PackageCode};
 pub use identity::{IdNumber, Identity, Phone, RealName};
+pub use text::FreeText;
 pub use time::LocalDate;
 
 /// Why a value was refused, phrased for the client (Chinese, as API messages are).
@@ -36,6 +38,12 @@ impl std::fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+impl From<Invalid> for String {
+    fn from(i: Invalid) -> String {
+        i.0.into_owned()
+    }
+}
 
 /// Implements `Serialize` (as the plain string), `Deserialize` (through `FromStr`) and
 /// `Display` for a string newtype with an `as_str` method.

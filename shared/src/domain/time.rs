@@ -70,7 +70,19 @@ pub fn local(ts: Timestamp) -> DateTime {
     SHANGHAI.to_datetime(ts)
 }
 
-/// A calendar date in Shanghai, written `YYYY-MM-DD`.
+/// The dates a request may name: wide enough for any birth date or booking, narrow enough
+/// that every instant of every such day, a year of working days after it and a month after
+/// it are all representable, so no arithmetic on a date from outside can overflow.
+pub const FIRST_DATE: Date = Date::constant(1900, 1, 1);
+pub const LAST_DATE: Date = Date::constant(2099, 12, 31);
+
+/// Whether a date is one a request may name.
+pub fn in_range(d: Date) -> bool {
+    (FIRST_DATE..=LAST_DATE).contains(&d)
+}
+
+/// A calendar date in Shanghai, written `YYYY-MM-DD`, between [`FIRST_DATE`] and
+/// [`LAST_DATE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocalDate(Date);
 
@@ -102,14 +114,18 @@ impl FromStr for LocalDate {
             && b.iter()
                 .enumerate()
                 .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-        let invalid = Invalid::new("日期应为YYYY-MM-DD格式的有效日期");
+        let invalid = Invalid::new("日期应为YYYY-MM-DD格式、1900-01-01至2099-12-31之间的有效日期");
         if !shape {
             return Err(invalid);
         }
         let y: i16 = raw[0..4].parse().map_err(|_| invalid.clone())?;
         let m: i8 = raw[5..7].parse().map_err(|_| invalid.clone())?;
         let d: i8 = raw[8..10].parse().map_err(|_| invalid.clone())?;
-        Date::new(y, m, d).map(Self).map_err(|_| invalid)
+        Date::new(y, m, d)
+            .ok()
+            .filter(|d| in_range(*d))
+            .map(Self)
+            .ok_or(invalid)
     }
 }
 
@@ -145,7 +161,16 @@ mod tests {
     #[test]
     fn dates_parse_strictly() {
         assert_eq!("2026-02-28".parse::<LocalDate>().unwrap().to_string(), "2026-02-28");
-        for bad in ["2026-02-29", "2026-2-28", "20260228", "2026-02-28T00:00", " 2026-02-28"] {
+        for bad in [
+            "2026-02-29",
+            "2026-2-28",
+            "20260228",
+            "2026-02-28T00:00",
+            " 2026-02-28",
+            "9999-12-31",
+            "0001-01-01",
+            "2100-01-01",
+        ] {
             assert!(bad.parse::<LocalDate>().is_err(), "{bad}");
         }
     }

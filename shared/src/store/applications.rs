@@ -9,6 +9,7 @@
 //! | case: one per item, owned by its department | `A#<no>` | `CASE#<itemCode>` |
 //! | timeline entry (留痕: who, when, what, note) | `A#<no>` | `T#<at>#<version>` |
 //! | upload of one material | `U#<objectKey>` | `UPLOAD` |
+//! | a citizen's uploads of one day (`uses`) | `UQ#<citizenId>#<date>` | `UQ` |
 //! | idempotency record | `IDEM#<citizenId>#<key>` | `IDEM` |
 //! | rate-limit counter | `RL#<scope>#<key>#<window>` | `RL` |
 //!
@@ -30,6 +31,8 @@
 //!   `deadline <` a date, per department; the sweeper flags what it finds.
 //! - The public lookup: two conditional counter updates (per client, per number), one
 //!   `GetItem` of the application.
+//! - An upload: one transaction: the day's quota counter `ADD uses 1` if below the quota,
+//!   and the upload record put if absent.
 
 mod read;
 pub mod view;
@@ -40,7 +43,7 @@ pub use write::{Change, CommitError};
 
 use crate::domain::application::{ApplicationNo, Status};
 use crate::domain::catalog::{FormField, ItemKind};
-use crate::domain::{CitizenId, DeptCode, ItemCode};
+use crate::domain::{CitizenId, DeptCode, FreeText, ItemCode};
 use crate::store::Client;
 use serde::{Deserialize, Serialize};
 
@@ -56,8 +59,8 @@ pub struct MaterialRef {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Correction {
-    pub items: Vec<String>,
-    pub note: String,
+    pub items: Vec<FreeText>,
+    pub note: FreeText,
     pub requested_at: String,
 }
 
@@ -111,7 +114,7 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_to: Option<Status>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub correction_items: Vec<String>,
+    pub correction_items: Vec<FreeText>,
     /// `near_due` or `overdue`, as the sweeper last found it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
@@ -129,7 +132,7 @@ pub struct TimelineEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_code: Option<ItemCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<FreeText>,
     /// The application's version this step produced: orders entries within a second.
     pub version: u64,
 }

@@ -47,7 +47,7 @@ pub use write::{BookError, NewBooking};
 use super::{AttributeValue, Client, Item, from_item, s, sdk_error, to_item};
 use crate::cursor::Cursor;
 use crate::domain::booking::{BookingId, BookingStatus, SlotId};
-use crate::domain::{CitizenId, DeptCode, HallId, ItemCode};
+use crate::domain::{CitizenId, DeptCode, FreeText, HallId, ItemCode};
 use crate::error::ApiError;
 use crate::store::outbox::{Kind, Notification};
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,7 @@ pub struct Booking {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_reason: Option<String>,
+    pub cancel_reason: Option<FreeText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_in_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -9,7 +9,9 @@
 //! | counter (count, r1..r5, bad, rectified, invalid) | `G#<dimension>#<YYYY-MM>` | `<value>` |
 //!
 //! Dimensions: `all` (value `ALL`), `dept`, `item`, `hall`, `window` (`<hall>:<window>`) and
-//! `staff`. A review counts once under each dimension it names, in its month.
+//! `staff`. A review counts once under each dimension it names, in its month. A `staff`
+//! counter also carries the department, hall and window the member served (`deptCode`,
+//! `hallId`, `windowCode`): the public figures show those, never the member's id.
 //!
 //! GSI `ByDept` (`dept`, `queueKey` = `<status>#<createdAt>#<id>`): a department's reviews.
 //!
@@ -28,7 +30,7 @@
 use super::outbox::Notification;
 use super::{AttributeValue, Client, Item, error_code, from_item, get_many, s, sdk_error, to_item};
 use crate::domain::evaluation::{Channel, EvaluationId, ReviewStatus};
-use crate::domain::{CitizenId, DeptCode, ItemCode};
+use crate::domain::{CitizenId, DeptCode, FreeText, ItemCode};
 use crate::error::ApiError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
@@ -37,7 +39,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowUp {
-    pub comment: String,
+    pub comment: FreeText,
     pub at: String,
 }
 
@@ -48,7 +50,7 @@ pub struct Step {
     pub at: String,
     pub action: String,
     pub actor: String,
-    pub note: Option<String>,
+    pub note: Option<FreeText>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,7 +66,7 @@ pub struct Review {
     pub rating: u8,
     pub indicators: BTreeMap<String, u8>,
     pub tags: Vec<String>,
-    pub comment: Option<String>,
+    pub comment: Option<FreeText>,
     pub follow_up: Option<FollowUp>,
     pub item_codes: Vec<ItemCode>,
     /// The department that answers for the review (a package's first).
@@ -138,6 +140,15 @@ impl Figures {
     }
 }
 
+/// One value of a grouped dimension: its figures, and where a member of staff served.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub figures: Figures,
+    pub dept: Option<String>,
+    pub hall: Option<String>,
+    pub window: Option<String>,
+}
+
 #[derive(Debug)]
 pub enum WriteError {
     /// The review exists (rating) or changed since read (workflow step).
@@ -200,7 +211,7 @@ impl EvaluationStore {
 
     /// `ADD` the given deltas to every counter of the review.
     fn counters(&self, r: &Review, deltas: &[(&str, i64)]) -> Result<Vec<TransactWriteItem>, ApiError> {
-        let expr = format!(
+        let add = format!(
             "ADD {}",
             deltas
                 .iter()
@@ -208,14 +219,39 @@ impl EvaluationStore {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        // Where a member of staff served, for the public figures to show in their stead.
+        let labels: Vec<(&str, &str)> = [
+            ("deptCode", Some(r.dept.as_str())),
+            ("hallId", r.hall_id.as_deref()),
+            ("windowCode", r.window_code.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        let set = labels
+            .iter()
+            .map(|(k, _)| format!("{k} = :{k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         r.dimensions()
             .into_iter()
             .map(|(dim, value)| {
+                let labelled = dim == "staff";
+                let expr = if labelled {
+                    format!("SET {set} {add}")
+                } else {
+                    add.clone()
+                };
                 let mut u = Update::builder()
                     .table_name(&self.table)
                     .key("pk", s(format!("G#{dim}#{}", r.month)))
                     .key("sk", s(value))
-                    .update_expression(expr.clone());
+                    .update_expression(expr);
+                if labelled {
+                    for (k, v) in &labels {
+                        u = u.expression_attribute_values(format!(":{k}"), s(*v));
+                    }
+                }
                 for (k, v) in deltas {
                     u = u
                         .expression_attribute_names(format!("#{k}"), *k)
@@ -317,7 +353,8 @@ impl EvaluationStore {
 
     /// Adds the one follow-up (追评); `Conflict` if there is one already.
     pub async fn follow_up(&self, id: &EvaluationId, f: &FollowUp) -> Result<(), WriteError> {
-        let value = serde_dynamo::to_attribute_value(f).map_err(|e| ApiError::internal("mapping a follow-up", e))?;
+        let value = crate::mask::storing(|| serde_dynamo::to_attribute_value(f))
+            .map_err(|e| ApiError::internal("mapping a follow-up", e))?;
         let result = self
             .client
             .update_item()
@@ -411,9 +448,10 @@ impl EvaluationStore {
         Ok((total, by_month))
     }
 
-    /// Every value of a dimension over these months, with its figures.
-    pub async fn grouped(&self, dim: &str, months: &[String]) -> Result<BTreeMap<String, Figures>, ApiError> {
-        let mut out: BTreeMap<String, Figures> = BTreeMap::new();
+    /// Every value of a dimension over these months, with its figures (and, for `staff`,
+    /// where the member served).
+    pub async fn grouped(&self, dim: &str, months: &[String]) -> Result<BTreeMap<String, Group>, ApiError> {
+        let mut out: BTreeMap<String, Group> = BTreeMap::new();
         for m in months {
             let query = || {
                 self.client
@@ -424,7 +462,12 @@ impl EvaluationStore {
             };
             for item in super::page::all(query, "reading grouped statistics").await? {
                 if let Some(AttributeValue::S(v)) = item.get("sk") {
-                    out.entry(v.clone()).or_default().add(&Figures::read(&item));
+                    let group = out.entry(v.clone()).or_default();
+                    group.figures.add(&Figures::read(&item));
+                    let label = |k: &str| item.get(k).and_then(|a| a.as_s().ok()).cloned();
+                    group.dept = group.dept.take().or_else(|| label("deptCode"));
+                    group.hall = group.hall.take().or_else(|| label("hallId"));
+                    group.window = group.window.take().or_else(|| label("windowCode"));
                 }
             }
         }

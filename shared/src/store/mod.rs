@@ -216,7 +216,9 @@ pub fn from_item<T: serde::de::DeserializeOwned>(item: Item, what: &'static str)
 
 /// Maps a value to an item and adds its key attributes.
 pub fn to_item<T: serde::Serialize>(value: &T, keys: &[(&str, String)]) -> Result<Item, ApiError> {
-    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| ApiError::internal("mapping an item", e))?;
+    // Free text goes to the store as written; everywhere else it serialises masked.
+    let mut item: Item =
+        crate::mask::storing(|| serde_dynamo::to_item(value)).map_err(|e| ApiError::internal("mapping an item", e))?;
     for (name, v) in keys {
         item.insert((*name).to_owned(), s(v.clone()));
     }

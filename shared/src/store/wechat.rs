@@ -5,14 +5,17 @@
 //! | item | pk | attributes |
 //! |---|---|---|
 //! | a push seen | `P#<account>#<msgId or sender#time#event>` | receivedAt, expiresAt (1 day) |
+//! | a signed query used | `N#<account>#<timestamp>#<nonce>` | pushKey (the push it came with), expiresAt (past the timestamp window) |
 //! | access token | `T#<appid>` | token?, tokenExpiresAt?, leaseUntil?, leaseHolder?, forceRefresh? |
 //! | follower | `O#<officialAccountOpenid>` | unionid?, subscribed, updatedAt |
 //! | follower by unionid | `U#<unionid>` | openid, subscribed, updatedAt |
 //! | message sent | `D#<msgid>` | outboxId, expiresAt (30 days) |
 //!
-//! Access patterns: a push is claimed with one conditional Put before it is handled
-//! (WeChat retries for 15 seconds; a day covers every retry), and released if handling
-//! fails, so WeChat's retry is handled instead of dropped. The token item is read with
+//! Access patterns: a push is claimed before it is handled (WeChat retries for 15 seconds;
+//! a day covers every retry), in one transaction with its signed query's (timestamp, nonce):
+//! the nonce record may name only this push, so a signed URL cannot carry a second body.
+//! The push record is released if handling fails, so WeChat's retry is handled instead of
+//! dropped. The token item is read with
 //! GetItem, leased with a conditional UpdateItem, written by the lease holder, and dropped
 //! only if it still holds the token that failed. Followers are written in pairs in one
 //! transaction so either direction finds the other.
@@ -38,6 +41,25 @@ pub struct CachedToken {
     pub expires_at: i64,
     pub lease_until: i64,
     pub force: bool,
+}
+
+/// A signed query's (timestamp, nonce) as claimed: `<account>#<timestamp>#<nonce>`, kept
+/// until `until` (epoch seconds).
+#[derive(Debug, Clone)]
+pub struct NonceClaim {
+    pub key: String,
+    pub until: i64,
+}
+
+/// What claiming a push found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// First seen: handle it.
+    New,
+    /// The same push again (WeChat's retry): answered before.
+    Repeat,
+    /// Its signed query came with another push: refused.
+    Replayed,
 }
 
 /// An official-account follower.
@@ -71,22 +93,47 @@ impl WechatStore {
         }
     }
 
-    /// Records a push as seen; `false` if it was seen before.
-    pub async fn claim_push(&self, key: &str, now: jiff::Timestamp) -> Result<bool, ApiError> {
-        let result = self
-            .client
-            .put_item()
+    /// Claims a signed query's nonce for `key`, and when `record` also the push itself, in
+    /// one transaction.
+    pub async fn claim(
+        &self,
+        key: &str,
+        nonce: &NonceClaim,
+        record: bool,
+        now: jiff::Timestamp,
+    ) -> Result<Claim, ApiError> {
+        let built = |e| ApiError::internal("building a push claim", e);
+        let nonce_put = Put::builder()
             .table_name(&self.table)
-            .item("pk", s(format!("P#{key}")))
-            .item("receivedAt", s(rfc3339(now)))
-            .item("expiresAt", n(now.as_second() + PUSH_RETENTION_S))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(sdk_error("claiming a wechat push", e)),
+            .item("pk", s(format!("N#{}", nonce.key)))
+            .item("pushKey", s(key))
+            .item("expiresAt", n(nonce.until))
+            .condition_expression("attribute_not_exists(pk) OR pushKey = :key")
+            .expression_attribute_values(":key", s(key))
+            .build()
+            .map_err(built)?;
+        let mut tx = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(nonce_put).build());
+        if record {
+            let push_put = Put::builder()
+                .table_name(&self.table)
+                .item("pk", s(format!("P#{key}")))
+                .item("receivedAt", s(rfc3339(now)))
+                .item("expiresAt", n(now.as_second().saturating_add(PUSH_RETENTION_S)))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .map_err(built)?;
+            tx = tx.transact_items(TransactWriteItem::builder().put(push_put).build());
+        }
+        match tx.send().await {
+            Ok(_) => Ok(Claim::New),
+            Err(e) => match super::failed_conditions(&e) {
+                Some(failed) if failed.first() == Some(&true) => Ok(Claim::Replayed),
+                Some(failed) if failed.get(1) == Some(&true) => Ok(Claim::Repeat),
+                _ => Err(sdk_error("claiming a wechat push", e)),
+            },
         }
     }
 

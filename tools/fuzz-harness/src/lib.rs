@@ -2,7 +2,7 @@
 //! input. `cargo fuzz` runs them under libFuzzer (`make fuzz`); `tests/fuzz_regressions.rs`
 //! replays every input kept in `fuzz/regressions/` on each `make test`.
 
-use shared::cursor::Cursor;
+use shared::cursor::{Cursor, CursorKey};
 use shared::domain::{IdNumber, Phone};
 use shared::wechat::crypto::{CryptoError, MessageCrypto, verify};
 use shared::wechat::message::{Envelope, Message};
@@ -73,13 +73,21 @@ pub fn id_number(data: &[u8]) {
     let _ = text.parse::<Phone>();
 }
 
-/// Any text as a list cursor: what decodes encodes back to the same cursor.
+/// Any text as a list cursor: it opens only if sealed, and what opens seals back to itself.
 pub fn cursor(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(cursor) = Cursor::decode(text) {
-        let again = Cursor::decode(&cursor.encode()).expect("a cursor we encoded decodes");
-        assert_eq!(again.encode(), cursor.encode());
+    let key = CursorKey::new(b"the fuzz harness's own cursor key, 32 bytes or more");
+    if let Ok(cursor) = key.open("fuzz", text) {
+        let again = key
+            .open("fuzz", &key.seal("fuzz", &cursor))
+            .expect("a cursor we sealed opens");
+        assert_eq!(again, cursor);
     }
+    let sealed = key.seal("fuzz", &Cursor::new([("text", text)]));
+    assert!(
+        key.open("other", &sealed).is_err(),
+        "a cursor opens in its own scope only"
+    );
 }

@@ -20,7 +20,24 @@ pub fn due_flags(deadline: &str, today: jiff::civil::Date, cal: &WorkCalendar) -
     (cal.working_days_between(today, due) <= NEAR_DUE_DAYS, false)
 }
 
-pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar) -> Value {
+/// Who is looking: the applicant sees who acted as a department (and window), never a
+/// member of staff's internal id; staff of the departments involved see that too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Applicant,
+    Staff,
+}
+
+/// A timeline actor as recorded (`citizen`, `staff:<id>@<dept>`): its kind, the department
+/// and the member of staff.
+fn actor(recorded: &str) -> (&str, Option<&str>, Option<&str>) {
+    match recorded.strip_prefix("staff:").and_then(|rest| rest.rsplit_once('@')) {
+        Some((id, dept)) => ("staff", Some(dept), Some(id)),
+        None => (recorded, None, None),
+    }
+}
+
+pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar, viewer: Viewer) -> Value {
     let a = &v.application;
     let cases: Vec<Value> = v
         .cases
@@ -42,7 +59,17 @@ pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar) -> Value 
     let timeline: Vec<Value> = v
         .timeline
         .iter()
-        .map(|e| json!({ "at": e.at, "status": e.status.as_str(), "action": e.action, "actor": e.actor, "itemCode": e.item_code, "note": e.note }))
+        .map(|e| {
+            let (kind, dept, staff) = actor(&e.actor);
+            let mut entry = json!({
+                "at": e.at, "status": e.status.as_str(), "action": e.action, "actor": kind,
+                "deptCode": dept, "itemCode": e.item_code, "note": e.note,
+            });
+            if viewer == Viewer::Staff {
+                entry["staffId"] = json!(staff);
+            }
+            entry
+        })
         .collect();
     json!({
         "applicationNo": a.application_no,

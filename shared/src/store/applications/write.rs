@@ -6,7 +6,7 @@ use crate::domain::application::Status;
 use crate::error::ApiError;
 use crate::store::outbox::Notification;
 use crate::store::{AttributeValue, Item, error_code, s, sdk_error, to_item};
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 
 const IDEMPOTENCY_SECONDS: i64 = 86_400;
 /// Unused uploads' records go after a week; S3's lifecycle rule removes their files.
@@ -154,22 +154,40 @@ impl ApplicationStore {
         }
     }
 
-    /// Records an upload that is about to happen.
-    pub async fn put_upload(&self, u: &Upload, now: jiff::Timestamp) -> Result<(), ApiError> {
+    /// Records an upload that is about to happen, counted against its owner's quota for the
+    /// day (`YYYY-MM-DD`) in the same transaction; `Ok(false)` when the quota is spent.
+    pub async fn put_upload(&self, u: &Upload, day: &str, quota: u32, now: jiff::Timestamp) -> Result<bool, ApiError> {
         let mut item = to_item(u, &[("pk", format!("U#{}", u.object_key)), ("sk", "UPLOAD".into())])?;
         item.insert(
             "expiresAt".into(),
-            AttributeValue::N((now.as_second() + UPLOAD_SECONDS).to_string()),
+            AttributeValue::N((now.as_second().saturating_add(UPLOAD_SECONDS)).to_string()),
         );
-        self.client
-            .put_item()
+        let count = Update::builder()
             .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
+            .key("pk", s(format!("UQ#{}#{day}", u.citizen_id)))
+            .key("sk", s("UQ"))
+            .update_expression("SET expiresAt = :exp ADD uses :one")
+            .condition_expression("attribute_not_exists(uses) OR uses < :quota")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":quota", AttributeValue::N(quota.to_string()))
+            .expression_attribute_values(
+                ":exp",
+                AttributeValue::N((now.as_second().saturating_add(2 * 86_400)).to_string()),
+            )
+            .build()
+            .map_err(|e| ApiError::internal("building an upload quota update", e))?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(count).build())
+            .transact_items(put(&self.table, item, "attribute_not_exists(pk)", &[], &[])?)
             .send()
-            .await
-            .map_err(|e| sdk_error("recording an upload", e))?;
-        Ok(())
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if crate::store::failed_conditions(&e).is_some_and(|f| f.first() == Some(&true)) => Ok(false),
+            Err(e) => Err(sdk_error("recording an upload", e)),
+        }
     }
 
     /// Sets or clears a case's deadline flag, unless the case has moved on meanwhile.

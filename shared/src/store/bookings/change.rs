@@ -4,6 +4,7 @@
 
 use super::write::{BookError, built, day_end_epoch, n};
 use super::{Booking, BookingStore, booking_key, key};
+use crate::domain::FreeText;
 use crate::domain::booking::BookingStatus;
 use crate::domain::time::rfc3339;
 use crate::error::ApiError;
@@ -14,7 +15,7 @@ impl BookingStore {
     /// Cancels a booked booking and frees the seat of the slot it holds. `Ok(false)`: it is
     /// no longer booked at that slot (already cancelled, or moved meanwhile), so nothing
     /// changed; the caller re-reads it. A second cancel therefore frees nothing.
-    pub async fn cancel(&self, b: &Booking, reason: &str, now: jiff::Timestamp) -> Result<bool, ApiError> {
+    pub async fn cancel(&self, b: &Booking, reason: Option<&FreeText>, now: jiff::Timestamp) -> Result<bool, ApiError> {
         let (pk, sk) = booking_key(&b.id);
         let at = rfc3339(now);
         let update = Update::builder()
@@ -27,7 +28,7 @@ impl BookingStore {
             .expression_attribute_values(":booked", s("booked"))
             .expression_attribute_values(":slot", s(b.slot_id.as_str()))
             .expression_attribute_values(":at", s(at))
-            .expression_attribute_values(":reason", s(reason));
+            .expression_attribute_values(":reason", reason.map_or(AttributeValue::Null(true), |r| s(r.expose())));
         let items = vec![
             TransactWriteItem::builder().update(built(update.build())?).build(),
             self.seat_update(&b.slot_id, -1, None, &b.date)?,
