@@ -234,9 +234,11 @@ async fn push(app: &App, account: &Account, req: &Request) -> Result<Response, A
     })
 }
 
-/// A passive text reply, sealed when the push came in safe mode.
+/// A passive text reply, sealed when the push came in safe mode. Its text is masked: a
+/// reply is a way out like any other.
 fn reply_to(account: &Account, opened: &verify::Opened<'_>, content: &str, now: i64) -> String {
-    let xml = reply::text(&opened.envelope.from, &opened.envelope.to, now, content);
+    let content = shared::mask::scrub(content);
+    let xml = reply::text(&opened.envelope.from, &opened.envelope.to, now, &content);
     match (&account.crypto, opened.signed.safe()) {
         (Some(crypto), true) => reply::seal(
             crypto,
