@@ -30,6 +30,11 @@ async fn next_page(app: &TestApp, req: Request, query: &[(&str, &str)], cursor: 
     status
 }
 
+/// Another list's request, and its query, that must refuse a cursor.
+type Probe = (Request, Vec<(&'static str, &'static str)>);
+/// A list's first page, its own query, and the probes its cursor must fail.
+type Case = (Request, &'static [(&'static str, &'static str)], Vec<Probe>);
+
 /// Every way of altering a cursor that keeps it well formed base64url.
 fn altered(cursor: &str) -> Vec<String> {
     let (payload, tag) = cursor.split_once('.').unwrap();
@@ -77,8 +82,7 @@ async fn a_cursor_opens_only_the_list_caller_and_filter_that_issued_it() {
     let queue = |t: &str| event("submission-queue").bearer(t).query(&[]);
     let bookings = |t: &str| event("booking-mine").bearer(t).query(&[]);
     let reviews = |t: &str| event("evaluation-staff").bearer(t).query(&[]);
-    type Probe = (Request, Vec<(&'static str, &'static str)>);
-    let cases: Vec<(Request, &[(&str, &str)], Vec<Probe>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             catalog().query(&[("dept", "RSJ"), ("limit", "1")]),
             &[("dept", "RSJ")],

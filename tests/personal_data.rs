@@ -7,7 +7,7 @@
 //! out are masked.
 
 use fingertip_tests::wechat::{Account, event_xml};
-use fingertip_tests::{EventExt, TEMPLATE, TestApp, event, read, spawn_app};
+use fingertip_tests::{EventExt, TEMPLATE, TestApp, event, spawn_app};
 use lambda_http::{Request, RequestExt};
 use serde_json::{Value, json};
 

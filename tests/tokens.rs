@@ -78,9 +78,9 @@ async fn malformed_stale_and_foreign_tokens_are_all_401() {
         &jsonwebtoken::EncodingKey::from_secret(public.as_bytes()).unwrap(),
     )
     .unwrap();
-    let (other_private, _) = shared::auth::generate_key_pair("stranger");
+    let (other_private, _) = shared::auth::generate_key_pair("stranger").unwrap();
     let stranger = Signer::from_env(&app.env_of("auth").with("JWT_SIGNING_KEY", other_private)).unwrap();
-    let (unknown_kid_key, _) = shared::auth::generate_key_pair("local-1");
+    let (unknown_kid_key, _) = shared::auth::generate_key_pair("local-1").unwrap();
     let forged = Signer::from_env(&app.env_of("auth").with("JWT_SIGNING_KEY", unknown_kid_key)).unwrap();
 
     let cases: Vec<(&str, String)> = vec![
@@ -124,7 +124,7 @@ async fn during_a_rotation_tokens_of_the_old_and_the_new_key_both_verify() {
     let (_, id) = app.login("tok-3").await;
     let env = app.env_of("auth");
     let old_public = env.required("JWT_VERIFY_KEYS").unwrap().to_owned();
-    let (new_private, new_public) = shared::auth::generate_key_pair("k2");
+    let (new_private, new_public) = shared::auth::generate_key_pair("k2").unwrap();
     let rotating: Env = env
         .clone()
         .with("JWT_VERIFY_KEYS", format!("{old_public},{new_public}"));

@@ -250,12 +250,13 @@ impl Signer {
             hall,
             iat,
             nbf: iat,
-            exp: iat + self.ttl_seconds,
+            exp: iat.saturating_add(self.ttl_seconds),
         };
-        self.sign(&claims).map(|token| Issued {
-            token,
-            expires_at: jiff::Timestamp::from_second((iat + self.ttl_seconds) as i64).expect("in range"),
-        })
+        let expires_at = i64::try_from(claims.exp)
+            .ok()
+            .and_then(|s| jiff::Timestamp::from_second(s).ok())
+            .unwrap_or(jiff::Timestamp::MAX);
+        self.sign(&claims).map(|token| Issued { token, expires_at })
     }
 
     /// Signs arbitrary claims with this key (tests use it to build edge-case tokens).
@@ -267,13 +268,14 @@ impl Signer {
 }
 
 /// A new Ed25519 key pair as config values: (`kid=private`, `kid=public`).
-pub fn generate_key_pair(kid: &str) -> (String, String) {
+pub fn generate_key_pair(kid: &str) -> Result<(String, String), aws_lc_rs::error::Unspecified> {
     use aws_lc_rs::signature::KeyPair;
     let rng = aws_lc_rs::rand::SystemRandom::new();
-    let pkcs8 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8(&rng).expect("the system RNG works");
-    let pair = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("just generated");
-    (
+    let pkcs8 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8(&rng)?;
+    let pair =
+        aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| aws_lc_rs::error::Unspecified)?;
+    Ok((
         format!("{kid}={}", URL_SAFE_NO_PAD.encode_to_string(pkcs8.as_ref())),
         format!("{kid}={}", URL_SAFE_NO_PAD.encode_to_string(pair.public_key().as_ref())),
-    )
+    ))
 }

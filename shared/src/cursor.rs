@@ -140,7 +140,7 @@ mod tests {
             &"A".repeat(700),
             payload,
             &format!("{forged}.{tag}"),
-            &format!("{payload}.{}", &tag[1..]),
+            &format!("{payload}.{}", tag.get(1..).unwrap()),
             &format!("{payload}.AAAAAAAAAAAAAAAAAAAAAA"),
         ] {
             assert!(key().open("s", bad).is_err(), "{bad}");

@@ -277,6 +277,18 @@ impl FieldErrors {
             Err(self.into_error())
         }
     }
+
+    /// The parsed values when nothing was recorded: `values` is the fields' results gathered
+    /// with `check` (`a.zip(b)`), which are all there exactly when no reason was recorded.
+    pub fn done<T>(self, values: Option<T>) -> Result<T, ApiError> {
+        self.finish()?;
+        values.ok_or_else(|| {
+            ApiError::internal(
+                "a field was neither parsed nor refused",
+                std::io::Error::other("missing field value"),
+            )
+        })
+    }
 }
 
 /// Parses several fields at once and reports every bad one together:
@@ -289,9 +301,10 @@ impl FieldErrors {
 macro_rules! parse_fields {
     ($($field:ident => $parsed:expr),+ $(,)?) => {{
         let mut errors = $crate::error::FieldErrors::default();
-        #[allow(non_snake_case)]
+        #[allow(non_snake_case, reason = "the fields are named as the API names them")]
         let ($($field,)+) = ($(errors.check(stringify!($field), $parsed),)+);
-        errors.finish().map(|()| ($($field.expect("no error was recorded for this field"),)+))
+        let values = (|| Some(($($field?,)+)))();
+        errors.done(values)
     }};
 }
 

@@ -100,11 +100,14 @@ pub fn render_error(err: &ApiError, request_id: &str) -> Response {
             (code.default_message(), None, None)
         }
     };
-    let mut body = json!({ "code": code.as_str(), "message": message, "requestId": request_id });
+    let mut body = serde_json::Map::new();
+    body.insert("code".into(), json!(code.as_str()));
+    body.insert("message".into(), json!(message));
+    body.insert("requestId".into(), json!(request_id));
     if let Some(d) = details {
         // Details name fields and say what is wrong; should one ever quote what a client
         // sent, whatever is shaped like an ID number or a phone is masked here.
-        body["details"] = scrubbed(d);
+        body.insert("details".into(), scrubbed(d));
     }
     let mut response = json_response(code.status(), &json!({ "error": body }));
     if let Some(secs) = retry_after {
@@ -130,15 +133,28 @@ fn scrubbed(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// A JSON response with the given status.
+/// A JSON response with the given status. Should the value not serialise (a bug: response
+/// types always do), the answer is a bare 500 in the error's shape.
 pub fn json_response<T: Serialize>(status: u16, value: &T) -> Response {
-    let body = serde_json::to_string(value).expect("response types serialize");
-    http::Response::builder()
-        .status(status)
-        .header("content-type", "application/json; charset=utf-8")
-        .header("cache-control", "no-store")
-        .body(Body::Text(body))
-        .expect("static headers are valid")
+    let (status, body) = match serde_json::to_string(value) {
+        Ok(body) => (status, body),
+        Err(e) => {
+            tracing::error!(error = %e, "a response did not serialise");
+            (
+                500,
+                r#"{"error":{"code":"INTERNAL","message":"系统错误，请稍后再试"}}"#.to_owned(),
+            )
+        }
+    };
+    let mut response = http::Response::new(Body::Text(body));
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 pub fn ok<T: Serialize>(value: &T) -> Result<Response, ApiError> {

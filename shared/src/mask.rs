@@ -44,8 +44,8 @@ fn keep_ends(raw: &str, head: usize, tail: usize) -> String {
 /// A digit's value, ASCII or full-width (what a Chinese input method types).
 fn digit(c: char) -> Option<u8> {
     match c {
-        '0'..='9' => Some(c as u8 - b'0'),
-        '\u{ff10}'..='\u{ff19}' => u8::try_from(u32::from(c) - 0xff10).ok(),
+        '0'..='9' => c.to_digit(10).and_then(|d| u8::try_from(d).ok()),
+        '\u{ff10}'..='\u{ff19}' => u32::from(c).checked_sub(0xff10).and_then(|d| u8::try_from(d).ok()),
         _ => None,
     }
 }
@@ -109,12 +109,12 @@ fn tokens(text: &str) -> Vec<Token> {
         match (digit(c), current.as_mut()) {
             (Some(d), Some(t)) => {
                 t.digits.push(d);
-                t.end = at + c.len_utf8();
+                t.end = at.saturating_add(c.len_utf8());
             }
             (Some(d), None) => {
                 current = Some(Token {
                     start: at,
-                    end: at + c.len_utf8(),
+                    end: at.saturating_add(c.len_utf8()),
                     digits: vec![d],
                 })
             }
@@ -132,53 +132,51 @@ fn joined(text: &str, a: &Token, b: &Token) -> bool {
     (1..=2).contains(&n) && between.chars().all(is_separator)
 }
 
+/// The character at byte offset `at`, if any.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..).and_then(|rest| rest.chars().next())
+}
+
 /// The spans to mask: (start, end, shape), in order, not overlapping.
 fn spans(text: &str) -> Vec<(usize, usize, Shape)> {
     let tokens = tokens(text);
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        // The longest number starting at token `i`, over tokens joined by separators.
-        let mut best: Option<(usize, Shape)> = None;
+    let mut rest: &[Token] = &tokens;
+    while let [first, ..] = rest {
+        // The longest number starting at `first`, over tokens joined by separators:
+        // (how many tokens it takes, its shape, where it ends).
+        let mut best: Option<(usize, Shape, usize)> = None;
         let mut digits: Vec<u8> = Vec::new();
-        let mut j = i;
-        while j < tokens.len() {
-            if j > i && !joined(text, &tokens[j - 1], &tokens[j]) {
+        let mut previous: Option<&Token> = None;
+        for (taken, token) in rest.iter().enumerate() {
+            if previous.is_some_and(|p| !joined(text, p, token)) {
                 break;
             }
-            digits.extend_from_slice(&tokens[j].digits);
+            digits.extend_from_slice(&token.digits);
             if digits.len() > 18 {
                 break;
             }
-            let then_x = text
-                .get(tokens[j].end..)
-                .and_then(|rest| rest.chars().next())
-                .is_some_and(is_check_x);
-            if let Some(shape) = classify(&digits, then_x) {
-                best = Some((j, shape));
+            let check = char_at(text, token.end).filter(|c| is_check_x(*c));
+            if let Some(shape) = classify(&digits, check.is_some()) {
+                // Seventeen digits and the check X: the X is part of the number.
+                let x = check.filter(|_| digits.len() == 17).map_or(0, char::len_utf8);
+                best = Some((taken, shape, token.end.saturating_add(x)));
             }
-            j += 1;
+            previous = Some(token);
         }
-        match best {
-            Some((last, shape)) => {
-                let mut end = tokens[last].end;
-                if digits.len() >= 17 && matches!(shape, Shape::IdNumber) {
-                    end += text
-                        .get(end..)
-                        .and_then(|rest| rest.chars().next())
-                        .filter(|c| is_check_x(*c))
-                        .map_or(0, char::len_utf8);
-                }
-                out.push((tokens[i].start, end, shape));
-                i = last + 1;
+        let skip = match best {
+            Some((taken, shape, end)) => {
+                out.push((first.start, end, shape));
+                taken
             }
             None => {
-                if tokens[i].digits.len() >= 19 {
-                    out.push((tokens[i].start, tokens[i].end, Shape::Long));
+                if first.digits.len() >= 19 {
+                    out.push((first.start, first.end, Shape::Long));
                 }
-                i += 1;
+                0
             }
-        }
+        };
+        rest = rest.get(skip..).and_then(|r| r.get(1..)).unwrap_or_default();
     }
     out
 }
@@ -207,7 +205,7 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
             if digit(c).is_some() {
                 let keep = seen < shape.head() || seen >= count.saturating_sub(keep_tail);
                 out.push(if keep { c } else { '*' });
-                seen += 1;
+                seen = seen.saturating_add(1);
             } else {
                 out.push(c);
             }

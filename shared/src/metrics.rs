@@ -48,7 +48,9 @@ pub fn line(metric: Metric, n: u64, at: jiff::Timestamp) -> String {
             }],
         },
     });
-    doc[name] = json!(n);
+    if let Some(fields) = doc.as_object_mut() {
+        fields.insert(name.to_owned(), json!(n));
+    }
     doc.to_string()
 }
 

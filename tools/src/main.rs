@@ -128,7 +128,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", signer.issue(&principal).map_err(|e| e.to_string())?.token);
         }
         Command::Keygen { kid } => {
-            let (private, public) = shared::auth::generate_key_pair(&kid);
+            let (private, public) = shared::auth::generate_key_pair(&kid).map_err(|_| "the system RNG failed")?;
             println!("JWT_SIGNING_KEY={private}\nJWT_VERIFY_KEYS={public}");
         }
         Command::Env => {

@@ -76,16 +76,16 @@ impl App {
         let today = local(now).date();
         let mut report = Report::default();
         for hall in self.catalog.halls().await? {
-            for day in [today.yesterday().expect("in range"), today] {
+            for day in [today.yesterday().ok(), Some(today)].into_iter().flatten() {
                 let closed = closing(&hall, day, self.calendar).is_some_and(|c| c <= now);
                 if closed {
                     self.no_shows(&hall, day, now, &mut report).await?;
                 }
             }
-            let tomorrow = today.tomorrow().expect("in range");
+            let Ok(tomorrow) = today.tomorrow() else { continue };
             for b in self.bookings.booked_on(&hall.hall_id, &ymd(tomorrow)).await? {
                 if self.outbox.notify(&b.notification(Kind::BookingReminder), now).await? {
-                    report.reminders += 1;
+                    report.reminders = report.reminders.saturating_add(1);
                 }
             }
         }
@@ -105,17 +105,24 @@ impl App {
             if !self.bookings.mark_no_show(&b, now).await? {
                 continue;
             }
-            report.no_shows += 1;
-            let from = day
-                .checked_sub(Span::new().days(i64::from(rules.no_show_window_days.max(1)) - 1))
-                .expect("in range");
+            report.no_shows = report.no_shows.saturating_add(1);
+            // The window's first day: `W` days ending today. A window too long to reckon (a
+            // hall's misconfiguration) counts from the earliest day there is.
+            let back = i64::from(rules.no_show_window_days.max(1)).saturating_sub(1);
+            let from = Span::new()
+                .try_days(back)
+                .ok()
+                .and_then(|span| day.checked_sub(span).ok())
+                .unwrap_or(Date::MIN);
             let count = self.bookings.no_shows_between(&b.id_key, &ymd(from), &ymd(day)).await?;
             if rules.no_show_limit > 0 && count >= rules.no_show_limit {
-                let until = now
-                    .checked_add(Span::new().hours(24 * i64::from(rules.ban_days)))
-                    .expect("in range");
+                let until = Span::new()
+                    .try_hours(i64::from(rules.ban_days).saturating_mul(24))
+                    .ok()
+                    .and_then(|span| now.checked_add(span).ok())
+                    .unwrap_or(Timestamp::MAX);
                 self.bookings.ban(&b.id_key, until, now).await?;
-                report.bans += 1;
+                report.bans = report.bans.saturating_add(1);
                 tracing::info!(booking = %b.id, no_shows = count, "booking ban");
             }
         }

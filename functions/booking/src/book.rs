@@ -24,16 +24,11 @@ struct BookBody {
 
 fn request_hash(slot: &SlotId, item: &ItemCode) -> String {
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, format!("{slot}\n{item}").as_bytes());
-    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    shared::domain::random::hex(d.as_ref())
 }
 
 fn verification_code() -> String {
-    use aws_lc_rs::rand::SecureRandom;
-    let mut b = [0u8; 4];
-    aws_lc_rs::rand::SystemRandom::new()
-        .fill(&mut b)
-        .expect("the system RNG works");
-    format!("{:06}", u32::from_le_bytes(b) % 1_000_000)
+    format!("{:06}", u32::from_le_bytes(shared::domain::random::bytes()) % 1_000_000)
 }
 
 pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
@@ -46,8 +41,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     )?;
     let ctx = load(app, Some(&citizen), slot_id.hall(), Some(&item_code)).await?;
     let id_key = person(ctx.citizen.as_ref())?;
-    let (hall, slot, window) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
-    let item = ctx.item.as_ref().expect("checked by bookable_slot");
+    let (hall, slot, window, item) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
 
     let now = app.clock.now();
     let at = rfc3339(now);

@@ -71,9 +71,9 @@ pub fn person(citizen: Option<&Citizen>) -> Result<String, ApiError> {
 pub fn bookable_slot<'h>(
     app: &App,
     hall: Option<&'h Hall>,
-    item: Option<&Item>,
+    item: Option<&'h Item>,
     id: &SlotId,
-) -> Result<(&'h Hall, Slot, &'h Window), ApiError> {
+) -> Result<(&'h Hall, Slot, &'h Window, &'h Item), ApiError> {
     let hall = hall.ok_or_else(|| ApiError::field("slotId", "时段所属大厅不存在"))?;
     let item = item.ok_or_else(|| ApiError::field("itemCode", "事项不存在"))?;
     let slot = booking::find_slot(hall, id, app.calendar)
@@ -97,5 +97,5 @@ pub fn bookable_slot<'h>(
             "lastBookableDate": latest.strftime("%Y-%m-%d").to_string(),
         }))
     })?;
-    Ok((hall, slot, window))
+    Ok((hall, slot, window, item))
 }

@@ -130,7 +130,7 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
     }
     check_deadline(app, &b)?;
     let ctx = load(app, None, slot_id.hall(), Some(&b.item_code)).await?;
-    let (hall, slot, window) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
+    let (hall, slot, window, _) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
     let date = slot_id.date().strftime("%Y-%m-%d").to_string();
     let now = app.clock.now();
     let moved = Booking {

@@ -72,8 +72,8 @@ impl App {
                         _ => None,
                     };
                     match flag {
-                        Some("overdue") => over += 1,
-                        Some(_) => near += 1,
+                        Some("overdue") => over = over.saturating_add(1),
+                        Some(_) => near = near.saturating_add(1),
                         None => {}
                     }
                     if case.flag.as_deref() != flag {
@@ -85,11 +85,11 @@ impl App {
                     break;
                 }
             }
-            if near + over > 0 {
+            if near > 0 || over > 0 {
                 tracing::info!(dept = %dept.code, near_due = near, overdue = over, "deadlines");
             }
-            report.near_due += near;
-            report.overdue += over;
+            report.near_due = report.near_due.saturating_add(near);
+            report.overdue = report.overdue.saturating_add(over);
         }
         Ok(report)
     }

@@ -68,10 +68,9 @@ impl App {
 
     pub async fn sweep(&self) -> Result<Report, ApiError> {
         let now = self.clock.now();
-        let day = local(now)
-            .date()
-            .checked_sub(Span::new().days(AFTER_DAYS))
-            .expect("in range");
+        // Today is a real date, far from the start of time, so a few days back is one too.
+        let today = local(now).date();
+        let day = today.checked_sub(Span::new().days(AFTER_DAYS)).unwrap_or(today);
         let day = day.strftime("%Y-%m-%d").to_string();
         let mut due: Vec<(EvaluationId, Notification)> = Vec::new();
         for a in self.applications.completed_on(&day).await? {
@@ -96,7 +95,7 @@ impl App {
         let mut report = Report::default();
         for ((_, note), rated) in due.iter().zip(rated) {
             if !rated && self.outbox.notify(note, now).await? {
-                report.invitations += 1;
+                report.invitations = report.invitations.saturating_add(1);
             }
         }
         report.overdue_bad_reviews = overdue::count(self, local(now).date()).await?;

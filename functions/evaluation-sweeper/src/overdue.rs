@@ -9,7 +9,7 @@ use shared::domain::evaluation::{self, ReviewStatus};
 /// Overdue 差评 across every department on `today`.
 pub async fn count(app: &App, today: jiff::civil::Date) -> Result<u32, ApiError> {
     let late = |due: Option<&str>| evaluation::overdue(due, today);
-    let mut overdue = 0;
+    let mut overdue: u32 = 0;
     for dept in app.catalog.departments().await? {
         for (status, pick) in [
             (ReviewStatus::PendingVerification, true),
@@ -21,7 +21,7 @@ pub async fn count(app: &App, today: jiff::civil::Date) -> Result<u32, ApiError>
                     .evaluations
                     .for_dept(&dept.code, Some(status), after.as_ref(), 100)
                     .await?;
-                overdue += reviews
+                let late_here = reviews
                     .iter()
                     .filter(|r| {
                         if pick {
@@ -30,7 +30,8 @@ pub async fn count(app: &App, today: jiff::civil::Date) -> Result<u32, ApiError>
                             late(r.rectify_due.as_deref())
                         }
                     })
-                    .count() as u32;
+                    .count();
+                overdue = overdue.saturating_add(u32::try_from(late_here).unwrap_or(u32::MAX));
                 match next {
                     Some(cursor) => after = Some(cursor),
                     None => break,

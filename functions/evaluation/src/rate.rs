@@ -110,17 +110,22 @@ fn check(body: &RateBody, channel: Channel) -> Result<Checked, ApiError> {
         let offered = evaluation::tags(r);
         if body.tags.len() > offered.len() || body.tags.iter().any(|t| !offered.contains(&t.as_str())) {
             errors.add("tags", format!("该评分可选标签：{}", offered.join("、")));
-        } else if body.tags.iter().enumerate().any(|(i, t)| body.tags[..i].contains(t)) {
+        } else if body
+            .tags
+            .iter()
+            .enumerate()
+            .any(|(i, t)| body.tags.iter().take(i).any(|o| o == t))
+        {
             errors.add("tags", "标签不能重复");
         }
     }
     let comment = errors.check("comment", comment(body.comment.as_deref()));
-    errors.finish()?;
+    let (rating, comment) = errors.done(rating.zip(comment))?;
     Ok(Checked {
-        rating: rating.expect("checked"),
+        rating,
         indicators,
         tags: body.tags.clone(),
-        comment: comment.expect("checked"),
+        comment,
     })
 }
 

@@ -110,8 +110,7 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
     {
         errors.add("note", "须写明理由或整改情况");
     }
-    errors.finish()?;
-    let (action, note) = (action.expect("checked"), note.expect("checked"));
+    let (action, note) = errors.done(action.zip(note))?;
 
     let mut r = app.evaluations.get(&id).await?.ok_or_else(ApiError::not_found)?;
     // Another department's review looks like no review, as its applications do.
@@ -125,7 +124,7 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
     let now = app.clock.now();
     let read_version = r.version;
     r.status = to;
-    r.version += 1;
+    r.version = r.version.saturating_add(1);
     r.steps.push(Step {
         at: rfc3339(now),
         action: action.as_str().to_owned(),

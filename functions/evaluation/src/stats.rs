@@ -4,7 +4,7 @@
 
 use crate::App;
 use lambda_http::Request;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use shared::ApiError;
 use shared::domain::time::local;
 use shared::domain::{DeptCode, HallId, Invalid, ItemCode, LocalDate};
@@ -36,15 +36,21 @@ fn rate(part: i64, whole: i64) -> Value {
     }
 }
 
-fn figures(f: &Figures) -> Value {
-    let satisfied = f.by_rating[2] + f.by_rating[3] + f.by_rating[4];
-    json!({
-        "count": f.count,
-        "satisfactionRate": rate(satisfied, f.count),
-        "badRate": rate(f.bad, f.count),
-        "rectifiedRate": rate(f.rectified, f.bad),
-        "byRating": { "1": f.by_rating[0], "2": f.by_rating[1], "3": f.by_rating[2], "4": f.by_rating[3], "5": f.by_rating[4] },
-    })
+/// The figures as the answer shows them, as an object more fields can join.
+fn figures(f: &Figures) -> Map<String, Value> {
+    let [r1, r2, r3, r4, r5] = f.by_rating;
+    // 满意率: rated 3 or above.
+    let satisfied = r3.saturating_add(r4).saturating_add(r5);
+    let mut out = Map::new();
+    out.insert("count".into(), json!(f.count));
+    out.insert("satisfactionRate".into(), rate(satisfied, f.count));
+    out.insert("badRate".into(), rate(f.bad, f.count));
+    out.insert("rectifiedRate".into(), rate(f.rectified, f.bad));
+    out.insert(
+        "byRating".into(),
+        json!({ "1": r1, "2": r2, "3": r3, "4": r4, "5": r5 }),
+    );
+    out
 }
 
 /// The months from `from` to `to`, as `YYYY-MM`.
@@ -90,34 +96,36 @@ pub async fn get(app: &App, req: &Request) -> Result<Response, ApiError> {
     };
     let (total, by_month) = app.evaluations.figures(dim, &value, &months).await?;
     let mut body = figures(&total);
-    body["from"] = json!(months.first());
-    body["to"] = json!(months.last());
-    body["byMonth"] = Value::Array(
+    body.insert("from".into(), json!(months.first()));
+    body.insert("to".into(), json!(months.last()));
+    body.insert(
+        "byMonth".into(),
         by_month
             .iter()
             .map(|(m, f)| {
                 let mut v = figures(f);
-                v["month"] = json!(m);
-                v
+                v.insert("month".into(), json!(m));
+                Value::Object(v)
             })
             .collect(),
     );
     if let Some(GroupBy(kind)) = group {
         let groups = app.evaluations.grouped(kind, &months).await?;
-        body["groups"] = Value::Array(
+        body.insert(
+            "groups".into(),
             groups
                 .iter()
                 .map(|(k, g)| {
                     let mut v = figures(&g.figures);
                     if kind == "staff" {
                         // The public sees where a member served, never who they are.
-                        v["deptCode"] = json!(g.dept);
-                        v["hallId"] = json!(g.hall);
-                        v["windowCode"] = json!(g.window);
+                        v.insert("deptCode".into(), json!(g.dept));
+                        v.insert("hallId".into(), json!(g.hall));
+                        v.insert("windowCode".into(), json!(g.window));
                     } else {
-                        v["value"] = json!(k);
+                        v.insert("value".into(), json!(k));
                     }
-                    v
+                    Value::Object(v)
                 })
                 .collect(),
         );

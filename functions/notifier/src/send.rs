@@ -213,9 +213,9 @@ async fn choose<'a>(
 async fn send(app: &App, tokens: &Tokens, mp: bool, body: &Value) -> Result<Option<String>, CallError> {
     let mut refreshed = false;
     let mut backoff = FIRST_BACKOFF;
-    let mut tries = 0;
+    let mut tries: u32 = 0;
     loop {
-        tries += 1;
+        tries = tries.saturating_add(1);
         let result = match tokens.get().await {
             Ok(token) => {
                 let sent = if mp {
@@ -234,7 +234,7 @@ async fn send(app: &App, tokens: &Tokens, mp: bool, body: &Value) -> Result<Opti
                         if let Err(e) = tokens.refused(&token).await {
                             tracing::warn!(error = %e, "dropping the refused token failed");
                         }
-                        tries -= 1;
+                        tries = tries.saturating_sub(1);
                         continue;
                     }
                     other => other,
@@ -246,8 +246,8 @@ async fn send(app: &App, tokens: &Tokens, mp: bool, body: &Value) -> Result<Opti
         match result {
             Err(CallError::Transient(error)) if tries < TRIES => {
                 tracing::warn!(tries, %error, "wechat failed; trying again");
-                tokio::time::sleep(backoff + jitter(backoff)).await;
-                backoff *= 2;
+                tokio::time::sleep(backoff.saturating_add(jitter(backoff))).await;
+                backoff = backoff.saturating_mul(2);
             }
             other => return other,
         }
@@ -256,8 +256,6 @@ async fn send(app: &App, tokens: &Tokens, mp: bool, body: &Value) -> Result<Opti
 
 /// Up to half the wait again, so instances that failed together do not retry together.
 fn jitter(base: Duration) -> Duration {
-    use aws_lc_rs::rand::SecureRandom;
-    let mut byte = [0u8; 1];
-    let _ = aws_lc_rs::rand::SystemRandom::new().fill(&mut byte);
-    base.mul_f64(f64::from(byte[0]) / 510.0)
+    let [byte] = shared::domain::random::bytes::<1>();
+    base.mul_f64(f64::from(byte) / 510.0)
 }

@@ -138,7 +138,7 @@ fn shape(field: &str, raw: &str) -> String {
         if raw.chars().count() <= n {
             raw.to_owned()
         } else {
-            let mut s: String = raw.chars().take(n - 1).collect();
+            let mut s: String = raw.chars().take(n.saturating_sub(1)).collect();
             s.push('…');
             s
         }

@@ -44,6 +44,11 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && aws_lc_rs::constant_time::verify_slices_are_equal(a, b).is_ok()
 }
 
+/// Seconds until the next window of `window` seconds starts.
+fn until_next(now: jiff::Timestamp, window: i64) -> u64 {
+    u64::try_from(window.saturating_sub(now.as_second().rem_euclid(window))).unwrap_or(1)
+}
+
 pub async fn public(app: &App, req: &Request) -> Result<Response, ApiError> {
     let (no, last4) = shared::parse_fields!(
         applicationNo => http::query::<ApplicationNo>(req, "applicationNo").and_then(|v| v.ok_or_else(|| ApiError::field("applicationNo", "必填"))).map_err(|_| "应为不超过20位的数字和大写字母"),
@@ -56,14 +61,14 @@ pub async fn public(app: &App, req: &Request) -> Result<Response, ApiError> {
         .take("client", &client, 60, app.limits.per_client_per_minute, now)
         .await?
     {
-        return Err(ApiError::rate_limited((60 - now.as_second().rem_euclid(60)) as u64));
+        return Err(ApiError::rate_limited(until_next(now, 60)));
     }
     if !app
         .applications
         .take("number", no.as_str(), 3600, app.limits.per_number_per_hour, now)
         .await?
     {
-        return Err(ApiError::rate_limited((3600 - now.as_second().rem_euclid(3600)) as u64));
+        return Err(ApiError::rate_limited(until_next(now, 3600)));
     }
     let found = app.applications.application(&no).await?;
     let stored = found.as_ref().map_or("----", |a| a.phone_last4.as_str());

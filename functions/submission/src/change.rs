@@ -20,26 +20,38 @@ pub async fn load(app: &App, no: &ApplicationNo) -> Result<View, ApiError> {
 /// touches, and the one timeline entry that records it.
 pub struct Plan {
     pub view: View,
-    pub changed: Vec<usize>,
-    pub was: Vec<Status>,
+    /// Each case's status as read, beside the case: the condition its write carries.
+    was: Vec<Status>,
+    /// Which cases the plan changes, beside the cases.
+    changed: Vec<bool>,
 }
 
 impl Plan {
     pub fn new(view: View) -> Self {
         let was = view.cases.iter().map(|c| c.status).collect();
-        Self {
-            view,
-            changed: Vec::new(),
-            was,
+        let changed = vec![false; view.cases.len()];
+        Self { view, was, changed }
+    }
+
+    /// Changes every case `which` picks with `change`, and marks it changed.
+    pub fn touch(&mut self, which: impl Fn(&Case) -> bool, mut change: impl FnMut(&mut Case)) {
+        for (case, changed) in self.view.cases.iter_mut().zip(self.changed.iter_mut()) {
+            if which(case) {
+                change(case);
+                *changed = true;
+            }
         }
     }
 
-    /// Marks case `i` changed (its status before is remembered for the write's condition).
-    pub fn touch(&mut self, i: usize) -> &mut Case {
-        if !self.changed.contains(&i) {
-            self.changed.push(i);
-        }
-        &mut self.view.cases[i]
+    /// The changed cases, each with its status as read.
+    fn touched(&self) -> impl Iterator<Item = (&Case, Option<Status>)> {
+        self.view
+            .cases
+            .iter()
+            .zip(&self.was)
+            .zip(&self.changed)
+            .filter(|(_, changed)| **changed)
+            .map(|((case, was), _)| (case, Some(*was)))
     }
 
     /// Writes the plan: the application's version advanced and its status derived, the
@@ -60,15 +72,15 @@ impl Plan {
         let was_completed = self.view.application.status == Status::Completed;
         {
             let a = &mut self.view.application;
-            a.version += 1;
+            a.version = a.version.saturating_add(1);
             a.status = derived_status(&self.view.cases.iter().map(|c| c.status).collect::<Vec<_>>());
             if a.status == Status::Completed && a.completed_on.is_none() {
                 a.completed_on = Some(local(now).date().strftime("%Y-%m-%d").to_string());
             }
             a.updated_at = at.clone();
         }
-        for &i in &self.changed {
-            self.view.cases[i].updated_at = at.clone();
+        for (case, _) in self.view.cases.iter_mut().zip(&self.changed).filter(|(_, c)| **c) {
+            case.updated_at = at.clone();
         }
         let a = &self.view.application;
         let entry = TimelineEntry {
@@ -107,11 +119,7 @@ impl Plan {
         let change = Change {
             application: a,
             replaces: Some(old_version),
-            cases: self
-                .changed
-                .iter()
-                .map(|&i| (&self.view.cases[i], Some(self.was[i])))
-                .collect(),
+            cases: self.touched().collect(),
             entry: entry.clone(),
             notifications,
             idempotency: None,

@@ -75,14 +75,14 @@ pub async fn correct(app: &App, req: &Request) -> Result<Response, ApiError> {
         }
     }
     plan.view.application.correction = None;
-    for i in 0..plan.view.cases.len() {
-        if plan.view.cases[i].status == Status::CorrectionRequired {
-            let case = plan.touch(i);
+    plan.touch(
+        |c| c.status == Status::CorrectionRequired,
+        |case| {
             case.status = case.resume_to.take().unwrap_or(Status::Submitted);
             case.correction_items.clear();
             resume_clock(app, case);
-        }
-    }
+        },
+    );
     match plan.commit(app, "resubmit", "citizen".into(), None, None, None).await {
         Ok(v) => http::ok(&view::present(&v, today(app), app.calendar, Viewer::Applicant)),
         Err(CommitError::Stale) => Err(ApiError::code(Code::VersionConflict)),
@@ -97,15 +97,15 @@ pub async fn withdraw(app: &App, req: &Request) -> Result<Response, ApiError> {
         return Err(ApiError::code(Code::InvalidTransition));
     }
     let mut plan = Plan::new(v);
-    for i in 0..plan.view.cases.len() {
-        if !plan.view.cases[i].status.is_final() {
-            let case = plan.touch(i);
+    plan.touch(
+        |c| !c.status.is_final(),
+        |case| {
             case.status = Status::Withdrawn;
             case.deadline = None;
             case.remaining_days = None;
             case.flag = None;
-        }
-    }
+        },
+    );
     let v = plan
         .commit(app, "withdraw", "citizen".into(), None, None, None)
         .await

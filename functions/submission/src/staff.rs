@@ -12,7 +12,7 @@ use shared::domain::time::rfc3339;
 use shared::domain::{FreeText, Invalid, ItemCode};
 use shared::error::{Code, FieldErrors};
 use shared::http::{self, Page, Response};
-use shared::store::applications::{Correction, view};
+use shared::store::applications::{Case, Correction, view};
 use shared::store::outbox::Kind;
 use std::str::FromStr;
 
@@ -146,15 +146,16 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
     } else {
         Vec::new()
     };
-    errors.finish()?;
-    let (action, text) = (action.expect("checked"), text.expect("checked"));
+    let (action, text) = errors.done(action.zip(text))?;
 
     let v = load(app, &no).await?;
     // Staff of another department cannot see the application at all.
-    let mine: Vec<usize> = (0..v.cases.len())
-        .filter(|&i| v.cases[i].dept == staff.dept && item.as_ref().is_none_or(|c| &v.cases[i].item_code == c))
+    let mine: Vec<&Case> = v
+        .cases
+        .iter()
+        .filter(|c| c.dept == staff.dept && item.as_ref().is_none_or(|code| &c.item_code == code))
         .collect();
-    let i = match mine.as_slice() {
+    let case = match mine.as_slice() {
         [] if v.cases.iter().any(|c| c.dept == staff.dept) => {
             return Err(ApiError::field("itemCode", "本部门没有这个事项的办件"));
         }
@@ -171,7 +172,6 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         return Err(ApiError::code(Code::VersionConflict)
             .with_details(serde_json::json!({ "currentVersion": v.application.version })));
     }
-    let case = &v.cases[i];
     let to = next(case.status, action, case.kind == ItemKind::Instant).ok_or_else(|| {
         ApiError::code(Code::InvalidTransition)
             .with_details(serde_json::json!({ "from": case.status.as_str(), "action": action.as_str() }))
@@ -179,27 +179,29 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
     let from = case.status;
     let item_code = case.item_code.clone();
     let mut plan = Plan::new(v);
-    {
-        let case = plan.touch(i);
-        case.status = to;
-        match action {
-            Action::Accept => start_clock(app, case),
-            Action::Complete if from == Status::Submitted => {
-                // 即办件 handled on the spot: accepted and completed at once.
-                start_clock(app, case);
-                case.deadline = None;
+    plan.touch(
+        |c| c.item_code == item_code,
+        |case| {
+            case.status = to;
+            match action {
+                Action::Accept => start_clock(app, case),
+                Action::Complete if from == Status::Submitted => {
+                    // 即办件 handled on the spot: accepted and completed at once.
+                    start_clock(app, case);
+                    case.deadline = None;
+                }
+                Action::Complete | Action::Reject => {
+                    case.deadline = None;
+                    case.flag = None;
+                }
+                Action::RequestCorrection => {
+                    case.resume_to = Some(from);
+                    case.correction_items = items.clone();
+                    stop_clock(app, case);
+                }
             }
-            Action::Complete | Action::Reject => {
-                case.deadline = None;
-                case.flag = None;
-            }
-            Action::RequestCorrection => {
-                case.resume_to = Some(from);
-                case.correction_items = items.clone();
-                stop_clock(app, case);
-            }
-        }
-    }
+        },
+    );
     // A correction's note is required, so it is there whenever the action is one.
     if let (Action::RequestCorrection, Some(note)) = (action, &text) {
         let mut all: Vec<FreeText> = plan

@@ -43,7 +43,7 @@ struct Subject {
 
 fn hash(body: &[u8]) -> String {
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, body);
-    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    shared::domain::random::hex(d.as_ref())
 }
 
 async fn subject(
@@ -231,7 +231,10 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
             form: form.clone(),
             form_fields: subject.form.clone(),
             materials: body.materials.clone(),
-            phone_last4: phone[phone.len().saturating_sub(4)..].to_owned(),
+            phone_last4: phone
+                .get(phone.len().saturating_sub(4)..)
+                .unwrap_or_default()
+                .to_owned(),
             submitted_at: at.clone(),
             updated_at: at.clone(),
             correction: None,

@@ -71,11 +71,10 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         errors.add("size", "文件大小应为1字节至20MB");
     }
     let name = errors.check("fileName", file_name(&body.file_name, extension.unwrap_or("pdf")));
-    errors.finish()?;
-    let name = name.expect("checked");
+    let (name, extension) = errors.done(name.zip(extension))?;
     let id = shared::store::random_id("");
     // The key holds the owner and a random part; the file's own name is kept in the record.
-    let object_key = format!("materials/{citizen}/{id}.{}", extension.expect("checked"));
+    let object_key = format!("materials/{citizen}/{id}.{extension}");
     let now = app.clock.now();
     let day = shared::domain::time::local(now).date();
     let upload = Upload {

@@ -145,11 +145,9 @@ async fn progress(app: &App, openid: &str, content: &str) -> Result<String, ApiE
 fn find_number(content: &str) -> Option<ApplicationNo> {
     let upper = content.to_ascii_uppercase();
     let chars: Vec<char> = upper.chars().collect();
-    (0..chars.len()).find_map(|i| {
-        if chars.len() - i < 18 || chars[i] != 'S' || chars.get(i + 1) != Some(&'Q') {
-            return None;
-        }
-        chars[i..i + 18].iter().collect::<String>().parse().ok()
+    chars.windows(18).find_map(|w| match w {
+        ['S', 'Q', ..] => w.iter().collect::<String>().parse().ok(),
+        _ => None,
     })
 }
 

@@ -163,12 +163,13 @@ pub async fn handle(app: &App, req: Request) -> Response {
     .await
 }
 
-fn plain(status: u16, content_type: &str, body: String) -> Response {
-    ::http::Response::builder()
-        .status(status)
-        .header("content-type", content_type)
-        .body(Body::Text(body))
-        .expect("a static response")
+fn plain(content_type: &'static str, body: String) -> Response {
+    let mut response = ::http::Response::new(Body::Text(body));
+    response.headers_mut().insert(
+        ::http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
+    response
 }
 
 /// The signed query's claim: its (timestamp, nonce), kept until the timestamp has left the
@@ -197,7 +198,7 @@ async fn echo(app: &App, account: &Account, req: &Request) -> Result<Response, A
     // a push with its timestamp and nonce is not.
     match app.wechat.claim(&format!("echo#{echostr}"), &nonce, false, now).await? {
         Claim::Replayed => Err(replayed()),
-        Claim::New | Claim::Repeat => Ok(plain(200, "text/plain; charset=utf-8", echostr.to_owned())),
+        Claim::New | Claim::Repeat => Ok(plain("text/plain; charset=utf-8", echostr.to_owned())),
     }
 }
 
@@ -262,9 +263,9 @@ pub fn read_and_reply(app: &App, req: &Request, content: &str) -> Result<String,
 }
 
 fn xml(body: String) -> Response {
-    plain(200, "application/xml; charset=utf-8", body)
+    plain("application/xml; charset=utf-8", body)
 }
 
 fn success() -> Response {
-    plain(200, "text/plain; charset=utf-8", reply::SUCCESS.to_owned())
+    plain("text/plain; charset=utf-8", reply::SUCCESS.to_owned())
 }

@@ -18,12 +18,11 @@ pub struct ApplicationNo(String);
 
 impl ApplicationNo {
     pub fn generate(date: jiff::civil::Date) -> Self {
-        use aws_lc_rs::rand::SecureRandom;
-        let mut bytes = [0u8; 8];
-        aws_lc_rs::rand::SystemRandom::new()
-            .fill(&mut bytes)
-            .expect("the system RNG works");
-        let tail: String = bytes.iter().map(|b| ALPHABET[(b & 31) as usize] as char).collect();
+        let bytes: [u8; 8] = super::random::bytes();
+        let tail: String = bytes
+            .iter()
+            .filter_map(|b| ALPHABET.get(usize::from(b & 31)).map(|c| char::from(*c)))
+            .collect();
         Self(format!("SQ{}{tail}", date.strftime("%Y%m%d")))
     }
 

@@ -75,22 +75,13 @@ impl FromStr for SlotId {
         {
             return Err(bad());
         }
-        let date = Date::new(
-            date[..4].parse().map_err(|_| bad())?,
-            date[4..6].parse().map_err(|_| bad())?,
-            date[6..].parse().map_err(|_| bad())?,
-        )
-        .map_err(|_| bad())?;
+        let number = |s: &str, r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<i8>().ok()).ok_or_else(bad);
+        let year = date.get(..4).and_then(|p| p.parse::<i16>().ok()).ok_or_else(bad)?;
+        let date = Date::new(year, number(date, 4..6)?, number(date, 6..8)?).map_err(|_| bad())?;
         if !super::time::in_range(date) {
             return Err(bad());
         }
-        let start = Time::new(
-            time[..2].parse().map_err(|_| bad())?,
-            time[2..].parse().map_err(|_| bad())?,
-            0,
-            0,
-        )
-        .map_err(|_| bad())?;
+        let start = Time::new(number(time, 0..2)?, number(time, 2..4)?, 0, 0).map_err(|_| bad())?;
         Ok(Self::new(hall, date, start, window))
     }
 }

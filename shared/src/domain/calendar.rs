@@ -15,6 +15,10 @@ const SHIPPED: &[&str] = &[
     include_str!("../../data/calendar/2027.json"),
 ];
 
+#[expect(
+    clippy::expect_used,
+    reason = "the shipped files are compiled in and checked by a test; no request reaches this"
+)]
 static CALENDAR: LazyLock<WorkCalendar> =
     LazyLock::new(|| WorkCalendar::from_years(SHIPPED).expect("the shipped calendar data is checked by tests"));
 
@@ -22,7 +26,10 @@ static CALENDAR: LazyLock<WorkCalendar> =
 #[serde(deny_unknown_fields)]
 struct YearFile {
     year: i16,
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "the file names its source for people; the code does not read it"
+    )]
     source: String,
     provisional: bool,
     holidays: Vec<HolidayRange>,
@@ -92,7 +99,8 @@ impl WorkCalendar {
                 let mut d = h.from;
                 while d <= h.to {
                     cal.holidays.insert(d, h.name.clone());
-                    d = d.tomorrow().expect("within the year");
+                    let Ok(next) = d.tomorrow() else { break };
+                    d = next;
                 }
             }
             for w in &file.workdays {
@@ -144,7 +152,7 @@ impl WorkCalendar {
             let Ok(next) = d.tomorrow() else { return d };
             d = next;
             if self.is_working_day(d) {
-                left -= 1;
+                left = left.saturating_sub(1);
             }
         }
         d

@@ -83,17 +83,17 @@ macro_rules! hex_id {
 
             /// An id from the first bytes of `bytes` (random or a digest).
             fn from_bytes(bytes: &[u8]) -> Self {
-                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-                Self(format!("{}{}", $prefix, &hex[..$digits]))
+                let hex = super::random::hex(bytes);
+                Self(format!("{}{}", $prefix, hex.get(..$digits).unwrap_or(&hex)))
             }
         }
 
         impl FromStr for $name {
             type Err = Invalid;
             fn from_str(raw: &str) -> Result<Self, Invalid> {
-                let ok = raw.len() == $digits + 1
-                    && raw.starts_with($prefix)
-                    && raw[1..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                let ok = raw.strip_prefix($prefix).is_some_and(|hex| {
+                    hex.len() == $digits && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                });
                 if ok { Ok(Self(raw.to_owned())) } else { Err(Invalid::new($reason)) }
             }
         }
@@ -133,12 +133,7 @@ hex_id!(
 
 impl BookingId {
     pub fn generate() -> Self {
-        use aws_lc_rs::rand::SecureRandom;
-        let mut bytes = [0u8; 10];
-        aws_lc_rs::rand::SystemRandom::new()
-            .fill(&mut bytes)
-            .expect("the system RNG works");
-        Self::from_bytes(&bytes)
+        Self::from_bytes(&super::random::bytes::<10>())
     }
 }
 

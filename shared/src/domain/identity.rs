@@ -9,9 +9,14 @@ use crate::mask;
 use jiff::civil::Date;
 use std::str::FromStr;
 
-/// An 18-character resident ID number whose check character and birth date are valid.
+/// An 18-character resident ID number whose check character and birth date are valid, with
+/// what it encodes read once, when it is parsed.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct IdNumber(String);
+pub struct IdNumber {
+    text: String,
+    birth: Date,
+    male: bool,
+}
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: &[u8; 11] = b"10X98765432";
@@ -19,30 +24,45 @@ const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 impl IdNumber {
     /// The full number, for the store only.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// The birth date the number encodes (digits 7 to 14).
     pub fn birth_date(&self) -> Date {
-        parse_birth(&self.0[6..14]).expect("checked when parsed")
+        self.birth
     }
 
     /// `true` for an odd sequence number (the 17th digit), which GB 11643 assigns to men.
     pub fn is_male(&self) -> bool {
-        (self.0.as_bytes()[16] - b'0') % 2 == 1
+        self.male
     }
 
     /// The masked form used in responses: `1101**********002X`.
     pub fn masked(&self) -> String {
-        mask::id_number(&self.0)
+        mask::id_number(&self.text)
     }
 }
 
+/// `YYYYMMDD` as a date, if it is one.
 fn parse_birth(digits: &str) -> Option<Date> {
-    let y: i16 = digits[0..4].parse().ok()?;
-    let m: i8 = digits[4..6].parse().ok()?;
-    let d: i8 = digits[6..8].parse().ok()?;
+    let y: i16 = digits.get(0..4)?.parse().ok()?;
+    let m: i8 = digits.get(4..6)?.parse().ok()?;
+    let d: i8 = digits.get(6..8)?.parse().ok()?;
     Date::new(y, m, d).ok()
+}
+
+/// The GB 11643 check character of the first 17 digits (MOD 11-2).
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "17 digits of at most 9 times weights of at most 10: the sum stays under 1,600"
+)]
+fn check_char(body: &[u8; 17]) -> u8 {
+    let sum: u32 = body
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b.saturating_sub(b'0')) * w)
+        .sum();
+    CHECK_CHARS.get((sum % 11) as usize).copied().unwrap_or(b'?')
 }
 
 impl FromStr for IdNumber {
@@ -50,26 +70,30 @@ impl FromStr for IdNumber {
 
     fn from_str(raw: &str) -> Result<Self, Invalid> {
         let value = raw.trim().to_ascii_uppercase();
-        let bytes = value.as_bytes();
-        if bytes.len() != 18
-            || !bytes[..17].iter().all(u8::is_ascii_digit)
-            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
-        {
-            return Err(Invalid::new("身份证号应为18位，前17位为数字，末位为数字或X"));
+        let shape = Invalid::new("身份证号应为18位，前17位为数字，末位为数字或X");
+        let bytes: &[u8; 18] = value.as_bytes().try_into().map_err(|_| shape.clone())?;
+        let [body @ .., check] = bytes;
+        if !body.iter().all(u8::is_ascii_digit) || !(check.is_ascii_digit() || *check == b'X') {
+            return Err(shape);
         }
-        let birth = parse_birth(&value[6..14]).ok_or(Invalid::new("身份证号中的出生日期不存在"))?;
+        let birth = value
+            .get(6..14)
+            .and_then(parse_birth)
+            .ok_or(Invalid::new("身份证号中的出生日期不存在"))?;
         if birth < Date::constant(1800, 1, 1) || birth > time::today() {
             return Err(Invalid::new("身份证号中的出生日期不在有效范围内"));
         }
-        let sum: u32 = bytes[..17]
-            .iter()
-            .zip(WEIGHTS)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
-        if CHECK_CHARS[(sum % 11) as usize] != bytes[17] {
+        if check_char(body) != *check {
             return Err(Invalid::new("身份证号校验码不正确"));
         }
-        Ok(Self(value))
+        // The 17th digit: odd for men.
+        let [.., sequence] = body;
+        let male = sequence % 2 == 1;
+        Ok(Self {
+            text: value,
+            birth,
+            male,
+        })
     }
 }
 
@@ -101,7 +125,7 @@ impl Phone {
 
     /// The last four digits, which the public progress lookup asks for.
     pub fn last4(&self) -> &str {
-        &self.0[7..]
+        self.0.get(7..).unwrap_or_default()
     }
 }
 
@@ -112,7 +136,8 @@ impl FromStr for Phone {
         let raw = raw.trim();
         let digits = raw.strip_prefix("+86").unwrap_or(raw);
         let b = digits.as_bytes();
-        if b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
+        let mobile = matches!(b, [b'1', b'3'..=b'9', ..]);
+        if b.len() == 11 && b.iter().all(u8::is_ascii_digit) && mobile {
             Ok(Self(digits.to_owned()))
         } else {
             Err(Invalid::new("手机号应为11位中国大陆手机号码"))
@@ -145,10 +170,10 @@ impl RealName {
     /// `张*` for two characters, `欧*锋` for more: the common display convention.
     pub fn masked(&self) -> String {
         let chars: Vec<char> = self.0.chars().collect();
-        match chars.len() {
-            0..=1 => "*".to_owned(),
-            2 => format!("{}*", chars[0]),
-            n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+        match chars.as_slice() {
+            [] | [_] => "*".to_owned(),
+            [first, _] => format!("{first}*"),
+            [first, middle @ .., last] => format!("{first}{}{last}", "*".repeat(middle.len())),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod codes;
 pub mod evaluation;
 pub mod form;
 pub mod identity;
+pub mod random;
 pub mod text;
 pub mod time;
 

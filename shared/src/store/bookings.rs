@@ -256,7 +256,11 @@ impl BookingStore {
             }
             q
         };
-        let evaluate = if status.is_some() { 100 } else { limit as i32 + 1 };
+        let evaluate = if status.is_some() {
+            100
+        } else {
+            super::page::one_more(limit)
+        };
         let page = super::page::fill(query, start, limit as usize, evaluate, "listing bookings").await?;
         let next = page
             .resume_after

@@ -142,7 +142,7 @@ impl CatalogStore {
         let evaluate = if filter.text.is_some() {
             FILTERED_EVALUATION
         } else {
-            limit as i32 + 1
+            super::page::one_more(limit)
         };
         let page = super::page::fill(query, start, limit as usize, evaluate, "listing items").await?;
         let next_after = match page.resume_after.as_ref().and_then(|k| k.get("sk")) {
@@ -217,13 +217,13 @@ impl CatalogStore {
             let mut pending: Vec<WriteRequest> = chunk
                 .iter()
                 .map(|item| {
-                    let put = PutRequest::builder()
+                    PutRequest::builder()
                         .set_item(Some(item.clone()))
                         .build()
-                        .expect("item is set");
-                    WriteRequest::builder().put_request(put).build()
+                        .map(|put| WriteRequest::builder().put_request(put).build())
+                        .map_err(|e| ApiError::internal("building a catalog write", e))
                 })
-                .collect();
+                .collect::<Result<_, _>>()?;
             for attempt in 0..8u32 {
                 let out = self
                     .client

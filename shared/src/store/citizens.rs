@@ -83,7 +83,7 @@ pub fn key_of(id: &CitizenId) -> Item {
 pub fn identity_key(secret: &[u8], id_number: &crate::domain::IdNumber) -> String {
     let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
     let tag = aws_lc_rs::hmac::sign(&key, id_number.expose().as_bytes());
-    tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    crate::domain::random::hex(tag.as_ref())
 }
 
 impl CitizenStore {

@@ -69,7 +69,7 @@ impl Deliveries {
             .expression_attribute_names("#st", "status")
             .expression_attribute_values(":sending", s("sending"))
             .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":until", AttributeValue::N((t + LEASE_S).to_string()))
+            .expression_attribute_values(":until", AttributeValue::N(t.saturating_add(LEASE_S).to_string()))
             .expression_attribute_values(":now", AttributeValue::N(t.to_string()))
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .return_values(ReturnValue::AllNew)

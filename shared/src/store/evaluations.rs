@@ -130,13 +130,13 @@ impl Figures {
     }
 
     pub fn add(&mut self, o: &Figures) {
-        self.count += o.count;
-        for i in 0..5 {
-            self.by_rating[i] += o.by_rating[i];
+        self.count = self.count.saturating_add(o.count);
+        for (mine, theirs) in self.by_rating.iter_mut().zip(o.by_rating) {
+            *mine = mine.saturating_add(theirs);
         }
-        self.bad += o.bad;
-        self.rectified += o.rectified;
-        self.invalid += o.invalid;
+        self.bad = self.bad.saturating_add(o.bad);
+        self.rectified = self.rectified.saturating_add(o.rectified);
+        self.invalid = self.invalid.saturating_add(o.invalid);
     }
 }
 
@@ -402,7 +402,7 @@ impl EvaluationStore {
             query,
             start,
             limit as usize,
-            limit as i32 + 1,
+            super::page::one_more(limit),
             "listing a department's reviews",
         )
         .await?;

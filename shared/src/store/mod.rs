@@ -196,13 +196,10 @@ pub async fn get_many(
 
 /// A random id with a prefix: 16 bytes from the system RNG, hex.
 pub fn random_id(prefix: &str) -> String {
-    use aws_lc_rs::rand::SecureRandom;
-    let mut bytes = [0u8; 16];
-    aws_lc_rs::rand::SystemRandom::new()
-        .fill(&mut bytes)
-        .expect("the system RNG works");
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}{hex}")
+    format!(
+        "{prefix}{}",
+        crate::domain::random::hex(&crate::domain::random::bytes::<16>())
+    )
 }
 
 pub fn s(value: impl Into<String>) -> AttributeValue {

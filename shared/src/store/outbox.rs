@@ -118,7 +118,7 @@ impl Notification {
         item.insert("createdAt".into(), s(rfc3339(now)));
         item.insert(
             "expiresAt".into(),
-            AttributeValue::N((now.as_second() + RETENTION_DAYS * 86_400).to_string()),
+            AttributeValue::N(now.as_second().saturating_add(RETENTION_DAYS * 86_400).to_string()),
         );
         item
     }

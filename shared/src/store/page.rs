@@ -119,3 +119,9 @@ pub fn start_key(
     }
     Ok(Some(key))
 }
+
+/// How many items a query evaluates for a page of `limit` with nothing filtered out: one
+/// more than the page, to learn whether another page follows.
+pub fn one_more(limit: u32) -> i32 {
+    i32::try_from(limit).unwrap_or(i32::MAX).saturating_add(1)
+}

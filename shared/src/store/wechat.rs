@@ -318,7 +318,7 @@ impl WechatStore {
             .table_name(&self.table)
             .item("pk", s(format!("D#{msgid}")))
             .item("outboxId", s(outbox_id))
-            .item("expiresAt", n(now.as_second() + DELIVERY_RETENTION_S))
+            .item("expiresAt", n(now.as_second().saturating_add(DELIVERY_RETENTION_S)))
             .build()
             .map_err(|e| ApiError::internal("building a delivery record", e))
     }

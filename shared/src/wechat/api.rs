@@ -153,7 +153,7 @@ impl Api {
         }
         if !status.is_success() {
             return Err(CallError::Refused {
-                errcode: -(status.as_u16() as i64),
+                errcode: 0i64.saturating_sub(i64::from(status.as_u16())),
                 errmsg: format!("HTTP {}", status.as_u16()),
             });
         }

@@ -40,24 +40,18 @@ pub enum CryptoError {
 pub fn signature(parts: &[&str]) -> String {
     let digest = digest(parts);
     let mut hex = String::with_capacity(40);
+    let digit = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
     for b in digest {
-        hex.push(char::from(HEX[usize::from(b >> 4)]));
-        hex.push(char::from(HEX[usize::from(b & 15)]));
+        hex.push(digit(b >> 4));
+        hex.push(digit(b & 15));
     }
     hex
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
 /// 40 hex digits (either case) as the 20 bytes they spell; `None` for anything else.
 fn unhex(given: &str) -> Option<[u8; 20]> {
     fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
+        char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok())
     }
     let given = given.as_bytes();
     if given.len() != 40 {
@@ -65,7 +59,8 @@ fn unhex(given: &str) -> Option<[u8; 20]> {
     }
     let mut out = [0u8; 20];
     for (o, pair) in out.iter_mut().zip(given.chunks_exact(2)) {
-        *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        let [hi, lo] = pair else { return None };
+        *o = (nibble(*hi)? << 4) | nibble(*lo)?;
     }
     Some(out)
 }
@@ -76,15 +71,17 @@ fn unhex(given: &str) -> Option<[u8; 20]> {
 fn digest(parts: &[&str]) -> [u8; 20] {
     let mut sorted: [&str; 4] = [""; 4];
     let mut hasher = Sha1::new();
-    if parts.len() <= sorted.len() {
-        sorted[..parts.len()].copy_from_slice(parts);
-        let sorted = &mut sorted[..parts.len()];
-        sorted.sort_unstable();
-        sorted.iter().for_each(|p| hasher.update(p.as_bytes()));
-    } else {
-        let mut many = parts.to_vec();
-        many.sort_unstable();
-        many.iter().for_each(|p| hasher.update(p.as_bytes()));
+    match sorted.get_mut(..parts.len()) {
+        Some(few) => {
+            few.copy_from_slice(parts);
+            few.sort_unstable();
+            few.iter().for_each(|p| hasher.update(p.as_bytes()));
+        }
+        None => {
+            let mut many = parts.to_vec();
+            many.sort_unstable();
+            many.iter().for_each(|p| hasher.update(p.as_bytes()));
+        }
     }
     hasher.finalize().into()
 }
@@ -124,9 +121,11 @@ impl MessageCrypto {
         let bytes = base64_simd::forgiving_decode_to_vec(format!("{encoding_aes_key}=").as_bytes())
             .map_err(|_| CryptoError::Key)?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Key)?;
+        // WeChat's IV is the key's first 16 bytes.
+        let iv = *key.first_chunk::<16>().ok_or(CryptoError::Key)?;
         Ok(Self {
             cipher: Aes256::new(&key.into()),
-            iv: key[..16].try_into().expect("a 32-byte key"),
+            iv,
             appid: appid.to_owned(),
         })
     }
@@ -142,28 +141,23 @@ impl MessageCrypto {
         let plain = cbc::Decryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
             .decrypt_padded::<NoPadding>(&mut buf)
             .map_err(|_| CryptoError::Blocks)?;
-        let pad = *plain.last().ok_or(CryptoError::Padding)? as usize;
-        if !(1..=PAD_BLOCK).contains(&pad)
-            || pad > plain.len()
-            || plain[plain.len() - pad..].iter().any(|&b| b as usize != pad)
-        {
+        // PKCS#7 over 32-byte blocks, then 16 random bytes, the length, the message, the appid.
+        let pad = usize::from(*plain.last().ok_or(CryptoError::Padding)?);
+        let kept = plain.len().checked_sub(pad).ok_or(CryptoError::Padding)?;
+        let (content, padding) = plain.split_at_checked(kept).ok_or(CryptoError::Padding)?;
+        if !(1..=PAD_BLOCK).contains(&pad) || padding.iter().any(|&b| usize::from(b) != pad) {
             return Err(CryptoError::Padding);
         }
-        let content = &plain[..plain.len() - pad];
-        if content.len() < 20 {
-            return Err(CryptoError::Length);
-        }
-        let len = u32::from_be_bytes(content[16..20].try_into().expect("4 bytes")) as usize;
-        let rest = &content[20..];
-        if len > rest.len() {
-            return Err(CryptoError::Length);
-        }
-        if &rest[len..] != self.appid.as_bytes() {
+        let (head, rest) = content.split_at_checked(20).ok_or(CryptoError::Length)?;
+        let length: [u8; 4] = head.last_chunk::<4>().copied().ok_or(CryptoError::Length)?;
+        let len = usize::try_from(u32::from_be_bytes(length)).map_err(|_| CryptoError::Length)?;
+        let (_, appid) = rest.split_at_checked(len).ok_or(CryptoError::Length)?;
+        if appid != self.appid.as_bytes() {
             return Err(CryptoError::AppId);
         }
         // The message moves to the front of the buffer it was decrypted in: no second copy.
-        let end = 20 + len;
-        buf.copy_within(20..end, 0);
+        // It lies at 20..20 + len, inside the buffer, as the split above showed.
+        buf.copy_within(20..len.saturating_add(20), 0);
         buf.truncate(len);
         String::from_utf8(buf).map_err(|_| CryptoError::Utf8)
     }
@@ -176,14 +170,24 @@ impl MessageCrypto {
     }
 
     /// [`MessageCrypto::encrypt`], appended to `out`: a sealed reply writes it in place.
+    #[expect(
+        clippy::expect_used,
+        reason = "the buffer is padded to whole blocks just above, the one thing encryption \
+                  without padding can refuse"
+    )]
     pub fn encrypt_into(&self, message: &str, random: [u8; 16], out: &mut String) {
-        let mut plain = Vec::with_capacity(20 + message.len() + self.appid.len() + PAD_BLOCK);
+        let size = message
+            .len()
+            .saturating_add(self.appid.len())
+            .saturating_add(20 + PAD_BLOCK);
+        let mut plain = Vec::with_capacity(size);
         plain.extend_from_slice(&random);
-        plain.extend_from_slice(&(message.len() as u32).to_be_bytes());
+        // Messages are replies of a few kilobytes at most: the length fits 32 bits.
+        plain.extend_from_slice(&u32::try_from(message.len()).unwrap_or(u32::MAX).to_be_bytes());
         plain.extend_from_slice(message.as_bytes());
         plain.extend_from_slice(self.appid.as_bytes());
-        let pad = PAD_BLOCK - plain.len() % PAD_BLOCK;
-        plain.extend(std::iter::repeat_n(pad as u8, pad));
+        let pad = PAD_BLOCK.saturating_sub(plain.len() % PAD_BLOCK);
+        plain.extend(std::iter::repeat_n(u8::try_from(pad).unwrap_or(0), pad));
         let len = plain.len();
         let cipher = cbc::Encryptor::<Aes256>::inner_iv_init(self.cipher.clone(), &self.iv.into())
             .encrypt_padded::<NoPadding>(&mut plain, len)
@@ -204,12 +208,12 @@ mod tests {
         assert!(verify(&sig, &parts));
         assert!(verify(&sig.to_ascii_uppercase(), &parts));
         assert!(!verify(&sig, &["pamtest", "1409304348", "xxxxxy"]));
-        assert!(!verify(&sig[..39], &parts), "too short");
+        assert!(!verify(sig.get(..39).unwrap(), &parts), "too short");
         assert!(!verify(&format!("{sig}0"), &parts), "too long");
         let mut flipped = sig.clone().into_bytes();
         flipped[39] = if flipped[39] == b'0' { b'1' } else { b'0' };
         assert!(!verify(std::str::from_utf8(&flipped).unwrap(), &parts), "one digit off");
-        let not_hex = format!("{}g", &sig[..39]);
+        let not_hex = format!("{}g", sig.get(..39).unwrap());
         assert!(!verify(&not_hex, &parts), "not hex");
     }
 

@@ -9,7 +9,6 @@
 
 use aes::Aes128;
 use aes::cipher::{BlockCipherEncrypt, KeyInit};
-use aws_lc_rs::rand::SecureRandom;
 use std::cell::RefCell;
 
 struct Stream {
@@ -23,10 +22,7 @@ thread_local! {
 
 impl Stream {
     fn new() -> Self {
-        let mut key = [0u8; 16];
-        aws_lc_rs::rand::SystemRandom::new()
-            .fill(&mut key)
-            .expect("the system RNG works");
+        let key: [u8; 16] = crate::domain::random::bytes();
         Self {
             cipher: Aes128::new(&key.into()),
             counter: 0,
@@ -37,7 +33,7 @@ impl Stream {
 /// Sixteen unpredictable bytes, each call different.
 pub fn random16() -> [u8; 16] {
     STREAM.with_borrow_mut(|s| {
-        s.counter += 1;
+        s.counter = s.counter.wrapping_add(1);
         let mut block = s.counter.to_be_bytes().into();
         s.cipher.encrypt_block(&mut block);
         block.into()

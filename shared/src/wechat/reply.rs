@@ -17,10 +17,10 @@ fn push_cdata(out: &mut String, value: &str) {
         return;
     }
     let mut rest = value;
-    while let Some(i) = rest.find("]]>") {
-        out.push_str(&rest[..i]);
+    while let Some((before, after)) = rest.split_once("]]>") {
+        out.push_str(before);
         out.push_str("]]]]><![CDATA[>");
-        rest = &rest[i + 3..];
+        rest = after;
     }
     out.push_str(rest);
     out.push_str("]]>");
@@ -39,7 +39,12 @@ fn element(out: &mut String, name: &str, value: &str) {
 
 /// A text reply from the account (`from`, the push's ToUserName) to the user (`to`).
 pub fn text(to: &str, from: &str, create_time: i64, content: &str) -> String {
-    let mut out = String::with_capacity(160 + to.len() + from.len() + content.len());
+    let mut out = String::with_capacity(
+        to.len()
+            .saturating_add(from.len())
+            .saturating_add(content.len())
+            .saturating_add(160),
+    );
     out.push_str("<xml>");
     element(&mut out, "ToUserName", to);
     element(&mut out, "FromUserName", from);
@@ -63,11 +68,12 @@ pub fn seal(
 ) -> String {
     // The ciphertext is written straight into the reply; base64 holds no `]`, so it needs
     // no splitting across CDATA sections.
-    let mut out = String::with_capacity(200 + (reply.len() + 72) * 4 / 3 + nonce.len());
+    let sealed = reply.len().saturating_add(72).saturating_mul(4) / 3;
+    let mut out = String::with_capacity(sealed.saturating_add(nonce.len()).saturating_add(200));
     out.push_str("<xml><Encrypt><![CDATA[");
     let start = out.len();
     crypto.encrypt_into(reply, random, &mut out);
-    let msg_signature = signature(&[token, timestamp, nonce, &out[start..]]);
+    let msg_signature = signature(&[token, timestamp, nonce, out.get(start..).unwrap_or_default()]);
     out.push_str("]]></Encrypt>");
     element(&mut out, "MsgSignature", &msg_signature);
     out.push_str("<TimeStamp>");

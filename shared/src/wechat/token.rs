@@ -72,32 +72,47 @@ impl Tokens {
 
     /// A token valid for at least the margin.
     pub async fn get(&self) -> Result<String, TokenError> {
-        if let Some((token, expires)) = self.memo.lock().expect("token memo").clone()
-            && expires - now() > MARGIN_S
+        if let Some((token, expires)) = self
+            .memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            && expires.saturating_sub(now()) > MARGIN_S
         {
             return Ok(token);
         }
         // A lease lasts LEASE_S; waiting a little longer than two leases covers a holder that
         // died and the one who takes over after it.
-        let deadline = now() + 2 * LEASE_S + 2;
+        let deadline = now().saturating_add(2 * LEASE_S + 2);
         loop {
             let cached = self.store.cached_token(&self.appid).await?;
-            if let Some(token) = cached.token.filter(|_| cached.expires_at - now() > MARGIN_S) {
-                *self.memo.lock().expect("token memo") = Some((token.clone(), cached.expires_at));
+            if let Some(token) = cached
+                .token
+                .filter(|_| cached.expires_at.saturating_sub(now()) > MARGIN_S)
+            {
+                *self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some((token.clone(), cached.expires_at));
                 return Ok(token);
             }
             let t = now();
             if (cached.lease_until < t)
                 && self
                     .store
-                    .take_lease(&self.appid, &self.holder, t, t + LEASE_S, t + MARGIN_S)
+                    .take_lease(
+                        &self.appid,
+                        &self.holder,
+                        t,
+                        t.saturating_add(LEASE_S),
+                        t.saturating_add(MARGIN_S),
+                    )
                     .await?
             {
                 let fresh = self.api.stable_token(&self.appid, &self.secret, cached.force).await?;
-                let expires = now() + fresh.expires_in;
+                let expires = now().saturating_add(fresh.expires_in);
                 self.store.store_token(&self.appid, &fresh.value, expires).await?;
                 tracing::info!(appid = %self.appid, forced = cached.force, "fetched a new access token");
-                *self.memo.lock().expect("token memo") = Some((fresh.value.clone(), expires));
+                *self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some((fresh.value.clone(), expires));
                 return Ok(fresh.value);
             }
             if now() > deadline {
@@ -111,7 +126,7 @@ impl Tokens {
     /// already replaced it, so the next `get` fetches (or finds) a new one.
     pub async fn refused(&self, token: &str) -> Result<(), TokenError> {
         {
-            let mut memo = self.memo.lock().expect("token memo");
+            let mut memo = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if memo.as_ref().is_some_and(|(t, _)| t == token) {
                 *memo = None;
             }

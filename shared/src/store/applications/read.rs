@@ -119,7 +119,11 @@ impl ApplicationStore {
             }
             q
         };
-        let evaluate = if status.is_some() { 100 } else { limit as i32 + 1 };
+        let evaluate = if status.is_some() {
+            100
+        } else {
+            crate::store::page::one_more(limit)
+        };
         let page = crate::store::page::fill(query, start, limit as usize, evaluate, "listing applications").await?;
         let next = page.resume_after.as_ref().and_then(|k| cursor_from(k, KEY));
         let items = page
@@ -166,7 +170,14 @@ impl ApplicationStore {
                 }
             }
         };
-        let page = crate::store::page::fill(query, start, limit as usize, limit as i32 + 1, "listing a queue").await?;
+        let page = crate::store::page::fill(
+            query,
+            start,
+            limit as usize,
+            crate::store::page::one_more(limit),
+            "listing a queue",
+        )
+        .await?;
         let next = page.resume_after.as_ref().and_then(|k| cursor_from(k, key));
         let items = page
             .items
@@ -237,7 +248,10 @@ impl ApplicationStore {
             .condition_expression("attribute_not_exists(uses) OR uses < :limit")
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()))
-            .expression_attribute_values(":exp", AttributeValue::N(((slot + 2) * window).to_string()))
+            .expression_attribute_values(
+                ":exp",
+                AttributeValue::N(slot.saturating_add(2).saturating_mul(window).to_string()),
+            )
             .send()
             .await;
         match result {

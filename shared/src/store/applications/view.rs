@@ -65,8 +65,8 @@ pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar, viewer: V
                 "at": e.at, "status": e.status.as_str(), "action": e.action, "actor": kind,
                 "deptCode": dept, "itemCode": e.item_code, "note": e.note,
             });
-            if viewer == Viewer::Staff {
-                entry["staffId"] = json!(staff);
+            if let (Viewer::Staff, Some(fields)) = (viewer, entry.as_object_mut()) {
+                fields.insert("staffId".into(), json!(staff));
             }
             entry
         })

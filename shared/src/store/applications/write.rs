@@ -134,7 +134,7 @@ impl ApplicationStore {
             item.insert("applicationNo".into(), s(a.application_no.as_str()));
             item.insert(
                 "expiresAt".into(),
-                AttributeValue::N((now.as_second() + IDEMPOTENCY_SECONDS).to_string()),
+                AttributeValue::N(now.as_second().saturating_add(IDEMPOTENCY_SECONDS).to_string()),
             );
             items.push(put(&self.table, item, "attribute_not_exists(pk)", &[], &[])?);
         }

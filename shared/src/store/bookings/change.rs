@@ -36,7 +36,7 @@ impl BookingStore {
         ];
         match self.transact(items, "cancelling a booking").await? {
             Ok(()) => Ok(true),
-            Err(failed) if failed[0] => Ok(false),
+            Err(failed) if failed.first() == Some(&true) => Ok(false),
             Err(_) => Err(ApiError::internal(
                 "cancelling a booking: its seat or guard is missing",
                 std::io::Error::other("condition"),
@@ -90,8 +90,8 @@ impl BookingStore {
         }
         match self.transact(items, "rescheduling a booking").await? {
             Ok(()) => Ok(true),
-            Err(failed) if failed[0] => Ok(false),
-            Err(failed) if failed[2] => Err(BookError::SlotFull),
+            Err(failed) if failed.first() == Some(&true) => Ok(false),
+            Err(failed) if failed.get(2) == Some(&true) => Err(BookError::SlotFull),
             Err(failed) if failed.get(4) == Some(&true) => Err(BookError::Duplicate),
             Err(_) => Err(BookError::Store(ApiError::internal(
                 "rescheduling: the old seat is missing",

@@ -48,12 +48,20 @@ pub(super) fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
+/// When the records of a day (`YYYY-MM-DD`) may go: `KEEP_DAYS` after it. A date that does
+/// not parse (never one this service wrote) keeps its records for good.
 pub(super) fn day_end_epoch(date: &str) -> i64 {
-    let d: jiff::civil::Date = date.parse().expect("stored date");
-    crate::domain::time::SHANGHAI
-        .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
-        .map(|t| t.as_second() + (KEEP_DAYS + 1) * 86_400)
-        .unwrap_or(i64::MAX)
+    date.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| {
+            crate::domain::time::SHANGHAI
+                .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+        })
+        .map_or(i64::MAX, |t| {
+            t.as_second()
+                .saturating_add(KEEP_DAYS.saturating_add(1).saturating_mul(86_400))
+        })
 }
 
 fn conflicted<R>(err: &SdkError<TransactWriteItemsError, R>) -> bool {
@@ -82,9 +90,9 @@ impl BookingStore {
         items: Vec<TransactWriteItem>,
         what: &'static str,
     ) -> Result<Result<(), Vec<bool>>, ApiError> {
-        let mut attempt = 0;
+        let mut attempt: u32 = 0;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             match self
                 .client
                 .transact_write_items()
@@ -186,7 +194,7 @@ impl BookingStore {
                 .item("sk", s("IDEM"))
                 .item("requestHash", s(hash.clone()))
                 .item("bookingId", s(b.id.as_str()))
-                .item("expiresAt", n(now.as_second() + IDEMPOTENCY_SECONDS))
+                .item("expiresAt", n(now.as_second().saturating_add(IDEMPOTENCY_SECONDS)))
                 .condition_expression("attribute_not_exists(pk)");
             items.push(TransactWriteItem::builder().put(built(put.build())?).build());
         }
@@ -194,14 +202,14 @@ impl BookingStore {
             Ok(()) => Ok(()),
             // The booking id is fresh for this request, so if it already exists, an earlier
             // attempt of this very request committed and only its answer was lost.
-            Err(failed) if failed[1] => Ok(()),
+            Err(failed) if failed.get(1) == Some(&true) => Ok(()),
             Err(failed) => Err(if failed.get(5) == Some(&true) {
                 BookError::KeyUsed
-            } else if failed[2] {
+            } else if failed.get(2) == Some(&true) {
                 BookError::Duplicate
-            } else if failed[3] {
+            } else if failed.get(3) == Some(&true) {
                 BookError::Banned
-            } else if failed[0] {
+            } else if failed.first() == Some(&true) {
                 BookError::SlotFull
             } else {
                 BookError::Store(ApiError::internal(

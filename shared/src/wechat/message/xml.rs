@@ -30,7 +30,7 @@ pub(super) fn read(body: &str) -> Result<Message<'_>, ParseError> {
     };
     let mut stack: Vec<Frame<'_>> = Vec::with_capacity(MAX_DEPTH);
     let mut entry: Option<(usize, Fields<'_>)> = None;
-    let mut roots = 0;
+    let mut roots: u32 = 0;
     loop {
         let event = reader.read_event().map_err(|e| ParseError::Syntax(e.to_string()))?;
         match event {
@@ -38,7 +38,7 @@ pub(super) fn read(body: &str) -> Result<Message<'_>, ParseError> {
             Event::Start(start) => {
                 let name = name_of(start.local_name().as_ref());
                 if stack.is_empty() {
-                    roots += 1;
+                    roots = roots.saturating_add(1);
                     if roots > 1 {
                         return Err(ParseError::Shape);
                     }
@@ -84,8 +84,7 @@ pub(super) fn read(body: &str) -> Result<Message<'_>, ParseError> {
             Event::End(_) => {
                 let frame = stack.pop().ok_or(ParseError::Shape)?;
                 let depth = stack.len();
-                if matches!(&entry, Some((d, _)) if *d == depth) {
-                    let (_, fields) = entry.take().expect("an open entry");
+                if let Some((_, fields)) = entry.take_if(|(d, _)| *d == depth) {
                     if msg.list.len() >= MAX_ENTRIES {
                         return Err(ParseError::TooComplex);
                     }
