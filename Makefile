@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv build run test fmt lint lint-template env watch bench bench-build fuzz sam-build invoke-all clean
+.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build fuzz sam-build invoke-all clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
@@ -26,6 +26,14 @@ $(STAMP): tools/requirements.txt
 	@touch $@
 
 venv: $(STAMP)
+
+# Debian's libfaketime: make invoke-all replays the sample day with the functions' clock
+# shifted to awkward instants.
+FAKETIME_LIB := /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+$(FAKETIME_LIB):
+	apt-get update -qq && apt-get install -y -qq faketime
+
+faketime: $(FAKETIME_LIB)
 
 build:
 	cargo build --workspace
@@ -48,8 +56,21 @@ lint-template: $(STAMP)
 
 test: $(STAMP) lint
 	cargo test --workspace --no-fail-fast
+	$(MAKE) --no-print-directory test-clock
 	$(MAKE) --no-print-directory lint-template
 	$(MAKE) --no-print-directory invoke-all
+
+# The suites whose answers depend on the time of day, again with the harness clock at
+# awkward instants (Shanghai): before the hall opens, a minute to midnight, the eve of a
+# 调休 working Saturday, the last minute of the year. No test may depend on when it runs.
+CLOCK_SUITES := events booking_rules applications application_rules wechat_callback uploads edges cursors
+CLOCK_INSTANTS := 2026-12-03T07:30 2026-12-02T23:59 2026-10-09T20:00 2026-12-31T23:59
+
+test-clock:
+	@for t in $(CLOCK_INSTANTS); do \
+	  echo "clock-sensitive suites at $$t (Shanghai)"; \
+	  FINGERTIP_TEST_NOW=$$t cargo test -q -p fingertip-tests $(patsubst %,--test %,$(CLOCK_SUITES)) || exit 1; \
+	done
 
 # The local stack's settings for every function, for `cargo lambda watch`.
 env:
@@ -116,8 +137,8 @@ sam-build: $(STAMP)
 
 # Every sample event through its function's real binary under `cargo lambda watch` (the
 # Lambda Runtime API), against a local stack of its own; checks every answer's status.
-invoke-all: $(STAMP)
-	cargo build -q -p fingertip-cli
+invoke-all: $(STAMP) $(FAKETIME_LIB)
+	cargo build -q -p fingertip-cli $(patsubst functions/%,-p %,$(wildcard functions/*))
 	$(PY) tools/invoke-all.py
 
 clean:

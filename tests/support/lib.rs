@@ -144,7 +144,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         fingertip_cli::seed::seed(&store, &catalog).await.expect("seed");
     }
     let auth_env = env_of("auth");
-    let clock = Clock::fixed(jiff::Timestamp::now());
+    let clock = Clock::fixed(start_time());
     TestApp {
         auth: auth::App::from_env(&auth_env).await.expect("auth config"),
         catalog: catalog::App::from_env(&env_of("catalog"))
@@ -195,6 +195,23 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         dynamo,
         tables,
         faults: proxy,
+    }
+}
+
+/// When a test's clock starts: now, or `FINGERTIP_TEST_NOW` (a Shanghai wall-clock time,
+/// `2026-12-31T23:59`), which `make test` sets to awkward instants to prove no test depends
+/// on the hour it runs at.
+fn start_time() -> jiff::Timestamp {
+    match std::env::var("FINGERTIP_TEST_NOW") {
+        Ok(local) => {
+            let dt: jiff::civil::DateTime = local
+                .parse()
+                .unwrap_or_else(|e| panic!("FINGERTIP_TEST_NOW={local}: {e}"));
+            shared::domain::time::SHANGHAI
+                .to_timestamp(dt)
+                .expect("a representable instant")
+        }
+        Err(_) => jiff::Timestamp::now(),
     }
 }
 
