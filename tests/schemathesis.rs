@@ -32,7 +32,15 @@ async fn generated_requests_find_no_server_error_and_no_answer_outside_the_docum
         let (st, spec, url) = (st.clone(), root.join("docs/openapi.yaml"), url.clone());
         let out =
             tokio::task::spawn_blocking(move || {
+                // Its cache (.schemathesis/) is an output: it belongs under target/.
+                let cache = spec
+                    .parent()
+                    .and_then(|d| d.parent())
+                    .map(|r| r.join("target/schemathesis"));
+                let cache = cache.expect("the repository root");
+                std::fs::create_dir_all(&cache).expect("target/schemathesis");
                 std::process::Command::new(st)
+                .current_dir(cache)
                 .arg("run")
                 .arg(spec)
                 .args(["--url", &url])
