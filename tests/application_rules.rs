@@ -2,7 +2,7 @@
 //! who may see and move what, the public lookup's uniform answers and rate limit, and the
 //! deadline sweeper with the staff queue's overdue filter.
 
-use fingertip_tests::{EventExt, TestApp, code, event, read, spawn_app};
+use fingertip_tests::{EventExt, TestApp, code, event, fields, read, spawn_app};
 use serde_json::{Value, json};
 
 async fn submit(app: &TestApp, token: &str, body: &Value) -> (u16, Value) {
@@ -22,13 +22,6 @@ async fn submitted(app: &TestApp, token: &str) -> String {
     let (status, created) = submit(app, token, &body).await;
     assert_eq!(status, 201, "{created}");
     created["applicationNo"].as_str().unwrap().to_owned()
-}
-
-fn fields(body: &Value) -> Vec<String> {
-    body["error"]["details"]["fields"]
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
 }
 
 #[tokio::test]

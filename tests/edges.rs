@@ -3,17 +3,10 @@
 //! naming the field; none reaches a panic or a 500.
 
 use fingertip_tests::wechat::{Account, read_text};
-use fingertip_tests::{EventExt, code, event, read, spawn_app};
-use serde_json::{Value, json};
+use fingertip_tests::{EventExt, code, event, fields, read, spawn_app};
+use serde_json::json;
 
 const OUT_OF_RANGE: [&str; 5] = ["9999-12-31", "0001-01-01", "2100-01-01", "1899-12-31", "-2026-01-01"];
-
-fn field_of(body: &Value) -> Vec<String> {
-    body["error"]["details"]["fields"]
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
-}
 
 #[tokio::test]
 async fn dates_no_day_can_be_computed_for_are_refused_naming_the_field() {
@@ -25,7 +18,7 @@ async fn dates_no_day_can_be_computed_for_are_refused_naming_the_field() {
         let slots = event("booking-slots").query(&[("date", date), ("item", "RSJ-0001")]);
         let (status, body) = read(app.invoke("booking", slots).await);
         assert_eq!(
-            (status, field_of(&body)),
+            (status, fields(&body)),
             (400, vec!["date".to_owned()]),
             "{date}: {body}"
         );
@@ -38,7 +31,7 @@ async fn dates_no_day_can_be_computed_for_are_refused_naming_the_field() {
                 (400, "VALIDATION_FAILED"),
                 "{name}={date}: {body}"
             );
-            assert_eq!(field_of(&body), vec![name.to_owned()], "{name}={date}");
+            assert_eq!(fields(&body), vec![name.to_owned()], "{name}={date}");
         }
     }
     for slot in [
@@ -51,7 +44,7 @@ async fn dates_no_day_can_be_computed_for_are_refused_naming_the_field() {
             .json(&json!({ "slotId": slot, "itemCode": "RSJ-0001" }));
         let (status, body) = read(app.invoke("booking", book).await);
         assert_eq!(
-            (status, field_of(&body)),
+            (status, fields(&body)),
             (400, vec!["slotId".to_owned()]),
             "{slot}: {body}"
         );
@@ -61,7 +54,7 @@ async fn dates_no_day_can_be_computed_for_are_refused_naming_the_field() {
         .json(&json!({ "packageCode": "YJS-001", "form": { "birthDate": "9999-12-31" } }));
     let (status, body) = read(app.invoke("submission", birth).await);
     assert_eq!(status, 400, "{body}");
-    assert!(field_of(&body).contains(&"form.birthDate".to_owned()), "{body}");
+    assert!(fields(&body).contains(&"form.birthDate".to_owned()), "{body}");
     app.assert_unchanged(&before).await;
 }
 

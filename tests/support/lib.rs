@@ -15,7 +15,7 @@ pub mod samples;
 pub mod wechat;
 pub mod world;
 
-pub use request::{EventExt, code, event, read};
+pub use request::{EventExt, code, event, fields, read};
 
 use fingertip_cli::local::Stack;
 use fingertip_cli::sandbox::Sandbox;

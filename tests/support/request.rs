@@ -74,6 +74,14 @@ pub fn read(resp: Response) -> (u16, Value) {
     (status, value)
 }
 
+/// The fields a 400 `VALIDATION_FAILED` names, in order.
+pub fn fields(body: &Value) -> Vec<String> {
+    body["error"]["details"]["fields"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// The error code of an error response.
 pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")

@@ -49,6 +49,35 @@ impl World {
     }
 }
 
+impl World {
+    /// The route's sample event pointed at this world, with the token its caller needs: the
+    /// staff token on staff routes, the citizen's elsewhere, none where the sample has none.
+    pub fn request(&self, route: &str, sample: &str, citizen: &str, staff: &str) -> Request {
+        let req = self.point(route, event(sample));
+        if !req.headers().contains_key("authorization") {
+            req
+        } else if route.contains("/v1/staff/") {
+            req.bearer(staff)
+        } else {
+            req.bearer(citizen)
+        }
+    }
+}
+
+/// Every JSON route of the template (the WeChat callbacks take WeChat's signed XML), once,
+/// in order.
+pub fn json_routes() -> Vec<String> {
+    let mut routes: Vec<String> = crate::TEMPLATE
+        .routes()
+        .iter()
+        .map(|(r, _)| r.key())
+        .filter(|r| !r.contains("/v1/wechat/"))
+        .collect();
+    routes.sort();
+    routes.dedup();
+    routes
+}
+
 /// The sample event of each route, by route key.
 pub fn samples() -> std::collections::BTreeMap<String, String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
