@@ -15,9 +15,14 @@ cd "$dir"
 # The function and the model file a developer would touch (the layout changed with the
 # crate split; take whichever exists).
 function_file=functions/catalog/src/lib.rs
-model_file=$(ls shared/model/src/lib.rs shared/src/domain/mod.rs 2>/dev/null | head -n 1)
+model_file=
+for f in shared/src/lib.rs shared/src/domain/mod.rs; do [ -f "$f" ] && model_file=$f && break; done
 
-seconds() { local start=$SECONDS; "$@" > "$dir/.loop-$1-$SECONDS.log" 2>&1 || { echo "failed: $*" >&2; exit 1; }; echo $((SECONDS - start)); }
+seconds() {
+  local start=$SECONDS log="$dir/.loop-$SECONDS.log"
+  "$@" > "$log" 2>&1 || { echo "failed: $* (see $log)" >&2; exit 1; }
+  echo $((SECONDS - start))
+}
 touch_file() { echo "// touched" >> "$1"; }
 
 fresh=$(seconds make test)
