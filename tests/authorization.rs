@@ -9,8 +9,8 @@
 //! `ok` means the caller got past authorization: a 2xx, or the route's own business answer
 //! (a 409 for a seat already taken, a 422 outside a window): anything but 401, 403 or 404.
 
+use api::auth::{Principal, Staff};
 use fingertip_tests::{EventExt, TEMPLATE, event, spawn_app};
-use shared::auth::{Principal, Staff};
 use std::collections::BTreeMap;
 
 const CALLERS: [&str; 7] = [

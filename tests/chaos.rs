@@ -39,7 +39,7 @@ async fn scan(app: &TestApp, logical: &str) -> Vec<BTreeMap<String, Value>> {
             .await
             .expect("scan");
         for item in out.items.unwrap_or_default() {
-            all.push(shared::store::from_item(item, "an item").expect("readable"));
+            all.push(store::from_item(item, "an item").expect("readable"));
         }
         start = out.last_evaluated_key;
         if start.is_none() {
@@ -79,11 +79,7 @@ async fn step(app: &TestApp, run: &Run, i: u64) {
             let no = &run.completed[c];
             let req = event("evaluation-application").bearer(token).path_param("no", no);
             let rating = 1 + (r >> 24) % 5;
-            let tags: Vec<&str> = shared::domain::evaluation::tags(rating as u8)
-                .iter()
-                .take(1)
-                .copied()
-                .collect();
+            let tags: Vec<&str> = model::evaluation::tags(rating as u8).iter().take(1).copied().collect();
             ("rate", req.json(&json!({ "rating": rating, "indicators": { "整体满意度": rating }, "tags": tags, "comment": "chaos" })))
         }
         (5, _) => {

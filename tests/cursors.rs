@@ -131,10 +131,10 @@ async fn a_cursor_opens_only_the_list_caller_and_filter_that_issued_it() {
     ];
     let before = app.dump().await;
     for (first, own, probes) in cases {
-        let route = shared::http::route_key(&first);
+        let route = api::http::route_key(&first);
         let cursor = first_cursor(&app, first).await;
         for (req, query) in probes {
-            let target = shared::http::route_key(&req);
+            let target = api::http::route_key(&req);
             assert_eq!(
                 next_page(&app, req, &query, &cursor).await,
                 400,

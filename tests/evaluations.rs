@@ -3,10 +3,10 @@
 //! statistics equal to a brute-force recount of two hundred random reviews.
 
 use fingertip_tests::{EventExt, TestApp, code, event, read, spawn_app};
+use model::evaluation::{Channel, EvaluationId, ReviewStatus};
 use serde_json::{Value, json};
-use shared::domain::evaluation::{Channel, EvaluationId, ReviewStatus};
-use shared::store::evaluations::Review;
 use std::collections::BTreeMap;
+use store::evaluations::{Review, Written};
 
 async fn rate_visit(app: &TestApp, token: &str, booking: &str, body: &Value) -> (u16, Value) {
     read(
@@ -278,7 +278,7 @@ impl Lcg {
 #[tokio::test]
 async fn statistics_equal_a_brute_force_recount_of_two_hundred_random_reviews() {
     let app = spawn_app().await;
-    let store = shared::store::evaluations::EvaluationStore::new(
+    let store = store::evaluations::EvaluationStore::new(
         app.dynamo.clone(),
         app.tables["EvaluationsTable"].clone(),
         app.tables["OutboxTable"].clone(),
@@ -322,7 +322,7 @@ async fn statistics_equal_a_brute_force_recount_of_two_hundred_random_reviews() 
             steps: vec![],
             version: 1,
         };
-        store.rate(&review).await.unwrap();
+        assert_eq!(store.rate(&review).await.unwrap(), Written::Done);
         reviews.push(review);
     }
     // Rectify a third of the 差评 through the API's workflow store call.
@@ -331,10 +331,8 @@ async fn statistics_equal_a_brute_force_recount_of_two_hundred_random_reviews() 
         let read_version = r.version;
         r.status = ReviewStatus::Rectified;
         r.version += 1;
-        store
-            .step(r, read_version, &[("rectified", 1)], None, jiff::Timestamp::now())
-            .await
-            .unwrap();
+        let step = store.step(r, read_version, &[("rectified", 1)], None, jiff::Timestamp::now());
+        assert_eq!(step.await.unwrap(), Written::Done);
         rectified += 1;
     }
     assert!(rectified > 10);
@@ -398,8 +396,8 @@ async fn a_visit_booked_before_bookings_kept_their_department_is_rated_for_its_i
     app.dynamo
         .update_item()
         .table_name(&app.tables["BookingsTable"])
-        .key("pk", shared::store::AttributeValue::S(format!("B#{booking}")))
-        .key("sk", shared::store::AttributeValue::S("BOOKING".into()))
+        .key("pk", store::AttributeValue::S(format!("B#{booking}")))
+        .key("sk", store::AttributeValue::S("BOOKING".into()))
         .update_expression("REMOVE deptCode")
         .condition_expression("attribute_exists(deptCode)")
         .send()

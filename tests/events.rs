@@ -22,7 +22,7 @@ fn every_route_of_the_template_has_a_sample_event() {
     let covered: Vec<String> = names()
         .iter()
         .filter(|n| TEMPLATE.function(&function_of(n)).is_some_and(|f| !f.routes.is_empty()))
-        .map(|n| shared::http::route_key(&event(n)))
+        .map(|n| api::http::route_key(&event(n)))
         .collect();
     for (route, _) in TEMPLATE.routes() {
         assert!(covered.contains(&route.key()), "no sample event for {}", route.key());

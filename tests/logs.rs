@@ -26,13 +26,13 @@ impl<'a> tracing_subscriber_writer::MakeWriter<'a> for Capture {
 }
 
 mod tracing_subscriber_writer {
-    pub use shared::telemetry::MakeWriter;
+    pub use api::telemetry::MakeWriter;
 }
 
 #[tokio::test]
 async fn binding_an_identity_logs_the_request_id_but_no_id_number_or_phone() {
     let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(shared::telemetry::subscriber("debug", capture.clone()));
+    let _guard = tracing::subscriber::set_default(api::telemetry::subscriber("debug", capture.clone()));
     let app = spawn_app_with(Options::default()).await;
     let (token, _) = app.login("logs-citizen").await;
     let body = serde_json::json!({ "realName": "赵六", "idNumber": "11010519491231002X", "phone": "13812345678" });

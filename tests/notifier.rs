@@ -3,11 +3,11 @@
 
 use fingertip_tests::wechat::{Account, event_xml};
 use fingertip_tests::{Options, TestApp, spawn_app, spawn_app_with};
+use model::CitizenId;
 use notifier::stream::{Change, StreamEvent, StreamRecord};
 use serde_json::{Value, json};
-use shared::domain::CitizenId;
-use shared::store::outbox::{Kind, Notification, Outbox};
 use std::collections::BTreeMap;
+use store::outbox::{Kind, Notification, Outbox};
 
 /// Queues an evaluation invitation for `citizen`; its outbox id.
 async fn queue(app: &TestApp, citizen: &str, n: u32) -> String {
@@ -28,8 +28,7 @@ async fn queue(app: &TestApp, citizen: &str, n: u32) -> String {
 
 /// Lets the citizen receive `n` messages of a mini-program template.
 async fn consent(app: &TestApp, citizen: &str, template: &str, n: u32) {
-    let subs =
-        shared::store::subscriptions::Subscriptions::new(app.dynamo.clone(), app.tables["CitizensTable"].clone());
+    let subs = store::subscriptions::Subscriptions::new(app.dynamo.clone(), app.tables["CitizensTable"].clone());
     let id: CitizenId = citizen.parse().unwrap();
     for _ in 0..n {
         assert!(subs.grant(&id, template).await.unwrap());
@@ -86,8 +85,7 @@ async fn a_booking_confirmation_goes_once_as_the_subscribe_message_the_citizen_a
         (record["status"].as_str(), record["channel"].as_str()),
         (Some("sent"), Some("mp"))
     );
-    let subs =
-        shared::store::subscriptions::Subscriptions::new(app.dynamo.clone(), app.tables["CitizensTable"].clone());
+    let subs = store::subscriptions::Subscriptions::new(app.dynamo.clone(), app.tables["CitizensTable"].clone());
     let left = subs
         .recipient(&citizen.parse().unwrap())
         .await

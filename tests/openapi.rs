@@ -53,7 +53,7 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
             .json(&serde_json::json!({"realName": 1})),
     ));
     for (what, req) in cases {
-        let route = shared::http::route_key(&req);
+        let route = api::http::route_key(&req);
         let (method, path) = route.split_once(' ').unwrap();
         let resp = app.route(req).await;
         let (status, body) = read(resp);

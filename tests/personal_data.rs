@@ -25,7 +25,7 @@ fn leaks(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-fn text_of(resp: shared::http::Response) -> (u16, String) {
+fn text_of(resp: api::http::Response) -> (u16, String) {
     let status = resp.status().as_u16();
     (status, String::from_utf8_lossy(resp.body().as_ref()).into_owned())
 }

@@ -2,14 +2,14 @@
 //! their encryption) and the state machines (applications, 差评 rectification, and bookings
 //! driven at random against the real store).
 
+use api::cursor::{Cursor, CursorKey};
+use model::application::{self, Action, Status};
+use model::evaluation::{self, RectificationAction, ReviewStatus};
+use model::{IdNumber, Phone};
 use proptest::prelude::*;
-use shared::cursor::{Cursor, CursorKey};
-use shared::domain::application::{self, Action, Status};
-use shared::domain::evaluation::{self, RectificationAction, ReviewStatus};
-use shared::domain::{IdNumber, Phone};
-use shared::wechat::crypto::MessageCrypto;
-use shared::wechat::message::Message;
-use shared::wechat::reply;
+use wechat::crypto::MessageCrypto;
+use wechat::message::Message;
+use wechat::reply;
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: &[u8; 11] = b"10X98765432";

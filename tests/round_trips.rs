@@ -1,4 +1,4 @@
-//! DynamoDB round trips per route, counted by the SDK interceptor (`shared::store::count`)
+//! DynamoDB round trips per route, counted by the SDK interceptor (`store::count`)
 //! while every sample event is driven in a day's order, and held at the figures below: each
 //! beside the fewest its access pattern allows, with the reason when it is more. Counts, not
 //! times: deterministic, so asserted. `make bench` reads the table this test writes to

@@ -1,10 +1,10 @@
 //! JWT verification: every malformed, stale or foreign token is 401; rotation keeps old
 //! tokens valid while both keys are live.
 
+use api::auth::{Claims, Principal, Role, Signer, Verifier};
 use base64_simd::URL_SAFE_NO_PAD;
 use fingertip_tests::{EventExt, Options, TestApp, code, event, read, spawn_app_with};
-use shared::auth::{Claims, Principal, Role, Signer, Verifier};
-use shared::config::Env;
+use model::config::Env;
 
 async fn app() -> TestApp {
     spawn_app_with(Options::default()).await
@@ -78,9 +78,9 @@ async fn malformed_stale_and_foreign_tokens_are_all_401() {
         &jsonwebtoken::EncodingKey::from_secret(public.as_bytes()).unwrap(),
     )
     .unwrap();
-    let (other_private, _) = shared::auth::generate_key_pair("stranger").unwrap();
+    let (other_private, _) = api::auth::generate_key_pair("stranger").unwrap();
     let stranger = Signer::from_env(&app.env_of("auth").with("JWT_SIGNING_KEY", other_private)).unwrap();
-    let (unknown_kid_key, _) = shared::auth::generate_key_pair("local-1").unwrap();
+    let (unknown_kid_key, _) = api::auth::generate_key_pair("local-1").unwrap();
     let forged = Signer::from_env(&app.env_of("auth").with("JWT_SIGNING_KEY", unknown_kid_key)).unwrap();
 
     let cases: Vec<(&str, String)> = vec![
@@ -124,7 +124,7 @@ async fn during_a_rotation_tokens_of_the_old_and_the_new_key_both_verify() {
     let (_, id) = app.login("tok-3").await;
     let env = app.env_of("auth");
     let old_public = env.required("JWT_VERIFY_KEYS").unwrap().to_owned();
-    let (new_private, new_public) = shared::auth::generate_key_pair("k2").unwrap();
+    let (new_private, new_public) = api::auth::generate_key_pair("k2").unwrap();
     let rotating: Env = env
         .clone()
         .with("JWT_VERIFY_KEYS", format!("{old_public},{new_public}"));

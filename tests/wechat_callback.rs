@@ -4,8 +4,8 @@
 use fingertip_tests::wechat::{Account, event_xml, read_text, text_xml};
 use fingertip_tests::{EventExt, code, event, read, spawn_app};
 use serde_json::json;
-use shared::wechat::crypto::signature;
-use shared::wechat::message::Message;
+use wechat::crypto::signature;
+use wechat::message::Message;
 
 #[tokio::test]
 async fn the_url_is_verified_by_echoing_echostr_and_a_bad_or_stale_signature_is_refused() {
@@ -208,7 +208,7 @@ async fn hostile_or_broken_pushes_are_refused_with_a_4xx_and_write_nothing() {
             .raw_body("text/xml", body.to_owned())
     };
     let sealed = |encrypted: &str| format!("<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>");
-    let other_appid = shared::wechat::crypto::MessageCrypto::new(
+    let other_appid = wechat::crypto::MessageCrypto::new(
         &app.stack.setting("WECHAT_OA_ENCODING_AES_KEY").unwrap(),
         "wx0000000000000000",
     )
@@ -313,8 +313,7 @@ async fn mini_program_subscription_choices_in_json_or_xml_add_and_remove_consent
          <SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString></List></SubscribeMsgChangeEvent>",
     );
     let consents = || async {
-        let subs =
-            shared::store::subscriptions::Subscriptions::new(app.dynamo.clone(), app.tables["CitizensTable"].clone());
+        let subs = store::subscriptions::Subscriptions::new(app.dynamo.clone(), app.tables["CitizensTable"].clone());
         subs.recipient(&citizen.parse().unwrap())
             .await
             .unwrap()

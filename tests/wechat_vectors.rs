@@ -2,7 +2,7 @@
 //! SDK sample, WxJava's and wechatpy's tests), kept in `tests/data/`.
 
 use serde_json::Value;
-use shared::wechat::crypto::{MessageCrypto, signature, verify};
+use wechat::crypto::{MessageCrypto, signature, verify};
 
 fn sample(name: &str) -> Value {
     let text = include_str!("data/wechat-published-vectors.json");

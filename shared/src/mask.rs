@@ -7,7 +7,7 @@
 //! inside any text, as people write them (`138 1234 5678`, `+86-138-1234-5678`,
 //! `110105 19491231 002x`, full-width `１３８…`), and masks their middle. It is applied to
 //! every log line, every error detail, every outgoing WeChat message and every piece of
-//! free text a response carries (see [`crate::domain::text`]).
+//! free text a response carries (see [`crate::text`]).
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -222,7 +222,7 @@ thread_local! {
 }
 
 /// Runs `write` with free text serialised as written: for the store's record mapping only.
-/// Everywhere else [`crate::domain::text::FreeText`] serialises masked.
+/// Everywhere else [`crate::text::FreeText`] serialises masked.
 pub fn storing<T>(write: impl FnOnce() -> T) -> T {
     let before = STORING.with(|s| s.replace(true));
     let out = write();

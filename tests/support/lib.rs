@@ -22,10 +22,10 @@ use fingertip_cli::sandbox::Sandbox;
 use fingertip_cli::template::Template;
 use lambda_http::Request;
 
-use shared::auth::{Principal, Signer};
-use shared::config::Env;
-use shared::domain::time::Clock;
-use shared::http::Response;
+use api::auth::{Principal, Signer};
+use api::http::Response;
+use model::config::Env;
+use model::time::Clock;
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
@@ -57,7 +57,7 @@ pub struct TestApp {
     pub clock: Clock,
     pub sandbox: Arc<Sandbox>,
     pub stack: Stack,
-    pub dynamo: shared::store::Client,
+    pub dynamo: store::Client,
     /// Local table name by logical id.
     pub tables: BTreeMap<String, String>,
     pub signer: Signer,
@@ -86,12 +86,10 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
     // Warnings and errors go to the test's captured output, so a failing test shows causes.
-    let _ = tracing::subscriber::set_global_default(shared::telemetry::subscriber(
-        "warn",
-        shared::telemetry::TestWriter::new(),
-    ));
+    let _ =
+        tracing::subscriber::set_global_default(api::telemetry::subscriber("warn", api::telemetry::TestWriter::new()));
     let endpoint = moto::endpoint();
-    let prefix = format!("{}-", shared::store::random_id("t"));
+    let prefix = format!("{}-", store::random_id("t"));
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let sandbox_url = format!("http://{}", listener.local_addr().expect("bound"));
@@ -129,18 +127,18 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     };
 
     // The harness's own client talks to the store directly, past any fault proxy.
-    let dynamo = shared::store::connect(&env_of("catalog").with("AWS_ENDPOINT_URL_DYNAMODB", endpoint.clone())).await;
+    let dynamo = store::connect(&env_of("catalog").with("AWS_ENDPOINT_URL_DYNAMODB", endpoint.clone())).await;
     fingertip_cli::tables::create_all(&dynamo, &TEMPLATE, &prefix)
         .await
         .expect("tables");
     let tables = fingertip_cli::tables::local_names(&TEMPLATE, &prefix);
-    let s3 = fingertip_cli::tables::local_s3(&shared::store::sdk_config(&env_of("submission")).await, &endpoint);
+    let s3 = fingertip_cli::tables::local_s3(&store::sdk_config(&env_of("submission")).await, &endpoint);
     fingertip_cli::tables::create_buckets(&s3, &TEMPLATE, &stack)
         .await
         .expect("buckets");
     if options.seed_catalog {
         let catalog = fingertip_cli::seed::parse(fingertip_cli::seed::DEMO_CATALOG).expect("demo catalog");
-        let store = shared::store::catalog::CatalogStore::new(dynamo.clone(), tables["CatalogTable"].clone());
+        let store = store::catalog::CatalogStore::new(dynamo.clone(), tables["CatalogTable"].clone());
         fingertip_cli::seed::seed(&store, &catalog).await.expect("seed");
     }
     let auth_env = env_of("auth");
@@ -207,9 +205,7 @@ fn start_time() -> jiff::Timestamp {
             let dt: jiff::civil::DateTime = local
                 .parse()
                 .unwrap_or_else(|e| panic!("FINGERTIP_TEST_NOW={local}: {e}"));
-            shared::domain::time::SHANGHAI
-                .to_timestamp(dt)
-                .expect("a representable instant")
+            model::time::SHANGHAI.to_timestamp(dt).expect("a representable instant")
         }
         Err(_) => jiff::Timestamp::now(),
     }
@@ -239,7 +235,7 @@ impl TestApp {
 
     /// Runs a request through the function the template routes it to.
     pub async fn route(&self, req: Request) -> Response {
-        let route = shared::http::route_key(&req);
+        let route = api::http::route_key(&req);
         let binary = TEMPLATE
             .routes()
             .into_iter()
@@ -297,7 +293,7 @@ impl TestApp {
 
     /// A token for staff of a department, optionally at a hall.
     pub fn staff_token(&self, dept: &str, hall: Option<&str>) -> String {
-        self.token(&Principal::Staff(shared::auth::Staff {
+        self.token(&Principal::Staff(api::auth::Staff {
             id: format!("staff-{dept}"),
             dept: dept.parse().expect("dept"),
             hall: hall.map(|h| h.parse().expect("hall")),
@@ -308,7 +304,7 @@ impl TestApp {
     pub fn set_time(&self, local: &str) {
         let dt: jiff::civil::DateTime = local.parse().expect("a local date-time");
         self.clock
-            .set(shared::domain::time::SHANGHAI.to_timestamp(dt).expect("in range"));
+            .set(model::time::SHANGHAI.to_timestamp(dt).expect("in range"));
     }
 
     /// Fails, listing what changed, unless the tables hold exactly what `before` recorded.

@@ -1,8 +1,8 @@
 //! Sample events as requests, small changes to them, and reading the answers.
 
+use api::http::Response;
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::Value;
-use shared::http::Response;
 use std::collections::HashMap;
 
 /// The sample event `events/NAME.json`, as Lambda would hand it to the handler.

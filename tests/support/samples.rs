@@ -3,7 +3,7 @@
 //! each costs the store.
 
 use crate::{EventExt, TestApp, event, read};
-use shared::store::count::counting;
+use store::count::counting;
 
 /// One sample driven: its answer's status and the DynamoDB requests it sent.
 #[derive(Debug, Clone)]
@@ -171,7 +171,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             continue;
         }
         let req = event(name);
-        let route = shared::http::route_key(&req);
+        let route = api::http::route_key(&req);
         assert!(
             crate::TEMPLATE
                 .routes()

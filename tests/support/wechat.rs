@@ -2,11 +2,11 @@
 //! opened the way WeChat reads them, and the outbox's stream run through the notifier.
 
 use crate::{EventExt, TestApp, event};
+use api::http::Response;
 use lambda_http::Request;
 use serde_json::Value;
-use shared::http::Response;
-use shared::wechat::crypto::{MessageCrypto, signature, verify};
-use shared::wechat::message::Message;
+use wechat::crypto::{MessageCrypto, signature, verify};
+use wechat::message::Message;
 
 /// Status and body text of a response.
 pub fn read_text(resp: Response) -> (u16, String) {
@@ -75,7 +75,7 @@ impl TestApp {
     pub fn push(&self, account: Account, body: &str, safe: bool) -> Request {
         let token = self.wechat_setting(account, "TOKEN");
         let timestamp = self.clock.now().as_second().to_string();
-        let nonce = shared::store::random_id("").chars().take(10).collect::<String>();
+        let nonce = store::random_id("").chars().take(10).collect::<String>();
         let json = body.trim_start().starts_with('{');
         let content_type = if json { "application/json" } else { "text/xml" };
         let sig = signature(&[&token, &timestamp, &nonce]);
@@ -132,7 +132,7 @@ impl TestApp {
     pub async fn notify_rounds(&self, rounds: usize) -> bool {
         let mut guard = self.outbox.lock().await;
         if guard.is_none() {
-            let sdk = shared::store::sdk_config(&self.env_of("notifier")).await;
+            let sdk = store::sdk_config(&self.env_of("notifier")).await;
             let table = &self.tables["OutboxTable"];
             *guard = Some(
                 fingertip_cli::streams::OutboxStream::open(&sdk, &self.stack.dynamodb_endpoint, table)
@@ -166,7 +166,7 @@ impl TestApp {
             .unwrap_or_default()
             .into_iter()
             .map(|item| {
-                let v: Value = shared::store::from_item(item, "an outbox record").expect("readable");
+                let v: Value = store::from_item(item, "an outbox record").expect("readable");
                 (v["id"].as_str().unwrap_or_default().to_owned(), v)
             })
             .collect()

@@ -3,8 +3,8 @@
 
 use crate::local::Stack;
 use crate::template::Template;
+use api::http::Response;
 use lambda_http::Request;
-use shared::http::Response;
 
 /// Declares the mounted functions once: the struct, the list of names and the dispatch.
 macro_rules! mounted {

@@ -4,12 +4,12 @@
 
 use crate::functions::Functions;
 use crate::template::{Route, Template};
+use api::error::{ApiError, Code};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value, json};
-use shared::error::{ApiError, Code};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -86,20 +86,20 @@ impl Gateway {
     }
 
     async fn answer(&self, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
-        let request_id = shared::store::random_id("local-");
+        let request_id = store::random_id("local-");
         let method = req.method().as_str().to_owned();
         let path = req.uri().path().to_owned();
         if path == "/healthz" {
             return plain(200, json!({ "status": "ok" }));
         }
         let Some(matched) = self.route(&method, &path) else {
-            return from_lambda(shared::http::render_error(&ApiError::not_found(), &request_id));
+            return from_lambda(api::http::render_error(&ApiError::not_found(), &request_id));
         };
         let (parts, body) = req.into_parts();
         let body = match Limited::new(body, MAX_PAYLOAD).collect().await {
             Ok(b) => b.to_bytes(),
             Err(_) => {
-                return from_lambda(shared::http::render_error(
+                return from_lambda(api::http::render_error(
                     &ApiError::code(Code::PayloadTooLarge),
                     &request_id,
                 ));
@@ -110,12 +110,12 @@ impl Gateway {
             Ok(r) => r,
             Err(e) => {
                 let err = ApiError::internal("building the local event", e);
-                return from_lambda(shared::http::render_error(&err, &request_id));
+                return from_lambda(api::http::render_error(&err, &request_id));
             }
         };
         match self.functions.invoke(&matched.binary, lambda_req).await {
             Some(resp) => from_lambda(resp),
-            None => from_lambda(shared::http::render_error(&ApiError::not_found(), &request_id)),
+            None => from_lambda(api::http::render_error(&ApiError::not_found(), &request_id)),
         }
     }
 }
@@ -184,7 +184,7 @@ fn plain(status: u16, value: Value) -> hyper::Response<Full<Bytes>> {
         .expect("static response")
 }
 
-fn from_lambda(resp: shared::http::Response) -> hyper::Response<Full<Bytes>> {
+fn from_lambda(resp: api::http::Response) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = resp.into_parts();
     let bytes = match body {
         lambda_http::Body::Empty => Bytes::new(),

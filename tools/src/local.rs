@@ -5,7 +5,7 @@
 //! and protect nothing; a deployment takes its own from SSM and Secrets Manager.
 
 use crate::template::{EnvValue, FunctionDef, Template};
-use shared::config::Env;
+use model::config::Env;
 use std::collections::BTreeMap;
 
 pub const DYNAMODB_ENDPOINT: &str = "http://127.0.0.1:8000";

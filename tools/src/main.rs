@@ -1,9 +1,9 @@
 //! `fingertip-cli`: tables, demo data, tokens, and the local stack.
 
+use api::auth::{Principal, Signer, Staff};
 use clap::{Parser, Subcommand};
 use fingertip_cli::{functions::Functions, gateway, local, sandbox, seed, streams, tables, template};
-use shared::auth::{Principal, Signer, Staff};
-use shared::config::Env;
+use model::config::Env;
 use std::sync::Arc;
 
 #[derive(Parser)]
@@ -128,7 +128,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", signer.issue(&principal).map_err(|e| e.to_string())?.token);
         }
         Command::Keygen { kid } => {
-            let (private, public) = shared::auth::generate_key_pair(&kid).map_err(|_| "the system RNG failed")?;
+            let (private, public) = api::auth::generate_key_pair(&kid).map_err(|_| "the system RNG failed")?;
             println!("JWT_SIGNING_KEY={private}\nJWT_VERIFY_KEYS={public}");
         }
         Command::Env => {
@@ -149,7 +149,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .ok_or_else(|| format!("template.yaml has no {binary}"))?;
                 stack.function_env(&template, f)
             };
-            let err = |e: shared::config::ConfigError| e.to_string();
+            let err = |e: model::config::ConfigError| e.to_string();
             let bookings = booking_sweeper::App::from_env(&env_of("booking-sweeper")?)
                 .await
                 .map_err(err)?;
@@ -288,26 +288,23 @@ fn local_env(stack: &local::Stack) -> Env {
     }
 }
 
-async fn client(stack: &local::Stack) -> shared::store::Client {
-    shared::store::connect(&local_env(stack)).await
+async fn client(stack: &local::Stack) -> store::Client {
+    store::connect(&local_env(stack)).await
 }
 
 async fn s3(stack: &local::Stack) -> aws_sdk_s3::Client {
-    tables::local_s3(
-        &shared::store::sdk_config(&local_env(stack)).await,
-        &stack.dynamodb_endpoint,
-    )
+    tables::local_s3(&store::sdk_config(&local_env(stack)).await, &stack.dynamodb_endpoint)
 }
 
 async fn seed_catalog(stack: &local::Stack, text: &str, table: Option<String>) -> Result<usize, String> {
     let catalog = seed::parse(text)?;
     let table = table.unwrap_or_else(|| format!("{}CatalogTable", stack.table_prefix));
-    let store = shared::store::catalog::CatalogStore::new(client(stack).await, table);
+    let store = store::catalog::CatalogStore::new(client(stack).await, table);
     seed::seed(&store, &catalog).await
 }
 
 async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), String> {
-    shared::telemetry::init();
+    api::telemetry::init();
     let client = client(stack).await;
     tables::create_all(&client, template, &stack.table_prefix).await?;
     tables::create_buckets(&s3(stack).await, template, stack).await?;
@@ -345,7 +342,7 @@ async fn up(stack: &local::Stack, template: &template::Template) -> Result<(), S
             .map_err(|e| e.to_string())?,
     ));
     let outbox = streams::OutboxStream::open(
-        &shared::store::sdk_config(&local_env(stack)).await,
+        &store::sdk_config(&local_env(stack)).await,
         &stack.dynamodb_endpoint,
         &format!("{}OutboxTable", stack.table_prefix),
     )

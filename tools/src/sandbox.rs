@@ -98,7 +98,7 @@ impl Sandbox {
             }
         }
         self.log.lock().expect("sandbox log").push(json!({
-            "at": shared::domain::time::rfc3339(jiff::Timestamp::now()),
+            "at": model::time::rfc3339(jiff::Timestamp::now()),
             "method": method.as_str(),
             "path": path,
             "query": shown,

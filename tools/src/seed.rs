@@ -1,7 +1,7 @@
 //! `seed`: the demo catalog (`tools/data/demo-catalog.json`) written to the catalog table.
 
-use shared::domain::catalog::Catalog;
-use shared::store::catalog::CatalogStore;
+use model::catalog::Catalog;
+use store::catalog::CatalogStore;
 
 /// The demo catalog compiled into the CLI, so seeding needs no path.
 pub const DEMO_CATALOG: &str = include_str!("../data/demo-catalog.json");
@@ -39,6 +39,6 @@ mod tests {
             .expect("企业开办 is in the catalog");
         assert_eq!(kaiban.promised_days, 1);
         assert!(kaiban.materials.iter().all(|m| !m.required));
-        assert_eq!(kaiban.online_level, shared::domain::catalog::OnlineLevel::FullOnline);
+        assert_eq!(kaiban.online_level, model::catalog::OnlineLevel::FullOnline);
     }
 }

@@ -72,14 +72,11 @@ pub async fn create_table(client: &Client, def: &TableDef, name: &str) -> Result
     }
     match req.send().await {
         Ok(_) => {}
-        Err(e) if shared::store::error_code(&e) == Some("ResourceInUseException") => {
+        Err(e) if store::error_code(&e) == Some("ResourceInUseException") => {
             return Ok(false);
         }
         Err(e) => {
-            return Err(format!(
-                "creating {name}: {}",
-                shared::store::error_code(&e).unwrap_or("error")
-            ));
+            return Err(format!("creating {name}: {}", store::error_code(&e).unwrap_or("error")));
         }
     }
     if let Some(attr) = &def.ttl_attribute {

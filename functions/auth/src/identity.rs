@@ -2,15 +2,16 @@
 //! Personal data leaves only masked.
 
 use crate::App;
+use api::ApiError;
+use api::http::{self, Response};
 use lambda_http::Request;
+use model::mask;
+use model::parse_fields;
+use model::time::now;
+use model::{CitizenId, IdNumber, Identity, Phone, RealName};
 use serde::{Deserialize, Serialize};
-use shared::ApiError;
-use shared::domain::time::now;
-use shared::domain::{CitizenId, IdNumber, Identity, Phone, RealName};
-use shared::http::{self, Response};
-use shared::mask;
-use shared::parse_fields;
-use shared::store::citizens::{Citizen, identity_key};
+use api::Code;
+use store::citizens::{Binding, Citizen, identity_key};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -84,7 +85,9 @@ pub async fn bind(app: &App, req: &Request) -> Result<Response, ApiError> {
         phone,
     };
     let key = identity_key(&app.identity_key, &identity.id_number);
-    app.citizens.bind_identity(&id, &identity, &key, now()).await?;
+    if app.citizens.bind_identity(&id, &identity, &key, now()).await? == Binding::Taken {
+        return Err(ApiError::code(Code::IdentityAlreadyBound));
+    }
     tracing::info!(citizen = %id, id_number = %identity.id_number, "identity bound");
     profile(app, &id).await
 }

@@ -5,13 +5,13 @@
 mod identity;
 mod login;
 
+use api::ApiError;
+use api::auth::{Signer, Verifier};
+use api::http::{self, Response};
 use lambda_http::Request;
-use shared::ApiError;
-use shared::auth::{Signer, Verifier};
-use shared::config::{ConfigError, Env};
-use shared::http::{self, Response};
-use shared::store::citizens::CitizenStore;
-use shared::wechat::WechatClient;
+use model::config::{ConfigError, Env};
+use store::citizens::CitizenStore;
+use wechat::WechatClient;
 
 /// Everything a request needs, built once per cold start.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ impl App {
         let signer = Signer::from_env(env)?;
         let verifier = Verifier::from_env(env)?;
         let wechat = WechatClient::from_env(env)?;
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         Ok(Self {
             citizens: CitizenStore::new(client, table),
             wechat,

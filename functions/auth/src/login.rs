@@ -1,13 +1,13 @@
 //! `POST /v1/auth/wechat`: a `wx.login` code becomes a session token.
 
 use crate::App;
+use api::ApiError;
+use api::auth::Principal;
+use api::http::{self, Response};
 use lambda_http::Request;
+use model::CitizenId;
+use model::time::{now, rfc3339};
 use serde::{Deserialize, Serialize};
-use shared::ApiError;
-use shared::auth::Principal;
-use shared::domain::CitizenId;
-use shared::domain::time::{now, rfc3339};
-use shared::http::{self, Response};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,18 +6,18 @@
 //! nothing the second time; a missed run is caught up by the next, which also looks at
 //! yesterday.
 
+use api::ApiError;
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
+use model::WorkCalendar;
+use model::booking::sessions;
+use model::catalog::Hall;
+use model::config::{ConfigError, Env};
+use model::time::{Clock, SHANGHAI, local};
 use serde::Serialize;
-use shared::ApiError;
-use shared::config::{ConfigError, Env};
-use shared::domain::WorkCalendar;
-use shared::domain::booking::sessions;
-use shared::domain::catalog::Hall;
-use shared::domain::time::{Clock, SHANGHAI, local};
-use shared::store::bookings::BookingStore;
-use shared::store::catalog::CatalogStore;
-use shared::store::outbox::{Kind, Outbox};
+use store::bookings::BookingStore;
+use store::catalog::CatalogStore;
+use store::outbox::{Kind, Outbox};
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -55,7 +55,7 @@ impl App {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let outbox = env.required("OUTBOX_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         Ok(Self {
             bookings: BookingStore::new(client.clone(), bookings, outbox.clone()),
             catalog: CatalogStore::new(client.clone(), catalog),
@@ -89,7 +89,7 @@ impl App {
                 }
             }
         }
-        shared::metrics::count(shared::metrics::Metric::NoShows, u64::from(report.no_shows));
+        api::metrics::count(api::metrics::Metric::NoShows, u64::from(report.no_shows));
         tracing::info!(
             no_shows = report.no_shows,
             bans = report.bans,

@@ -6,14 +6,14 @@
 //! taken first; a lost race burns a number, never duplicates one.
 
 use crate::App;
+use api::ApiError;
+use api::Code;
+use api::http::{self, Response};
 use lambda_http::Request;
+use model::booking::{BookingId, BookingStatus};
+use model::time::local;
 use serde::Serialize;
-use shared::ApiError;
-use shared::domain::booking::{BookingId, BookingStatus};
-use shared::domain::time::{local, rfc3339};
-use shared::error::Code;
-use shared::http::{self, Response};
-use shared::store::bookings::Booking;
+use store::bookings::Booking;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,16 +59,7 @@ pub async fn check_in(app: &App, req: &Request) -> Result<Response, ApiError> {
     let number = app.bookings.next_queue_number(&b, &b.queue_prefix).await?;
     if app.bookings.check_in(&b, &number, &staff.id, now).await? {
         tracing::info!(booking = %id, queue = %number, "checked in");
-        let at = rfc3339(now);
-        let done = Booking {
-            status: BookingStatus::CheckedIn,
-            queue_number: Some(number),
-            checked_in_by: Some(staff.id.clone()),
-            checked_in_at: Some(at.clone()),
-            updated_at: at,
-            ..b
-        };
-        return reply(&done);
+        return reply(&b.checked_in(number, &staff.id, now));
     }
     // Someone else checked it in (or cancelled it) meanwhile: answer with what is there.
     let current = app.bookings.get(&id).await?.ok_or_else(ApiError::not_found)?;

@@ -2,13 +2,13 @@
 //! one batched read, and the checks that turn a slot id into a bookable slot.
 
 use crate::App;
-use shared::ApiError;
-use shared::domain::booking::{self, OutsideWindow, Slot, SlotId};
-use shared::domain::catalog::{Hall, Item, Window};
-use shared::domain::{CitizenId, HallId, ItemCode};
-use shared::error::Code;
-use shared::store::citizens::Citizen;
-use shared::store::{catalog, citizens, get_many};
+use api::ApiError;
+use api::Code;
+use model::booking::{self, OutsideWindow, Slot, SlotId};
+use model::catalog::{Hall, Item, Window};
+use model::{CitizenId, HallId, ItemCode};
+use store::batch::Batch;
+use store::citizens::Citizen;
 
 /// The citizen, hall and item a booking request names, as far as they exist.
 pub struct Context {
@@ -25,38 +25,16 @@ pub async fn load(
     hall: &HallId,
     item: Option<&ItemCode>,
 ) -> Result<Context, ApiError> {
-    let mut wanted = vec![(app.catalog.table(), catalog::key_of("HALL", hall.as_str()))];
-    if let Some(code) = item {
-        wanted.push((app.catalog.table(), catalog::key_of("ITEM", code.as_str())));
-    }
-    if let Some(id) = citizen {
-        wanted.push((app.citizens.table(), citizens::key_of(id)));
-    }
-    let mut found = get_many(&app.client, &wanted, "reading the booking's hall, item and citizen")
-        .await?
-        .into_iter();
-    let hall = found
-        .next()
-        .flatten()
-        .map(|i| catalog::decode(i, "reading a hall"))
-        .transpose()?;
-    let item = match item {
-        Some(_) => found
-            .next()
-            .flatten()
-            .map(|i| catalog::decode(i, "reading an item"))
-            .transpose()?,
-        None => None,
-    };
-    let citizen = match citizen {
-        Some(_) => found
-            .next()
-            .flatten()
-            .map(|i| shared::store::from_item(i, "reading a citizen"))
-            .transpose()?,
-        None => None,
-    };
-    Ok(Context { citizen, hall, item })
+    let mut batch = Batch::new(&app.client);
+    let hall = app.catalog.hall_in(&mut batch, hall);
+    let item = item.map(|code| app.catalog.item_in(&mut batch, code));
+    let citizen = citizen.map(|id| app.citizens.citizen_in(&mut batch, id));
+    let mut got = batch.send("reading the booking's hall, item and citizen").await?;
+    Ok(Context {
+        hall: got.take(hall)?,
+        item: item.map(|t| got.take(t)).transpose()?.flatten(),
+        citizen: citizen.map(|t| got.take(t)).transpose()?.flatten(),
+    })
 }
 
 /// The person behind a citizen's account, or 403 `IDENTITY_REQUIRED`.
@@ -87,10 +65,9 @@ pub fn bookable_slot<'h>(
     }
     let now = app.clock.now();
     booking::check_window(hall, slot.start, now, app.calendar).map_err(|why| {
-        let latest = app.calendar.add_working_days(
-            shared::domain::time::local(now).date(),
-            hall.booking.window_working_days,
-        );
+        let latest = app
+            .calendar
+            .add_working_days(model::time::local(now).date(), hall.booking.window_working_days);
         ApiError::code(Code::OutsideBookingWindow).with_details(serde_json::json!({
             "reason": match why { OutsideWindow::TooSoon => "too_soon", OutsideWindow::TooFar => "too_far" },
             "leadMinutes": hall.booking.lead_minutes,

@@ -11,21 +11,21 @@ mod manage;
 mod slots;
 mod view;
 
+use api::ApiError;
+use api::auth::Verifier;
+use api::cursor::CursorKey;
+use api::http::{self, Response};
 use lambda_http::Request;
-use shared::ApiError;
-use shared::auth::Verifier;
-use shared::config::{ConfigError, Env};
-use shared::cursor::CursorKey;
-use shared::domain::WorkCalendar;
-use shared::domain::time::Clock;
-use shared::http::{self, Response};
-use shared::store::bookings::BookingStore;
-use shared::store::catalog::CatalogStore;
-use shared::store::citizens::CitizenStore;
+use model::WorkCalendar;
+use model::config::{ConfigError, Env};
+use model::time::Clock;
+use store::bookings::BookingStore;
+use store::catalog::CatalogStore;
+use store::citizens::CitizenStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
-    client: shared::store::Client,
+    client: store::Client,
     bookings: BookingStore,
     catalog: CatalogStore,
     citizens: CitizenStore,
@@ -45,7 +45,7 @@ impl App {
         let citizens = env.required("CITIZENS_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
         let cursors = CursorKey::from_env(env)?;
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         Ok(Self {
             bookings: BookingStore::new(client.clone(), bookings, outbox),
             catalog: CatalogStore::new(client.clone(), catalog),

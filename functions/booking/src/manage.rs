@@ -7,15 +7,14 @@
 use crate::App;
 use crate::context::{bookable_slot, load};
 use crate::view::BookingView;
+use api::ApiError;
+use api::Code;
+use api::http::{self, Page, Response};
 use lambda_http::Request;
+use model::booking::{BookingId, BookingStatus, SlotId, Visit};
+use model::{CitizenId, FreeText};
 use serde::Deserialize;
-use shared::ApiError;
-use shared::domain::booking::{self, BookingId, BookingStatus, SlotId};
-use shared::domain::time::rfc3339;
-use shared::domain::{CitizenId, FreeText};
-use shared::error::Code;
-use shared::http::{self, Page, Response};
-use shared::store::bookings::{BookError, Booking};
+use store::bookings::{Booking, Moved};
 
 /// The caller's booking named in the path, or 404.
 async fn own_booking(app: &App, req: &Request) -> Result<(CitizenId, Booking), ApiError> {
@@ -93,16 +92,8 @@ pub async fn cancel(app: &App, req: &Request) -> Result<Response, ApiError> {
         let now = app.clock.now();
         if app.bookings.cancel(&b, why.as_ref(), now).await? {
             tracing::info!(booking = %b.id, "cancelled");
-            shared::metrics::count(shared::metrics::Metric::Cancellations, 1);
-            let at = rfc3339(now);
-            let done = Booking {
-                status: BookingStatus::Cancelled,
-                cancelled_at: Some(at.clone()),
-                cancel_reason: why,
-                updated_at: at,
-                ..b
-            };
-            return http::ok(&BookingView::from(&done));
+            api::metrics::count(api::metrics::Metric::Cancellations, 1);
+            return http::ok(&BookingView::from(&b.cancelled(why, now)));
         }
         b = app.bookings.get(&b.id).await?.ok_or_else(ApiError::not_found)?;
     }
@@ -121,7 +112,7 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
     let slot_id: SlotId = body
         .slot_id
         .parse()
-        .map_err(|e: shared::domain::Invalid| ApiError::field("slotId", e.0))?;
+        .map_err(|e: model::Invalid| ApiError::field("slotId", e.0))?;
     if b.status != BookingStatus::Booked {
         return Err(ApiError::code(Code::InvalidTransition));
     }
@@ -131,38 +122,29 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
     check_deadline(app, &b)?;
     let ctx = load(app, None, slot_id.hall(), Some(&b.item_code)).await?;
     let (hall, slot, window, _) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
-    let date = slot_id.date().strftime("%Y-%m-%d").to_string();
     let now = app.clock.now();
-    let moved = Booking {
-        hall_id: hall.hall_id.clone(),
-        hall_name: hall.name.clone(),
-        window_code: window.code.clone(),
-        queue_prefix: window.queue_prefix.clone(),
-        slot_id: slot_id.clone(),
-        start: rfc3339(slot.start),
-        end: rfc3339(slot.end),
-        cancel_by: rfc3339(booking::cancel_by(hall, slot.start)),
-        hall_day: format!("{}#{date}", hall.hall_id),
-        date,
-        updated_at: rfc3339(now),
-        ..b.clone()
-    };
-    match app.bookings.reschedule(&b, &moved, slot.capacity, now).await {
-        Ok(true) => {
+    let moved = b.moved_to(
+        Visit {
+            hall,
+            window,
+            slot: &slot,
+        },
+        now,
+    );
+    match app.bookings.reschedule(&b, &moved, slot.capacity, now).await? {
+        Moved::Done => {
             tracing::info!(booking = %b.id, from = %b.slot_id, to = %slot_id, "rescheduled");
             http::ok(&BookingView::from(&moved))
         }
         // Not booked at the old slot any more: either another request changed it, or an
         // earlier attempt of this one committed and only its answer was lost.
-        Ok(false) => match app.bookings.get(&b.id).await? {
+        Moved::Changed => match app.bookings.get(&b.id).await? {
             Some(current) if current.status == BookingStatus::Booked && current.slot_id == slot_id => {
                 http::ok(&BookingView::from(&current))
             }
             _ => Err(ApiError::code(Code::InvalidTransition)),
         },
-        Err(BookError::SlotFull) => Err(ApiError::code(Code::SlotFull)),
-        Err(BookError::Duplicate) => Err(ApiError::code(Code::DuplicateBooking)),
-        Err(BookError::Store(e)) => Err(e),
-        Err(BookError::Banned | BookError::KeyUsed) => Err(ApiError::code(Code::InvalidTransition)),
+        Moved::SlotFull => Err(ApiError::code(Code::SlotFull)),
+        Moved::Duplicate => Err(ApiError::code(Code::DuplicateBooking)),
     }
 }

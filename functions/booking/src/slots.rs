@@ -3,14 +3,14 @@
 
 use crate::App;
 use crate::context::load;
+use api::ApiError;
+use api::http::{self, List, Response};
 use lambda_http::Request;
+use model::booking::{self, serves};
+use model::catalog::{Hall, Item};
+use model::time::rfc3339;
+use model::{HallId, ItemCode, LocalDate};
 use serde::Serialize;
-use shared::ApiError;
-use shared::domain::booking::{self, serves};
-use shared::domain::catalog::{Hall, Item};
-use shared::domain::time::rfc3339;
-use shared::domain::{HallId, ItemCode, LocalDate};
-use shared::http::{self, List, Response};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,8 +1,8 @@
 //! How a booking looks to its owner and to staff.
 
+use model::FreeText;
 use serde::Serialize;
-use shared::domain::FreeText;
-use shared::store::bookings::Booking;
+use store::bookings::Booking;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,13 +6,13 @@
 
 mod search;
 
+use api::ApiError;
+use api::cursor::{Cursor, CursorKey};
+use api::http::{self, List, Page, Response};
 use lambda_http::Request;
-use shared::ApiError;
-use shared::config::{ConfigError, Env};
-use shared::cursor::{Cursor, CursorKey};
-use shared::domain::{DeptCode, HallId, ItemCode, PackageCode};
-use shared::http::{self, List, Page, Response};
-use shared::store::catalog::{CatalogStore, ItemFilter};
+use model::config::{ConfigError, Env};
+use model::{DeptCode, HallId, ItemCode, PackageCode};
+use store::catalog::{CatalogStore, ItemFilter};
 
 pub use search::SearchText;
 
@@ -30,7 +30,7 @@ impl App {
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("CATALOG_TABLE")?.to_owned();
         let cursors = CursorKey::from_env(env)?;
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         Ok(Self {
             catalog: CatalogStore::new(client, table),
             cursors,

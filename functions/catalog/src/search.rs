@@ -1,6 +1,6 @@
 //! The catalog's free-text query (`?q=`).
 
-use shared::domain::Invalid;
+use model::Invalid;
 use std::str::FromStr;
 
 /// Text to look for in item names: 1 to 50 characters, no control or invisible formatting

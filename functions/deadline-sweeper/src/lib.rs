@@ -3,13 +3,14 @@
 //! the `ByDeadline` index (no scan) and flagged, so the staff queue and the operations
 //! alarms see them; each department's figures are logged.
 
+use api::ApiError;
+use model::WorkCalendar;
+use model::application::view;
+use model::config::{ConfigError, Env};
+use model::time::{Clock, local};
 use serde::Serialize;
-use shared::ApiError;
-use shared::config::{ConfigError, Env};
-use shared::domain::WorkCalendar;
-use shared::domain::time::{Clock, local};
-use shared::store::applications::{ApplicationStore, view};
-use shared::store::catalog::CatalogStore;
+use store::applications::ApplicationStore;
+use store::catalog::CatalogStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -31,7 +32,7 @@ impl App {
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let applications = env.required("APPLICATIONS_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         Ok(Self {
             applications: ApplicationStore::reader(client.clone(), applications),
             catalog: CatalogStore::new(client, catalog),

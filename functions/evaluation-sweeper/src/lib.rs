@@ -6,19 +6,19 @@
 
 mod overdue;
 
+use api::ApiError;
 use jiff::Span;
+use model::booking::BookingStatus;
+use model::config::{ConfigError, Env};
+use model::evaluation::EvaluationId;
+use model::time::{Clock, local};
 use serde::Serialize;
-use shared::ApiError;
-use shared::config::{ConfigError, Env};
-use shared::domain::booking::BookingStatus;
-use shared::domain::evaluation::EvaluationId;
-use shared::domain::time::{Clock, local};
-use shared::store::applications::ApplicationStore;
-use shared::store::bookings::BookingStore;
-use shared::store::catalog::CatalogStore;
-use shared::store::evaluations::EvaluationStore;
-use shared::store::outbox::{Kind, Notification, Outbox};
 use std::collections::BTreeMap;
+use store::applications::ApplicationStore;
+use store::bookings::BookingStore;
+use store::catalog::CatalogStore;
+use store::evaluations::EvaluationStore;
+use store::outbox::{Kind, Notification, Outbox};
 
 /// Days after completion or the visit when the invitation goes.
 pub const AFTER_DAYS: i64 = 3;
@@ -50,7 +50,7 @@ impl App {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let outbox = env.required("OUTBOX_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         Ok(Self {
             evaluations: EvaluationStore::reader(client.clone(), evaluations),
             applications: ApplicationStore::reader(client.clone(), applications),
@@ -100,8 +100,8 @@ impl App {
         }
         report.overdue_bad_reviews = overdue::count(self, local(now).date()).await?;
         // Published every day, zero included, so the alarm sees a quiet day as quiet.
-        shared::metrics::gauge(
-            shared::metrics::Metric::OverdueBadReviews,
+        api::metrics::gauge(
+            api::metrics::Metric::OverdueBadReviews,
             u64::from(report.overdue_bad_reviews),
         );
         tracing::info!(
@@ -113,7 +113,7 @@ impl App {
     }
 }
 
-fn invitation(id: &EvaluationId, citizen: shared::domain::CitizenId, subject: &str) -> Notification {
+fn invitation(id: &EvaluationId, citizen: model::CitizenId, subject: &str) -> Notification {
     Notification {
         kind: Kind::EvaluationInvitation,
         citizen,

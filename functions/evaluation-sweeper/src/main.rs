@@ -1,11 +1,11 @@
 //! The `evaluation-sweeper` Lambda, run by an EventBridge schedule.
 
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
-use shared::config::Env;
+use model::config::Env;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init();
+    api::telemetry::init();
     let app: &'static evaluation_sweeper::App =
         Box::leak(Box::new(evaluation_sweeper::App::from_env(&Env::from_process()).await?));
     lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| async move {

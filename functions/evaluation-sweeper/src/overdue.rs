@@ -3,8 +3,8 @@
 //! statuses only), and published as the `OverdueBadReviews` metric that an alarm watches.
 
 use crate::App;
-use shared::ApiError;
-use shared::domain::evaluation::{self, ReviewStatus};
+use api::ApiError;
+use model::evaluation::{self, ReviewStatus};
 
 /// Overdue 差评 across every department on `today`.
 pub async fn count(app: &App, today: jiff::civil::Date) -> Result<u32, ApiError> {

@@ -7,21 +7,22 @@
 //! `POST /v1/staff/evaluations/{id}/rectification`.
 
 mod rate;
+mod rating;
 mod rectify;
 mod stats;
 
+use api::ApiError;
+use api::auth::Verifier;
+use api::cursor::CursorKey;
+use api::http::{self, Response};
 use lambda_http::Request;
-use shared::ApiError;
-use shared::auth::Verifier;
-use shared::config::{ConfigError, Env};
-use shared::cursor::CursorKey;
-use shared::domain::WorkCalendar;
-use shared::domain::time::Clock;
-use shared::http::{self, Response};
-use shared::store::applications::ApplicationStore;
-use shared::store::bookings::BookingStore;
-use shared::store::catalog::CatalogStore;
-use shared::store::evaluations::EvaluationStore;
+use model::WorkCalendar;
+use model::config::{ConfigError, Env};
+use model::time::Clock;
+use store::applications::ApplicationStore;
+use store::bookings::BookingStore;
+use store::catalog::CatalogStore;
+use store::evaluations::EvaluationStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -47,7 +48,7 @@ impl App {
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
         let cursors = CursorKey::from_env(env)?;
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         Ok(Self {
             evaluations: EvaluationStore::new(client.clone(), evaluations, outbox),
             applications: ApplicationStore::reader(client.clone(), applications),

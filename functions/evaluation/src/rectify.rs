@@ -3,17 +3,19 @@
 //! that it was mistaken or malicious, or cannot be rectified; the citizen told the outcome.
 
 use crate::App;
+use api::ApiError;
+use api::Code;
+use api::http::{self, Page, Response};
 use lambda_http::Request;
+use model::FieldErrors;
+use model::FreeText;
+use model::evaluation::{self, EvaluationId, RectificationAction, ReviewStatus};
+use model::evaluation::{FollowUp, Review, Step};
+use model::time::{local, rfc3339};
 use serde::{Deserialize, Serialize};
-use shared::ApiError;
-use shared::domain::FreeText;
-use shared::domain::evaluation::{self, EvaluationId, RectificationAction, ReviewStatus};
-use shared::domain::time::{local, rfc3339};
-use shared::error::{Code, FieldErrors};
-use shared::http::{self, Page, Response};
-use shared::store::evaluations::{FollowUp, Review, Step, WriteError};
-use shared::store::outbox::{Kind, Notification};
 use std::collections::BTreeMap;
+use store::evaluations::Written;
+use store::outbox::{Kind, Notification};
 
 /// A review as staff see it: everything but an anonymous author.
 #[derive(Serialize)]
@@ -104,7 +106,7 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
     let body: ActBody = http::json_body(req)?;
     let mut errors = FieldErrors::default();
     let action = errors.check("action", body.action.parse::<RectificationAction>());
-    let note = errors.check("note", crate::rate::comment(body.note.as_deref()));
+    let note = errors.check("note", crate::rating::comment(body.note.as_deref()));
     if let (Some(a), Some(None)) = (action, &note)
         && a.needs_reason()
     {
@@ -159,16 +161,15 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
     match app
         .evaluations
         .step(&r, read_version, &deltas, outcome.as_ref(), now)
-        .await
+        .await?
     {
-        Ok(()) => {
+        Written::Done => {
             tracing::info!(evaluation = %r.id, action = action.as_str(), "rectification step");
             if to == ReviewStatus::Rectified {
-                shared::metrics::count(shared::metrics::Metric::BadReviewsRectified, 1);
+                api::metrics::count(api::metrics::Metric::BadReviewsRectified, 1);
             }
             http::ok(&staff_view(&r, local(now).date()))
         }
-        Err(WriteError::Conflict) => Err(ApiError::code(Code::VersionConflict)),
-        Err(WriteError::Store(e)) => Err(e),
+        Written::Conflict => Err(ApiError::code(Code::VersionConflict)),
     }
 }

@@ -3,14 +3,14 @@
 //! 差评 rectified. Read from counters kept at every write: never a scan, never a person.
 
 use crate::App;
+use api::ApiError;
+use api::http::{self, Response};
 use lambda_http::Request;
+use model::time::local;
+use model::{DeptCode, HallId, Invalid, ItemCode, LocalDate};
 use serde_json::{Map, Value, json};
-use shared::ApiError;
-use shared::domain::time::local;
-use shared::domain::{DeptCode, HallId, Invalid, ItemCode, LocalDate};
-use shared::http::{self, Response};
-use shared::store::evaluations::Figures;
 use std::str::FromStr;
+use store::evaluations::Figures;
 
 /// At most three years of months in one answer.
 const MAX_MONTHS: usize = 36;

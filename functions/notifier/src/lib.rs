@@ -14,14 +14,14 @@ pub mod templates;
 
 pub use stream::{BatchResponse, ItemFailure, StreamEvent};
 
-use shared::config::{ConfigError, Env};
-use shared::domain::time::Clock;
-use shared::store::delivery::Deliveries;
-use shared::store::subscriptions::Subscriptions;
-use shared::store::wechat::WechatStore;
-use shared::wechat::api::Api;
-use shared::wechat::token::Tokens;
+use model::config::{ConfigError, Env};
+use model::time::Clock;
+use store::delivery::Deliveries;
+use store::subscriptions::Subscriptions;
+use store::wechat::WechatStore;
 use templates::Templates;
+use wechat::server::Api;
+use wechat::token::Tokens;
 
 #[derive(Debug)]
 pub struct App {
@@ -56,7 +56,7 @@ impl App {
             ));
         }
         let api = Api::from_env(env)?;
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         let wechat = WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?);
         let mp_appid = env.required("WECHAT_MP_APPID")?.to_owned();
         let mp = Tokens::new(

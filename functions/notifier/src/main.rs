@@ -1,11 +1,11 @@
 //! The `notifier` Lambda, fed by the outbox table's DynamoDB Stream.
 
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
-use shared::config::Env;
+use model::config::Env;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init();
+    api::telemetry::init();
     let app: &'static notifier::App = Box::leak(Box::new(notifier::App::from_env(&Env::from_process()).await?));
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<notifier::StreamEvent>| async move {

@@ -7,13 +7,13 @@
 
 use crate::App;
 use crate::templates::Template;
+use api::ApiError;
 use serde_json::{Value, json};
-use shared::ApiError;
-use shared::store::delivery::{Take, Taken};
-use shared::store::outbox::Kind;
-use shared::wechat::api::CallError;
-use shared::wechat::token::{TokenError, Tokens};
 use std::time::Duration;
+use store::delivery::{Take, Taken};
+use store::outbox::Kind;
+use wechat::server::CallError;
+use wechat::token::{TokenError, Tokens};
 
 /// Sends tried per take before the record goes back to the stream.
 const TRIES: u32 = 3;
@@ -54,7 +54,7 @@ pub(crate) async fn one(app: &App, record: &crate::stream::StreamRecord) -> bool
     match attempt(app, id).await {
         Ok(done) => done,
         Err(e) => {
-            tracing::error!(outbox_id = id, error = %shared::error::chain(&e), "a notification could not be processed");
+            tracing::error!(outbox_id = id, error = %api::error::chain(&e), "a notification could not be processed");
             false
         }
     }
@@ -86,7 +86,7 @@ async fn attempt(app: &App, id: &str) -> Result<bool, ApiError> {
         } => {
             let delivery = msgid
                 .as_deref()
-                .map(|m| app.wechat.delivery_put(m, id, now))
+                .map(|m| app.wechat.delivery(m, id, now).map(|record| (m.to_owned(), record)))
                 .transpose()?;
             app.deliveries.sent(id, (channel, &template), delivery, now).await?;
             tracing::info!(outbox_id = id, kind = %taken.kind, channel, "notification sent");
@@ -182,7 +182,7 @@ async fn choose<'a>(
     app: &'a App,
     t: &Taken,
     kind: Kind,
-    who: &shared::store::subscriptions::Recipient,
+    who: &store::subscriptions::Recipient,
     mp: Option<&'a Template>,
 ) -> Result<Option<Channel<'a>>, ApiError> {
     if let Some(template) = mp
@@ -241,7 +241,7 @@ async fn send(app: &App, tokens: &Tokens, mp: bool, body: &Value) -> Result<Opti
                 }
             }
             Err(TokenError::Wechat(e @ CallError::Refused { .. })) => return Err(e),
-            Err(e) => Err(CallError::Transient(shared::error::chain(&e))),
+            Err(e) => Err(CallError::Transient(api::error::chain(&e))),
         };
         match result {
             Err(CallError::Transient(error)) if tries < TRIES => {
@@ -256,6 +256,6 @@ async fn send(app: &App, tokens: &Tokens, mp: bool, body: &Value) -> Result<Opti
 
 /// Up to half the wait again, so instances that failed together do not retry together.
 fn jitter(base: Duration) -> Duration {
-    let [byte] = shared::domain::random::bytes::<1>();
+    let [byte] = model::random::bytes::<1>();
     base.mul_f64(f64::from(byte) / 510.0)
 }

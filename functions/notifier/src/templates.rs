@@ -16,8 +16,8 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use shared::store::outbox::Kind;
 use std::collections::{BTreeMap, HashMap};
+use store::outbox::Kind;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,7 +113,7 @@ impl Template {
                 Source::Value(name) => values.get(name).cloned().unwrap_or_default(),
             };
             // The one way out to WeChat: what a value holds (a staff note, say) is masked.
-            let raw = shared::mask::scrub(&raw);
+            let raw = model::mask::scrub(&raw);
             data.insert(field.clone(), json!({ "value": shape(field, &raw) }));
         }
         Value::Object(data)
@@ -147,7 +147,7 @@ fn shape(field: &str, raw: &str) -> String {
     if !matches!(kind, "character_string" | "number" | "letter")
         && let Ok(t) = raw.parse::<jiff::Timestamp>()
     {
-        let local = shared::domain::time::local(t).strftime("%Y-%m-%d %H:%M").to_string();
+        let local = model::time::local(t).strftime("%Y-%m-%d %H:%M").to_string();
         return if kind == "thing" || kind == "phrase" {
             local.chars().take(20).collect()
         } else {

@@ -6,18 +6,19 @@
 
 mod lookup;
 
+use api::ApiError;
+use api::auth::{Principal, Verifier};
+use api::cursor::CursorKey;
+use api::http::{self, Page, Response};
 use lambda_http::Request;
+use model::WorkCalendar;
+use model::application::view;
+use model::application::view::Viewer;
+use model::application::{ApplicationNo, Status};
+use model::config::{ConfigError, Env};
+use model::time::{Clock, local};
 use serde::Serialize;
-use shared::ApiError;
-use shared::auth::{Principal, Verifier};
-use shared::config::{ConfigError, Env};
-use shared::cursor::CursorKey;
-use shared::domain::WorkCalendar;
-use shared::domain::application::{ApplicationNo, Status};
-use shared::domain::time::{Clock, local};
-use shared::http::{self, Page, Response};
-use shared::store::applications::view::Viewer;
-use shared::store::applications::{ApplicationStore, view};
+use store::applications::ApplicationStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -40,7 +41,7 @@ impl App {
             per_client_per_minute: env.parsed_or("LOOKUP_PER_CLIENT_PER_MINUTE", 20)?,
             per_number_per_hour: env.parsed_or("LOOKUP_PER_NUMBER_PER_HOUR", 10)?,
         };
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         Ok(Self {
             applications: ApplicationStore::reader(client, table),
             verifier,

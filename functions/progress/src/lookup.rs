@@ -4,13 +4,13 @@
 //! rate-limited per client and per number by TTL'd counters, so numbers cannot be probed.
 
 use crate::App;
+use api::ApiError;
+use api::http::{self, Response};
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
+use model::Invalid;
+use model::application::ApplicationNo;
 use serde_json::json;
-use shared::ApiError;
-use shared::domain::Invalid;
-use shared::domain::application::ApplicationNo;
-use shared::http::{self, Response};
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +50,7 @@ fn until_next(now: jiff::Timestamp, window: i64) -> u64 {
 }
 
 pub async fn public(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let (no, last4) = shared::parse_fields!(
+    let (no, last4) = model::parse_fields!(
         applicationNo => http::query::<ApplicationNo>(req, "applicationNo").and_then(|v| v.ok_or_else(|| ApiError::field("applicationNo", "必填"))).map_err(|_| "应为不超过20位的数字和大写字母"),
         phoneLast4 => http::query::<Last4>(req, "phoneLast4").and_then(|v| v.ok_or_else(|| ApiError::field("phoneLast4", "必填"))).map_err(|_| "应为手机号后4位数字"),
     )?;
@@ -83,7 +83,7 @@ pub async fn public(app: &App, req: &Request) -> Result<Response, ApiError> {
             "updatedAt": a.updated_at,
         })),
         None => Err(ApiError::with_message(
-            shared::error::Code::NotFound,
+            api::Code::NotFound,
             "未找到匹配的申报，请核对申报编号和手机号后4位",
         )),
     }

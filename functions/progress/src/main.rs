@@ -1,11 +1,11 @@
 //! The `progress` Lambda: config and clients built once, then the runtime loop.
 
 use lambda_http::{Error, service_fn};
-use shared::config::Env;
+use model::config::Env;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init();
+    api::telemetry::init();
     let app: &'static progress::App = Box::leak(Box::new(progress::App::from_env(&Env::from_process()).await?));
     lambda_http::run(service_fn(move |req| async move {
         Ok::<_, Error>(progress::handle(app, req).await)

@@ -1,15 +1,14 @@
 //! The applicant's changes: resubmitting after 补正, and withdrawing.
 
 use crate::App;
-use crate::change::{Plan, load, refused, resume_clock, today};
+use crate::change::{commit, load, today};
+use api::http::{self, Response};
+use api::{ApiError, Code};
 use lambda_http::Request;
+use model::FieldErrors;
+use model::application::view::{self, Viewer};
+use model::application::{ApplicationNo, MaterialRef, Plan, Status, Step, View, may_withdraw};
 use serde::Deserialize;
-use shared::ApiError;
-use shared::domain::application::{ApplicationNo, Status, may_withdraw};
-use shared::error::{Code, FieldErrors};
-use shared::http::{self, Response};
-use shared::store::applications::view::Viewer;
-use shared::store::applications::{CommitError, MaterialRef, View, view};
 
 /// The caller's application, or 404 (never revealing another's).
 async fn own(app: &App, req: &Request) -> Result<View, ApiError> {
@@ -20,6 +19,16 @@ async fn own(app: &App, req: &Request) -> Result<View, ApiError> {
         return Err(ApiError::not_found());
     }
     Ok(v)
+}
+
+/// A step the applicant took.
+fn by_citizen(action: &str) -> Step<'_> {
+    Step {
+        action,
+        actor: "citizen".into(),
+        item: None,
+        note: None,
+    }
 }
 
 #[derive(Deserialize)]
@@ -43,10 +52,10 @@ pub async fn correct(app: &App, req: &Request) -> Result<Response, ApiError> {
     let mut form = v.application.form.clone();
     form.extend(body.form);
     let mut errors = FieldErrors::default();
-    let form = shared::domain::form::check(&v.application.form_fields, &form, &mut errors);
+    let form = model::form::check(&v.application.form_fields, &form, &mut errors);
     let prefix = format!("materials/{}/", v.application.citizen_id);
     let keys: Vec<String> = body.materials.iter().map(|m| m.object_key.clone()).collect();
-    let uploads = crate::submit::owned_uploads(app, &prefix, &keys).await?;
+    let uploads = crate::materials::owned(app, &prefix, &keys).await?;
     let mut attached = Vec::new();
     for (i, (m, u)) in body.materials.iter().zip(uploads).enumerate() {
         let Some(u) = u.filter(|u| u.citizen_id == v.application.citizen_id) else {
@@ -54,40 +63,37 @@ pub async fn correct(app: &App, req: &Request) -> Result<Response, ApiError> {
             continue;
         };
         attached.push(u);
-        if !v.application.materials.iter().any(|old| old.code == m.code)
-            && !v
-                .cases
-                .iter()
-                .any(|c| c.correction_items.iter().any(|i| i.expose() == m.code))
-        {
+        let asked = v
+            .cases
+            .iter()
+            .any(|c| c.correction_items.iter().any(|i| i.expose() == m.code));
+        if !v.application.materials.iter().any(|old| old.code == m.code) && !asked {
             errors.add(&format!("materials[{i}].code"), "该申报没有这项材料");
         }
     }
     errors.finish()?;
-    crate::submit::attach_all(app, &attached).await?;
+    crate::materials::attach(app, &attached).await?;
+    let now = app.clock.now();
     let mut plan = Plan::new(v);
-    plan.view.application.form = form;
+    let a = plan.application();
+    a.form = form;
     for m in body.materials {
-        let list = &mut plan.view.application.materials;
-        match list.iter_mut().find(|old| old.code == m.code) {
+        match a.materials.iter_mut().find(|old| old.code == m.code) {
             Some(old) => *old = m,
-            None => list.push(m),
+            None => a.materials.push(m),
         }
     }
-    plan.view.application.correction = None;
+    a.correction = None;
     plan.touch(
         |c| c.status == Status::CorrectionRequired,
         |case| {
             case.status = case.resume_to.take().unwrap_or(Status::Submitted);
             case.correction_items.clear();
-            resume_clock(app, case);
+            case.resume_clock(now, app.calendar);
         },
     );
-    match plan.commit(app, "resubmit", "citizen".into(), None, None, None).await {
-        Ok(v) => http::ok(&view::present(&v, today(app), app.calendar, Viewer::Applicant)),
-        Err(CommitError::Stale) => Err(ApiError::code(Code::VersionConflict)),
-        Err(e) => Err(refused(e)),
-    }
+    let v = commit(app, plan, by_citizen("resubmit"), None).await?;
+    http::ok(&view::present(&v, today(app), app.calendar, Viewer::Applicant))
 }
 
 /// `POST /v1/applications/{no}/withdraw`: every open case is withdrawn.
@@ -106,9 +112,6 @@ pub async fn withdraw(app: &App, req: &Request) -> Result<Response, ApiError> {
             case.flag = None;
         },
     );
-    let v = plan
-        .commit(app, "withdraw", "citizen".into(), None, None, None)
-        .await
-        .map_err(refused)?;
+    let v = commit(app, plan, by_citizen("withdraw"), None).await?;
     http::ok(&view::present(&v, today(app), app.calendar, Viewer::Applicant))
 }

@@ -7,26 +7,28 @@
 
 mod change;
 mod citizen;
+mod materials;
 mod s3;
 mod staff;
+mod subject;
 mod submit;
 mod uploads;
 
+use api::ApiError;
+use api::auth::Verifier;
+use api::cursor::CursorKey;
+use api::http::{self, Response};
 use lambda_http::Request;
-use shared::ApiError;
-use shared::auth::Verifier;
-use shared::config::{ConfigError, Env};
-use shared::cursor::CursorKey;
-use shared::domain::WorkCalendar;
-use shared::domain::time::Clock;
-use shared::http::{self, Response};
-use shared::store::applications::ApplicationStore;
-use shared::store::catalog::CatalogStore;
-use shared::store::citizens::CitizenStore;
+use model::WorkCalendar;
+use model::config::{ConfigError, Env};
+use model::time::Clock;
+use store::applications::ApplicationStore;
+use store::catalog::CatalogStore;
+use store::citizens::CitizenStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
-    client: shared::store::Client,
+    client: store::Client,
     applications: ApplicationStore,
     catalog: CatalogStore,
     citizens: CitizenStore,
@@ -52,8 +54,8 @@ impl App {
         let verifier = Verifier::from_env(env)?;
         let cursors = CursorKey::from_env(env)?;
         let upload_quota = env.parsed_or("UPLOADS_PER_DAY", 60u32)?;
-        let sdk = shared::store::sdk_config(env).await;
-        let client = shared::store::dynamodb(&sdk, env);
+        let sdk = store::sdk_config(env).await;
+        let client = store::dynamodb(&sdk, env);
         Ok(Self {
             applications: ApplicationStore::new(client.clone(), applications, outbox),
             catalog: CatalogStore::new(client.clone(), catalog),

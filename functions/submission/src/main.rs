@@ -1,11 +1,11 @@
 //! The `submission` Lambda: config and clients built once, then the runtime loop.
 
 use lambda_http::{Error, service_fn};
-use shared::config::Env;
+use model::config::Env;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init();
+    api::telemetry::init();
     let app: &'static submission::App = Box::leak(Box::new(submission::App::from_env(&Env::from_process()).await?));
     lambda_http::run(service_fn(move |req| async move {
         Ok::<_, Error>(submission::handle(app, req).await)

@@ -10,12 +10,12 @@
 //! was declared: its size, its content type, and its first bytes (a PDF, JPEG or PNG
 //! signature), so a file that is not what it claims is refused.
 
+use api::ApiError;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{Tag, Tagging};
-use shared::ApiError;
-use shared::config::Env;
-use shared::store::applications::Upload;
+use model::config::Env;
 use std::time::Duration;
+use store::applications::Upload;
 
 /// How long a presigned upload URL works.
 pub const UPLOAD_URL_SECONDS: u64 = 900;
@@ -109,7 +109,7 @@ impl Files {
             Err(e) => {
                 return match aws_sdk_s3::error::ProvideErrorMetadata::code(&e) {
                     Some("NoSuchKey") => Ok(Attach::Missing),
-                    _ => Err(shared::store::sdk_error("reading a material file", e)),
+                    _ => Err(store::sdk_error("reading a material file", e).into()),
                 };
             }
         };
@@ -160,7 +160,7 @@ impl Files {
             Ok(_) => Ok(true),
             Err(e) => match aws_sdk_s3::error::ProvideErrorMetadata::code(&e) {
                 Some("NoSuchKey") => Ok(false),
-                _ => Err(shared::store::sdk_error("tagging a material file", e)),
+                _ => Err(store::sdk_error("tagging a material file", e).into()),
             },
         }
     }

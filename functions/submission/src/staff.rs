@@ -2,18 +2,19 @@
 //! the state machine, each with its timeline entry and the citizen's notification.
 
 use crate::App;
-use crate::change::{Plan, load, refused, start_clock, stop_clock, today};
+use crate::change::{commit, load, today};
+use api::ApiError;
+use api::Code;
+use api::http::{self, Page, Response};
 use lambda_http::Request;
+use model::FieldErrors;
+use model::application::view;
+use model::application::{Action, ApplicationNo, Case, Correction, Plan, Status, Step, next};
+use model::catalog::ItemKind;
+use model::notification::Kind;
+use model::time::rfc3339;
+use model::{FreeText, Invalid, ItemCode};
 use serde::{Deserialize, Serialize};
-use shared::ApiError;
-use shared::domain::application::{Action, ApplicationNo, Status, next};
-use shared::domain::catalog::ItemKind;
-use shared::domain::time::rfc3339;
-use shared::domain::{FreeText, Invalid, ItemCode};
-use shared::error::{Code, FieldErrors};
-use shared::http::{self, Page, Response};
-use shared::store::applications::{Case, Correction, view};
-use shared::store::outbox::Kind;
 use std::str::FromStr;
 
 /// `?overdue=true|false`.
@@ -178,16 +179,17 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
     })?;
     let from = case.status;
     let item_code = case.item_code.clone();
+    let now = app.clock.now();
     let mut plan = Plan::new(v);
     plan.touch(
         |c| c.item_code == item_code,
         |case| {
             case.status = to;
             match action {
-                Action::Accept => start_clock(app, case),
+                Action::Accept => case.start_clock(now, app.calendar),
                 Action::Complete if from == Status::Submitted => {
                     // 即办件 handled on the spot: accepted and completed at once.
-                    start_clock(app, case);
+                    case.start_clock(now, app.calendar);
                     case.deadline = None;
                 }
                 Action::Complete | Action::Reject => {
@@ -197,25 +199,20 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
                 Action::RequestCorrection => {
                     case.resume_to = Some(from);
                     case.correction_items = items.clone();
-                    stop_clock(app, case);
+                    case.stop_clock(now, app.calendar);
                 }
             }
         },
     );
     // A correction's note is required, so it is there whenever the action is one.
     if let (Action::RequestCorrection, Some(note)) = (action, &text) {
-        let mut all: Vec<FreeText> = plan
-            .view
-            .application
-            .correction
-            .take()
-            .map(|c| c.items)
-            .unwrap_or_default();
+        let a = plan.application();
+        let mut all: Vec<FreeText> = a.correction.take().map(|c| c.items).unwrap_or_default();
         all.extend(items.iter().cloned());
-        plan.view.application.correction = Some(Correction {
+        a.correction = Some(Correction {
             items: all,
             note: note.clone(),
-            requested_at: rfc3339(app.clock.now()),
+            requested_at: rfc3339(now),
         });
     }
     let kind = match action {
@@ -224,11 +221,13 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         Action::Complete => Kind::ApplicationCompleted,
         Action::Reject => Kind::ApplicationRejected,
     };
-    let actor = format!("staff:{}@{}", staff.id, staff.dept);
-    let v = plan
-        .commit(app, action.as_str(), actor, Some(&item_code), text, Some(kind))
-        .await
-        .map_err(refused)?;
+    let step = Step {
+        action: action.as_str(),
+        actor: format!("staff:{}@{}", staff.id, staff.dept),
+        item: Some(&item_code),
+        note: text,
+    };
+    let v = commit(app, plan, step, Some(kind)).await?;
     tracing::info!(application = %no, item = %item_code, action = action.as_str(), "transition");
     http::ok(&view::present(&v, today(app), app.calendar, view::Viewer::Staff))
 }

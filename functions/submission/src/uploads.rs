@@ -2,13 +2,13 @@
 
 use crate::App;
 use crate::s3::UPLOAD_URL_SECONDS;
+use api::ApiError;
+use api::http::{self, Response};
 use lambda_http::Request;
+use model::FieldErrors;
+use model::time::rfc3339;
 use serde::{Deserialize, Serialize};
-use shared::ApiError;
-use shared::domain::time::rfc3339;
-use shared::error::FieldErrors;
-use shared::http::{self, Response};
-use shared::store::applications::Upload;
+use store::applications::Upload;
 
 /// Scans and photos of documents: what the halls accept.
 const TYPES: &[(&str, &str)] = &[("application/pdf", "pdf"), ("image/jpeg", "jpg"), ("image/png", "png")];
@@ -72,11 +72,11 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     }
     let name = errors.check("fileName", file_name(&body.file_name, extension.unwrap_or("pdf")));
     let (name, extension) = errors.done(name.zip(extension))?;
-    let id = shared::store::random_id("");
+    let id = store::random_id("");
     // The key holds the owner and a random part; the file's own name is kept in the record.
     let object_key = format!("materials/{citizen}/{id}.{extension}");
     let now = app.clock.now();
-    let day = shared::domain::time::local(now).date();
+    let day = model::time::local(now).date();
     let upload = Upload {
         object_key: object_key.clone(),
         citizen_id: citizen,
@@ -95,7 +95,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
             .tomorrow()
             .ok()
             .and_then(|d| {
-                shared::domain::time::SHANGHAI
+                model::time::SHANGHAI
                     .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
                     .ok()
             })

@@ -9,11 +9,11 @@
 //!   mini-program add or remove the citizen's consents, which the notifier spends.
 
 use crate::{Account, App};
-use shared::ApiError;
-use shared::domain::CitizenId;
-use shared::domain::application::ApplicationNo;
-use shared::store::wechat::Link;
-use shared::wechat::message::{Envelope, Inbound};
+use api::ApiError;
+use model::CitizenId;
+use model::application::ApplicationNo;
+use store::wechat::Link;
+use wechat::message::{Envelope, Inbound};
 
 const WELCOME: &str =
     "欢迎关注指尖办！发送申报编号（如 SQ20261201ABCD2345）即可查询办理进度；预约、申报和评价请打开小程序。";
@@ -88,14 +88,14 @@ async fn lookup_unionid(app: &App, openid: &str) -> Option<String> {
     let token = match tokens.get().await {
         Ok(t) => t,
         Err(e) => {
-            tracing::warn!(error = %shared::error::chain(&e), "no official-account token for user/info");
+            tracing::warn!(error = %api::error::chain(&e), "no official-account token for user/info");
             return None;
         }
     };
     match api.follower(&token, openid).await {
         Ok(f) => f.unionid,
         Err(e) => {
-            if matches!(e, shared::wechat::api::CallError::Token(_)) {
+            if matches!(e, wechat::server::CallError::Token(_)) {
                 let _ = tokens.refused(&token).await;
             }
             tracing::warn!(error = %e, "user/info failed");
@@ -131,7 +131,7 @@ async fn progress(app: &App, openid: &str, content: &str) -> Result<String, ApiE
     let updated = application
         .updated_at
         .parse::<jiff::Timestamp>()
-        .map(|t| shared::domain::time::local(t).strftime("%Y-%m-%d %H:%M").to_string())
+        .map(|t| model::time::local(t).strftime("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default();
     Ok(format!(
         "申报 {}（{}）当前状态：{}，更新于 {updated}。详情请在小程序「我的申报」中查看。",
@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn an_application_number_is_found_among_other_words_in_any_case() {
-        let no = shared::domain::application::ApplicationNo::generate(jiff::civil::date(2026, 12, 1));
+        let no = model::application::ApplicationNo::generate(jiff::civil::date(2026, 12, 1));
         let text = format!("请问 {} 办得怎样了", no.as_str().to_ascii_lowercase());
         assert_eq!(find_number(&text), Some(no));
         assert_eq!(find_number("你好"), None);

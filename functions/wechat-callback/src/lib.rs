@@ -15,20 +15,20 @@
 mod answer;
 mod verify;
 
+use api::ApiError;
+use api::Code;
+use api::http::{self, Response};
 use lambda_http::{Body, Request};
-use shared::ApiError;
-use shared::config::{ConfigError, Env};
-use shared::domain::time::Clock;
-use shared::error::Code;
-use shared::http::{self, Response};
-use shared::store::applications::ApplicationStore;
-use shared::store::delivery::Deliveries;
-use shared::store::subscriptions::Subscriptions;
-use shared::store::wechat::{Claim, NonceClaim, WechatStore};
-use shared::wechat::api::Api;
-use shared::wechat::crypto::MessageCrypto;
-use shared::wechat::reply;
-use shared::wechat::token::Tokens;
+use model::config::{ConfigError, Env};
+use model::time::Clock;
+use store::applications::ApplicationStore;
+use store::delivery::Deliveries;
+use store::subscriptions::Subscriptions;
+use store::wechat::{Claim, NonceClaim, WechatStore};
+use wechat::crypto::MessageCrypto;
+use wechat::reply;
+use wechat::server::Api;
+use wechat::token::Tokens;
 
 /// The message mode set in the account's console (消息加解密方式).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +121,7 @@ impl App {
         let oa = Account::from_env(env, "oa", "WECHAT_OA")?;
         let mp = Account::from_env(env, "mp", "WECHAT_MP")?;
         let window_s = env.parsed_or("WECHAT_TIMESTAMP_WINDOW_S", 300u64)?;
-        let client = shared::store::connect(env).await;
+        let client = store::connect(env).await;
         let wechat = WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?);
         let oa_api = match env.optional("WECHAT_OA_SECRET") {
             Some(secret) => {
@@ -224,7 +224,7 @@ async fn push(app: &App, account: &Account, req: &Request) -> Result<Response, A
         Ok(answer) => answer,
         Err(e) => {
             if let Err(release) = app.wechat.release_push(&key).await {
-                tracing::warn!(error = %shared::error::chain(&release), "releasing a failed push");
+                tracing::warn!(error = %api::error::chain(&release), "releasing a failed push");
             }
             return Err(e);
         }
@@ -238,7 +238,7 @@ async fn push(app: &App, account: &Account, req: &Request) -> Result<Response, A
 /// A passive text reply, sealed when the push came in safe mode. Its text is masked: a
 /// reply is a way out like any other.
 fn reply_to(account: &Account, opened: &verify::Opened<'_>, content: &str, now: i64) -> String {
-    let content = shared::mask::scrub(content);
+    let content = model::mask::scrub(content);
     let xml = reply::text(&opened.envelope.from, &opened.envelope.to, now, &content);
     match (&account.crypto, opened.signed.safe()) {
         (Some(crypto), true) => reply::seal(
@@ -247,7 +247,7 @@ fn reply_to(account: &Account, opened: &verify::Opened<'_>, content: &str, now: 
             &xml,
             &now.to_string(),
             opened.signed.nonce,
-            shared::wechat::nonce::random16(),
+            wechat::nonce::random16(),
         ),
         _ => xml,
     }

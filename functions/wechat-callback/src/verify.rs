@@ -15,13 +15,13 @@
 //!   sends them then.
 
 use crate::{Account, App, Mode};
+use api::ApiError;
+use api::Code;
+use api::http::MAX_BODY_BYTES;
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::json;
-use shared::ApiError;
-use shared::error::Code;
-use shared::http::MAX_BODY_BYTES;
-use shared::wechat::crypto::verify;
-use shared::wechat::message::{Envelope, Message};
+use wechat::crypto::verify;
+use wechat::message::{Envelope, Message};
 
 /// The query WeChat signs a push with.
 pub struct Signed<'r> {

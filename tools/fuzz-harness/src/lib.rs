@@ -2,10 +2,10 @@
 //! input. `cargo fuzz` runs them under libFuzzer (`make fuzz`); `tests/fuzz_regressions.rs`
 //! replays every input kept in `fuzz/regressions/` on each `make test`.
 
-use shared::cursor::{Cursor, CursorKey};
-use shared::domain::{IdNumber, Phone};
-use shared::wechat::crypto::{CryptoError, MessageCrypto, verify};
-use shared::wechat::message::{Envelope, Message};
+use api::cursor::{Cursor, CursorKey};
+use model::{IdNumber, Phone};
+use wechat::crypto::{CryptoError, MessageCrypto, verify};
+use wechat::message::{Envelope, Message};
 
 /// A target's body: it panics on an input that breaks what must hold.
 pub type Target = fn(&[u8]);

@@ -2,9 +2,9 @@
 //! that the wechatpy side of the comparison reads from the same file.
 
 use serde::{Deserialize, Serialize};
-use shared::wechat::crypto::{MessageCrypto, signature};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
+use wechat::crypto::{MessageCrypto, signature};
 
 /// One signed safe-mode push: its query and its body, as WeChat sends them.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,0 +1,97 @@
+//! What an application is for, read from the catalog with the applicant in one batch: an
+//! item, or a 一件事 package and its items.
+
+use crate::App;
+use api::ApiError;
+use model::application::Subject;
+use model::catalog::{Item, OnlineLevel};
+use model::{CitizenId, ItemCode, PackageCode};
+use store::batch::Batch;
+use store::citizens::Citizen;
+
+/// The code an application names: exactly one of `itemCode` and `packageCode`.
+pub enum Named {
+    Item(ItemCode),
+    Package(PackageCode),
+}
+
+impl Named {
+    pub fn parse(item: Option<&str>, package: Option<&str>) -> Result<Self, ApiError> {
+        match (item, package) {
+            (Some(i), None) => Ok(Named::Item(
+                i.parse().map_err(|e: model::Invalid| ApiError::field("itemCode", e))?,
+            )),
+            (None, Some(p)) => Ok(Named::Package(
+                p.parse()
+                    .map_err(|e: model::Invalid| ApiError::field("packageCode", e))?,
+            )),
+            _ => Err(ApiError::field("itemCode", "itemCode与packageCode须且只须提供一个")),
+        }
+    }
+
+    fn field(&self) -> &'static str {
+        match self {
+            Named::Item(_) => "itemCode",
+            Named::Package(_) => "packageCode",
+        }
+    }
+}
+
+/// The applicant and what they apply for: one batch for the citizen and the item or
+/// package, and for a package a second for its items.
+pub async fn read(app: &App, citizen: &CitizenId, named: &Named) -> Result<(Option<Citizen>, Subject), ApiError> {
+    let mut batch = Batch::new(&app.client);
+    let who = app.citizens.citizen_in(&mut batch, citizen);
+    let missing = || ApiError::field(named.field(), "目录中没有这个编码");
+    let subject = match named {
+        Named::Item(code) => {
+            let item = app.catalog.item_in(&mut batch, code);
+            let mut got = batch.send("reading the citizen and the item").await?;
+            let who = got.take(who)?;
+            let item = got.take(item)?.ok_or_else(missing)?;
+            (
+                who,
+                Subject {
+                    kind: "item",
+                    code: item.code.to_string(),
+                    name: item.name.clone(),
+                    form: item.application_form(),
+                    items: vec![item],
+                },
+            )
+        }
+        Named::Package(code) => {
+            let package = app.catalog.package_in(&mut batch, code);
+            let mut got = batch.send("reading the citizen and the package").await?;
+            let who = got.take(who)?;
+            let package = got.take(package)?.ok_or_else(missing)?;
+            let mut batch = Batch::new(&app.client);
+            let tickets: Vec<_> = package
+                .item_codes
+                .iter()
+                .map(|c| app.catalog.item_in(&mut batch, c))
+                .collect();
+            let mut got = batch.send("reading a package's items").await?;
+            let mut items: Vec<Item> = Vec::new();
+            for ticket in tickets {
+                items.push(got.take(ticket)?.ok_or_else(|| {
+                    ApiError::internal("a package names a missing item", std::io::Error::other("missing"))
+                })?);
+            }
+            (
+                who,
+                Subject {
+                    kind: "package",
+                    code: package.code.to_string(),
+                    name: package.name,
+                    form: package.form,
+                    items,
+                },
+            )
+        }
+    };
+    if subject.1.items.iter().any(|i| i.online_level == OnlineLevel::Offline) {
+        return Err(ApiError::field(named.field(), "该事项须到大厅办理，不能网上申报"));
+    }
+    Ok(subject)
+}

@@ -1,0 +1,21 @@
+//! The 指尖办 HTTP plumbing every function's handler sits on.
+//!
+//! - [`error`]: the API error type, its codes as one table, and the one place other crates'
+//!   failures (bad fields, the store's) become its answers.
+//! - [`http`]: serving a request (its span, the one renderer of errors, panics caught),
+//!   JSON bodies, path and query parsing, pages.
+//! - [`auth`]: JWT issue and verification, roles, and the guards a handler calls first.
+//! - [`cursor`]: list cursors sealed to their list, caller and filters.
+//! - [`idempotency`]: the `Idempotency-Key` of creating routes, hashed and replayed.
+//! - [`telemetry`] and [`metrics`]: JSON logs with personal data scrubbed, and business
+//!   figures as Embedded Metric Format lines.
+
+pub mod auth;
+pub mod cursor;
+pub mod error;
+pub mod http;
+pub mod idempotency;
+pub mod metrics;
+pub mod telemetry;
+
+pub use error::{ApiError, Code};

@@ -1,0 +1,262 @@
+//! An application as it is kept: the application, one case per item, the timeline (留痕),
+//! uploads; made whole by [`View::submit`] and [`Upload::new`], and changed case by case
+//! (the clocks of [`Case`]; the changes in [`super::plan`]).
+
+use super::{ApplicationNo, Status};
+use crate::WorkCalendar;
+use crate::catalog::{FormField, Item, ItemKind};
+use crate::time::{local, rfc3339};
+use crate::{CitizenId, DeptCode, FreeText, ItemCode};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// A material as the application holds it: which one, and where its file is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MaterialRef {
+    pub code: String,
+    pub object_key: String,
+}
+
+/// The latest correction notice (一次告知): everything to fix, at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Correction {
+    pub items: Vec<FreeText>,
+    pub note: FreeText,
+    pub requested_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    pub application_no: ApplicationNo,
+    pub citizen_id: CitizenId,
+    /// `item` or `package`.
+    pub subject_kind: String,
+    pub subject_code: String,
+    pub subject_name: String,
+    pub dept_codes: Vec<DeptCode>,
+    pub status: Status,
+    pub version: u64,
+    pub form: serde_json::Map<String, serde_json::Value>,
+    /// The form's fields, kept so any reader can mask identity fields without the catalog.
+    pub form_fields: Vec<FormField>,
+    pub materials: Vec<MaterialRef>,
+    pub phone_last4: String,
+    pub submitted_at: String,
+    pub updated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<Correction>,
+    /// The day it became `completed` (`YYYY-MM-DD`): the key of the evaluation invitations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Case {
+    pub application_no: ApplicationNo,
+    pub item_code: ItemCode,
+    pub item_name: String,
+    pub dept: DeptCode,
+    pub kind: ItemKind,
+    pub promised_days: u32,
+    pub status: Status,
+    pub submitted_at: String,
+    pub updated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<String>,
+    /// The due date (`YYYY-MM-DD`) while the clock runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// Working days left when the clock was stopped for a correction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_days: Option<u32>,
+    /// Where a correction returns the case: `submitted` or `accepted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_to: Option<Status>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correction_items: Vec<FreeText>,
+    /// `near_due` or `overdue`, as the sweeper last found it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+}
+
+/// One step of an application's life, as it is kept for good (留痕).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    pub at: String,
+    pub status: Status,
+    pub action: String,
+    /// `citizen` or `staff:<id>@<dept>`.
+    pub actor: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_code: Option<ItemCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<FreeText>,
+    /// The application's version this step produced: orders entries within a second.
+    pub version: u64,
+}
+
+/// An uploaded material's record: whose it is and what was announced.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Upload {
+    pub object_key: String,
+    pub citizen_id: CitizenId,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub created_at: String,
+}
+
+/// An application with everything one query returns.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub application: Application,
+    pub cases: Vec<Case>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// What is applied for, as the catalog describes it: an item, or a 一件事 package of items
+/// with one form.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// `item` or `package`.
+    pub kind: &'static str,
+    pub code: String,
+    pub name: String,
+    pub form: Vec<FormField>,
+    pub items: Vec<Item>,
+}
+
+/// What a citizen submits, checked: the form's values and the materials.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub form: serde_json::Map<String, serde_json::Value>,
+    pub materials: Vec<MaterialRef>,
+    /// The last four digits of the applicant's phone: the public lookup's second key.
+    pub phone_last4: String,
+}
+
+impl View {
+    /// A new application: one submitted case per item, each owned by the item's department,
+    /// and the first timeline entry.
+    pub fn submit(no: ApplicationNo, citizen: CitizenId, subject: &Subject, given: Submission, now: Timestamp) -> Self {
+        let at = rfc3339(now);
+        let application = Application {
+            application_no: no.clone(),
+            citizen_id: citizen,
+            subject_kind: subject.kind.to_owned(),
+            subject_code: subject.code.clone(),
+            subject_name: subject.name.clone(),
+            dept_codes: subject.items.iter().map(|i| i.dept_code.clone()).collect(),
+            status: Status::Submitted,
+            version: 1,
+            form: given.form,
+            form_fields: subject.form.clone(),
+            materials: given.materials,
+            phone_last4: given.phone_last4,
+            submitted_at: at.clone(),
+            updated_at: at.clone(),
+            correction: None,
+            completed_on: None,
+        };
+        let cases = subject
+            .items
+            .iter()
+            .map(|i| Case {
+                application_no: no.clone(),
+                item_code: i.code.clone(),
+                item_name: i.name.clone(),
+                dept: i.dept_code.clone(),
+                kind: i.kind,
+                promised_days: i.promised_days,
+                status: Status::Submitted,
+                submitted_at: at.clone(),
+                updated_at: at.clone(),
+                accepted_at: None,
+                deadline: None,
+                remaining_days: None,
+                resume_to: None,
+                correction_items: vec![],
+                flag: None,
+            })
+            .collect();
+        let entry = TimelineEntry {
+            at,
+            status: Status::Submitted,
+            action: "submit".into(),
+            actor: "citizen".into(),
+            item_code: None,
+            note: None,
+            version: 1,
+        };
+        View {
+            application,
+            cases,
+            timeline: vec![entry],
+        }
+    }
+}
+
+fn ymd(d: jiff::civil::Date) -> String {
+    d.strftime("%Y-%m-%d").to_string()
+}
+
+impl Case {
+    /// Starts the clock at acceptance: due `promisedDays` working days after today
+    /// (即办件: today).
+    pub fn start_clock(&mut self, now: Timestamp, cal: &WorkCalendar) {
+        let days = if self.kind == ItemKind::Instant {
+            0
+        } else {
+            self.promised_days
+        };
+        self.accepted_at = Some(rfc3339(now));
+        self.deadline = Some(ymd(cal.add_working_days(local(now).date(), days)));
+    }
+
+    /// Stops a running clock for a correction, keeping the working days that were left.
+    pub fn stop_clock(&mut self, now: Timestamp, cal: &WorkCalendar) {
+        if let Some(due) = self.deadline.take().and_then(|d| d.parse::<jiff::civil::Date>().ok()) {
+            let today = local(now).date();
+            self.remaining_days = Some(if today >= due {
+                0
+            } else {
+                cal.working_days_between(today, due)
+            });
+        }
+        self.flag = None;
+    }
+
+    /// Restarts a stopped clock with the working days that were left.
+    pub fn resume_clock(&mut self, now: Timestamp, cal: &WorkCalendar) {
+        if let Some(left) = self.remaining_days.take() {
+            self.deadline = Some(ymd(cal.add_working_days(local(now).date(), left)));
+        }
+    }
+}
+
+impl Upload {
+    /// The record of an upload about to happen: whose it is and what was declared.
+    pub fn new(
+        object_key: String,
+        citizen: CitizenId,
+        file_name: String,
+        content_type: String,
+        size: u64,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            object_key,
+            citizen_id: citizen,
+            file_name,
+            content_type,
+            size,
+            created_at: rfc3339(now),
+        }
+    }
+}

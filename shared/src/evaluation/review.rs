@@ -1,0 +1,141 @@
+//! A review (好差评) as it is kept: what was rated, the rating, and the 差评 workflow's steps;
+//! made whole by [`Review::new`] from what was rated and the rating given.
+
+use super::{Channel, EvaluationId, RECTIFY_DAYS, ReviewStatus, VERIFY_DAYS, is_bad};
+use crate::{CitizenId, DeptCode, FreeText, ItemCode, WorkCalendar};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The 追评: one follow-up comment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUp {
+    pub comment: FreeText,
+    pub at: String,
+}
+
+/// One step of the 差评 workflow, with who and when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub at: String,
+    pub action: String,
+    pub actor: String,
+    pub note: Option<FreeText>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Review {
+    pub id: EvaluationId,
+    pub channel: Channel,
+    /// The application number or the booking id rated.
+    pub subject: String,
+    pub subject_name: String,
+    pub citizen_id: CitizenId,
+    pub anonymous: bool,
+    pub rating: u8,
+    pub indicators: BTreeMap<String, u8>,
+    pub tags: Vec<String>,
+    pub comment: Option<FreeText>,
+    pub follow_up: Option<FollowUp>,
+    pub item_codes: Vec<ItemCode>,
+    /// The department that answers for the review (a package's first).
+    pub dept: DeptCode,
+    pub dept_codes: Vec<DeptCode>,
+    pub hall_id: Option<String>,
+    pub window_code: Option<String>,
+    pub staff_id: Option<String>,
+    pub month: String,
+    pub created_at: String,
+    pub status: ReviewStatus,
+    pub verify_due: Option<String>,
+    pub rectify_due: Option<String>,
+    pub steps: Vec<Step>,
+    pub version: u64,
+}
+
+impl Review {
+    /// The (dimension, value) pairs this review counts under.
+    pub fn dimensions(&self) -> Vec<(&'static str, String)> {
+        let mut dims = vec![("all", "ALL".to_owned())];
+        dims.extend(self.dept_codes.iter().map(|d| ("dept", d.to_string())));
+        dims.extend(self.item_codes.iter().map(|i| ("item", i.to_string())));
+        if let Some(h) = &self.hall_id {
+            dims.push(("hall", h.clone()));
+            if let Some(w) = &self.window_code {
+                dims.push(("window", format!("{h}:{w}")));
+            }
+        }
+        if let Some(st) = &self.staff_id {
+            dims.push(("staff", st.clone()));
+        }
+        dims
+    }
+}
+
+/// What was rated: the service instance, and who and what it involved.
+#[derive(Debug, Clone)]
+pub struct Rated {
+    pub id: EvaluationId,
+    pub channel: Channel,
+    pub subject: String,
+    pub subject_name: String,
+    pub citizen: CitizenId,
+    pub item_codes: Vec<ItemCode>,
+    pub dept: DeptCode,
+    pub dept_codes: Vec<DeptCode>,
+    pub hall_id: Option<String>,
+    pub window_code: Option<String>,
+    pub staff_id: Option<String>,
+}
+
+/// A rating as given: checked against the channel's indicators and the level's tags.
+#[derive(Debug, Clone)]
+pub struct Rating {
+    pub rating: u8,
+    pub indicators: BTreeMap<String, u8>,
+    pub tags: Vec<String>,
+    pub comment: Option<FreeText>,
+    pub anonymous: bool,
+}
+
+impl Review {
+    /// The review of a rating: a 差评 starts its workflow with its due dates (verification in
+    /// 1 working day, rectification in 15), a good one is closed at once.
+    pub fn new(rated: Rated, given: Rating, now: jiff::Timestamp, cal: &WorkCalendar) -> Self {
+        let today = crate::time::local(now).date();
+        let bad = is_bad(given.rating);
+        let due = |days| bad.then(|| cal.add_working_days(today, days).strftime("%Y-%m-%d").to_string());
+        Review {
+            id: rated.id,
+            channel: rated.channel,
+            subject: rated.subject,
+            subject_name: rated.subject_name,
+            citizen_id: rated.citizen,
+            anonymous: given.anonymous,
+            rating: given.rating,
+            indicators: given.indicators,
+            tags: given.tags,
+            comment: given.comment,
+            follow_up: None,
+            item_codes: rated.item_codes,
+            dept: rated.dept,
+            dept_codes: rated.dept_codes,
+            hall_id: rated.hall_id,
+            window_code: rated.window_code,
+            staff_id: rated.staff_id,
+            month: today.strftime("%Y-%m").to_string(),
+            created_at: crate::time::rfc3339(now),
+            status: if bad {
+                ReviewStatus::PendingVerification
+            } else {
+                ReviewStatus::Closed
+            },
+            verify_due: due(VERIFY_DAYS),
+            rectify_due: due(RECTIFY_DAYS),
+            steps: vec![],
+            version: 1,
+        }
+    }
+}

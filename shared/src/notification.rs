@@ -1,0 +1,79 @@
+//! Notifications: what a citizen is told, by which kind of message, about what. Each is
+//! written to the outbox in the same transaction as the change it announces (see the store's
+//! `outbox`), and its id derives from its cause, so one change never queues it twice.
+
+use crate::CitizenId;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    BookingConfirmed,
+    BookingReminder,
+    ApplicationAccepted,
+    CorrectionRequired,
+    ApplicationCompleted,
+    ApplicationRejected,
+    EvaluationInvitation,
+    ReviewOutcome,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::BookingConfirmed => "booking_confirmed",
+            Kind::BookingReminder => "booking_reminder",
+            Kind::ApplicationAccepted => "application_accepted",
+            Kind::CorrectionRequired => "correction_required",
+            Kind::ApplicationCompleted => "application_completed",
+            Kind::ApplicationRejected => "application_rejected",
+            Kind::EvaluationInvitation => "evaluation_invitation",
+            Kind::ReviewOutcome => "review_outcome",
+        }
+    }
+
+    pub const ALL: [Kind; 8] = [
+        Kind::BookingConfirmed,
+        Kind::BookingReminder,
+        Kind::ApplicationAccepted,
+        Kind::CorrectionRequired,
+        Kind::ApplicationCompleted,
+        Kind::ApplicationRejected,
+        Kind::EvaluationInvitation,
+        Kind::ReviewOutcome,
+    ];
+
+    pub fn parse(raw: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    fn id_prefix(self) -> &'static str {
+        match self {
+            Kind::BookingConfirmed => "booking-confirmed",
+            Kind::BookingReminder => "booking-reminder",
+            Kind::ApplicationAccepted => "application-accepted",
+            Kind::CorrectionRequired => "correction-required",
+            Kind::ApplicationCompleted => "application-completed",
+            Kind::ApplicationRejected => "application-rejected",
+            Kind::EvaluationInvitation => "evaluation-invitation",
+            Kind::ReviewOutcome => "review-outcome",
+        }
+    }
+}
+
+/// One notification to send.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    pub kind: Kind,
+    pub citizen: CitizenId,
+    /// The id of what caused it; with `kind` it makes the record's id.
+    pub cause: String,
+    pub source: String,
+    pub page: String,
+    pub data: BTreeMap<&'static str, String>,
+}
+
+impl Notification {
+    pub fn id(&self) -> String {
+        format!("{}#{}", self.kind.id_prefix(), self.cause)
+    }
+}

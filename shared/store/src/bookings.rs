@@ -1,0 +1,220 @@
+//! The bookings table: bookings, slot counters, per-person guards, no-show records and bans,
+//! hall queue counters and idempotency records.
+//!
+//! Key schema: `pk` (S), `sk` (S); TTL on `expiresAt`.
+//!
+//! | record | pk | sk |
+//! |---|---|---|
+//! | booking | `B#<bookingId>` | `BOOKING` |
+//! | slot counter (`taken`, `capacity`) | `SLOT#<hallId>#<date>` | `<HHMM>#<window>` |
+//! | guard: one active booking per person, item and day | `GUARD#<idKey>#<item>#<date>` | `GUARD` |
+//! | no-show record | `PERSON#<idKey>` | `NOSHOW#<date>#<bookingId>` |
+//! | booking ban (`untilEpoch`) | `PERSON#<idKey>` | `BAN` |
+//! | queue counter (`last`) | `QUEUE#<hallId>#<date>` | `<prefix>` |
+//! | idempotency record | `IDEM#<citizenId>#<key>` | `IDEM` |
+//!
+//! Persons are keyed by `idKey` (the keyed hash of the ID number), so two WeChat accounts
+//! of one person share one guard and one no-show record.
+//!
+//! GSIs (sparse: only bookings carry their keys): `ByCitizen` (`citizenId`, `createdAt`) for
+//! a citizen's list, newest first; `ByHallDay` (`hallDay` = `<hallId>#<date>`, `start`) for
+//! the sweeper's no-shows and reminders.
+//!
+//! Access patterns:
+//! - Slots of a hall-day (`GET /v1/halls/{id}/slots`): one `Query pk = SLOT#hall#date`.
+//!   Counters exist only for slots that have been booked: the first booking creates one
+//!   with a conditional update, so no job has to materialise the calendar.
+//! - Book: one transaction: counter `ADD taken 1` if `taken < capacity`, booking put if
+//!   absent, guard put if absent, ban checked absent or expired, idempotency record put if
+//!   absent, and the confirmation's outbox record.
+//! - Cancel: one transaction: booking `booked → cancelled` (the condition makes a second
+//!   cancel a no-op), counter `ADD taken -1`, guard deleted.
+//! - Reschedule: one transaction: booking moved if still `booked` at the old slot, old
+//!   counter -1, new counter +1 if below capacity, guard moved when the day changes.
+//! - Check-in: queue counter `ADD last 1` (returns the number), then the booking
+//!   `booked → checked_in` with its number. A lost race burns a number; numbers stay unique.
+//! - One booking: `GetItem`. A citizen's bookings: `Query ByCitizen`, newest first.
+//! - Sweeper: `Query ByHallDay`; each no-show is one transaction (status and record), the
+//!   count a `Query pk = PERSON#idKey, sk between NOSHOW#from and NOSHOW#to`, the ban a
+//!   conditional put that only ever extends it.
+
+mod change;
+mod sweep;
+mod write;
+
+pub use change::Moved;
+pub use write::{Booked, NewBooking};
+
+use super::{AttributeValue, Client, Item, from_item, s, sdk_error, to_item};
+use crate::Cursor;
+use crate::StoreError;
+pub use model::booking::Booking;
+use model::booking::{BookingId, BookingStatus, SlotId};
+use model::{CitizenId, HallId, ItemCode};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct BookingStore {
+    client: Client,
+    table: String,
+    outbox_table: String,
+}
+
+pub(crate) fn booking_key(id: &BookingId) -> (String, String) {
+    (format!("B#{id}"), "BOOKING".to_owned())
+}
+
+pub(crate) fn slot_key(slot: &SlotId) -> (String, String) {
+    (format!("SLOT#{}#{}", slot.hall(), slot.date()), slot.counter_key())
+}
+
+pub(crate) fn guard_key(id_key: &str, item: &ItemCode, date: &str) -> (String, String) {
+    (format!("GUARD#{id_key}#{item}#{date}"), "GUARD".to_owned())
+}
+
+pub(crate) fn person_pk(id_key: &str) -> String {
+    format!("PERSON#{id_key}")
+}
+
+fn key(pk: String, sk: String) -> HashMap<String, AttributeValue> {
+    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+}
+
+fn stored(item: Item) -> Item {
+    let mut item = item;
+    for k in ["pk", "sk"] {
+        item.remove(k);
+    }
+    item
+}
+
+/// A citizen's page of bookings and the cursor after it.
+pub struct BookingPage {
+    pub items: Vec<Booking>,
+    pub next: Option<Cursor>,
+}
+
+impl BookingStore {
+    pub fn new(client: Client, table: impl Into<String>, outbox_table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            outbox_table: outbox_table.into(),
+        }
+    }
+
+    /// A store for a function that only reads bookings: it has no outbox, so a booking made
+    /// through it fails rather than losing its confirmation.
+    pub fn reader(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            outbox_table: String::new(),
+        }
+    }
+
+    pub async fn get(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
+        let (pk, sk) = booking_key(id);
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| sdk_error("reading a booking", e))?;
+        out.item.map(|i| from_item(stored(i), "reading a booking")).transpose()
+    }
+
+    /// Seats taken per slot of a hall-day, by counter key (`HHMM#window`).
+    pub async fn taken(&self, hall: &HallId, date: &str) -> Result<HashMap<String, u32>, StoreError> {
+        let query = || {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(format!("SLOT#{hall}#{date}")))
+        };
+        let counters = super::page::all(query, "reading slot counters").await?;
+        Ok(counters
+            .into_iter()
+            .filter_map(|item| match (item.get("sk"), item.get("taken")) {
+                (Some(AttributeValue::S(sk)), Some(AttributeValue::N(n))) => Some((sk.clone(), n.parse().unwrap_or(0))),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// The end of a person's booking ban, if one is in force at `now`.
+    pub async fn ban_until(&self, id_key: &str, now: jiff::Timestamp) -> Result<Option<jiff::Timestamp>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(person_pk(id_key), "BAN".into())))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| sdk_error("reading a booking ban", e))?;
+        let until = out
+            .item
+            .and_then(|i| match i.get("untilEpoch") {
+                Some(AttributeValue::N(n)) => n.parse::<i64>().ok(),
+                _ => None,
+            })
+            .and_then(|secs| jiff::Timestamp::from_second(secs).ok());
+        Ok(until.filter(|u| *u > now))
+    }
+
+    /// A citizen's bookings, newest first, optionally of one status.
+    pub async fn for_citizen(
+        &self,
+        citizen: &CitizenId,
+        status: Option<BookingStatus>,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<BookingPage, StoreError> {
+        const KEY: &[&str] = &["pk", "sk", "createdAt"];
+        let start = super::page::start_key(after, KEY, &[("citizenId", citizen.as_str())])?;
+        let query = || {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("ByCitizen")
+                .key_condition_expression("citizenId = :c")
+                .expression_attribute_values(":c", s(citizen.as_str()))
+                .scan_index_forward(false);
+            if let Some(st) = status {
+                q = q
+                    .filter_expression("#status = :st")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":st", s(st.as_str()));
+            }
+            q
+        };
+        let evaluate = if status.is_some() {
+            100
+        } else {
+            super::page::one_more(limit)
+        };
+        let page = super::page::fill(query, start, limit as usize, evaluate, "listing bookings").await?;
+        let next = page
+            .resume_after
+            .as_ref()
+            .and_then(|k| super::page::cursor_from(k, KEY));
+        let items = page
+            .items
+            .into_iter()
+            .map(|i| from_item(stored(i), "reading a booking"))
+            .collect::<Result<_, _>>()?;
+        Ok(BookingPage { items, next })
+    }
+
+    /// A booking as an item. Bookings carry no TTL: they are the record of a visit.
+    fn booking_item(&self, b: &Booking) -> Result<Item, StoreError> {
+        let (pk, sk) = booking_key(&b.id);
+        to_item(b, &[("pk", pk), ("sk", sk)])
+    }
+}

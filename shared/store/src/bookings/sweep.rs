@@ -1,0 +1,108 @@
+//! What the scheduled sweeper writes: no-shows, their record against the person, bans, and
+//! reminders in the outbox. Each step is conditional, so a sweep that runs twice, or two
+//! sweeps at once, change nothing the second time.
+
+use super::write::Cond;
+use super::{Booking, BookingStore, booking_key, key, person_pk, stored};
+use crate::StoreError;
+use crate::tx::{Outcome, Transaction};
+use crate::{AttributeValue, error_code, from_item, s, sdk_error};
+use aws_sdk_dynamodb::types::{Put, Update};
+use model::HallId;
+use model::booking::BookingStatus;
+use model::time::rfc3339;
+
+impl BookingStore {
+    /// The bookings of a hall-day that are still `booked`.
+    pub async fn booked_on(&self, hall: &HallId, date: &str) -> Result<Vec<Booking>, StoreError> {
+        self.on_day(hall, date, BookingStatus::Booked).await
+    }
+
+    /// The bookings of a hall-day with a status.
+    pub async fn on_day(&self, hall: &HallId, date: &str, status: BookingStatus) -> Result<Vec<Booking>, StoreError> {
+        let query = || {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .index_name("ByHallDay")
+                .key_condition_expression("hallDay = :hd")
+                .filter_expression("#status = :booked")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":hd", s(format!("{hall}#{date}")))
+                .expression_attribute_values(":booked", s(status.as_str()))
+        };
+        let items = crate::page::all(query, "listing a hall-day's bookings").await?;
+        items
+            .into_iter()
+            .map(|item| from_item(stored(item), "reading a booking"))
+            .collect()
+    }
+
+    /// Marks a booking `no_show` and records it against the person, in one transaction;
+    /// `false` when it was no longer booked (checked in, cancelled, or already swept).
+    pub async fn mark_no_show(&self, b: &Booking, now: jiff::Timestamp) -> Result<bool, StoreError> {
+        let (pk, sk) = booking_key(&b.id);
+        let at = rfc3339(now);
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .update_expression("SET #status = :ns, updatedAt = :at")
+            .condition_expression("#status = :booked")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":ns", s("no_show"))
+            .expression_attribute_values(":booked", s("booked"))
+            .expression_attribute_values(":at", s(at.clone()));
+        let record = Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(person_pk(&b.id_key)))
+            .item("sk", s(format!("NOSHOW#{}#{}", b.date, b.id)))
+            .item("hallId", s(b.hall_id.as_str()))
+            .item("bookingId", s(b.id.as_str()))
+            .item("at", s(at))
+            .condition_expression("attribute_not_exists(pk)");
+        let mut tx = Transaction::new("recording a no-show");
+        tx.update(Cond::Booking, update)?;
+        tx.put(Cond::NoShow, record)?;
+        Ok(tx.run(&self.client).await? == Outcome::Done)
+    }
+
+    /// A person's no-shows on dates from `from` to `to` (inclusive, `YYYY-MM-DD`).
+    pub async fn no_shows_between(&self, id_key: &str, from: &str, to: &str) -> Result<u32, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(person_pk(id_key)))
+            .expression_attribute_values(":from", s(format!("NOSHOW#{from}")))
+            .expression_attribute_values(":to", s(format!("NOSHOW#{to}#~")))
+            .select(aws_sdk_dynamodb::types::Select::Count)
+            .send()
+            .await
+            .map_err(|e| sdk_error("counting no-shows", e))?;
+        Ok(out.count.max(0) as u32)
+    }
+
+    /// Bans a person from booking until `until`. A ban is only ever extended, never cut
+    /// short by a later, shorter one.
+    pub async fn ban(&self, id_key: &str, until: jiff::Timestamp, now: jiff::Timestamp) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(person_pk(id_key)))
+            .item("sk", s("BAN"))
+            .item("until", s(rfc3339(until)))
+            .item("untilEpoch", AttributeValue::N(until.as_second().to_string()))
+            .item("bannedAt", s(rfc3339(now)))
+            .condition_expression("attribute_not_exists(pk) OR untilEpoch < :until")
+            .expression_attribute_values(":until", AttributeValue::N(until.as_second().to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(()),
+            Err(e) => Err(sdk_error("banning a person from booking", e)),
+        }
+    }
+}

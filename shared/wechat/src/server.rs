@@ -1,0 +1,174 @@
+//! WeChat's server API as the notifier and the callback use it: `stable_token`, mini-program
+//! subscribe messages, official-account template messages, and `user/info` for a
+//! follower's unionid.
+//!
+//! WeChat answers HTTP 200 with an `errcode`; every answer is sorted into one of three
+//! outcomes a caller acts on: the access token was refused (refresh it, retry once), a
+//! passing failure (retry with backoff), or a refusal that retrying cannot change.
+
+use model::config::{ConfigError, Env};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl std::fmt::Debug for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Api").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    /// 40001 invalid credential, 42001 expired, 40014 invalid token.
+    #[error("wechat refused the access token ({0})")]
+    Token(i64),
+    /// -1 busy, 45009 / 45011 quota, HTTP 5xx or 429, timeouts, unreachable.
+    #[error("wechat failed for now: {0}")]
+    Transient(String),
+    /// Anything else: 43101 the user refused, 40003 bad openid, 47003 bad field, …
+    #[error("wechat refused ({errcode}): {errmsg}")]
+    Refused { errcode: i64, errmsg: String },
+}
+
+impl CallError {
+    /// The reason recorded on a notification that ends `failed`.
+    pub fn reason(&self) -> String {
+        match self {
+            CallError::Refused { errcode, errmsg } => format!("{errcode} {errmsg}"),
+            other => other.to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Reply {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<i64>,
+    #[serde(default)]
+    msgid: Option<Value>,
+    #[serde(default)]
+    unionid: Option<String>,
+    #[serde(default)]
+    subscribe: Option<i64>,
+}
+
+/// A fresh access token and its lifetime in seconds.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub value: String,
+    pub expires_in: i64,
+}
+
+/// What `user/info` says of an official-account follower.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follower {
+    pub subscribed: bool,
+    pub unionid: Option<String>,
+}
+
+impl Api {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let (http, base) = crate::http_client(env)?;
+        Ok(Self { http, base })
+    }
+
+    /// `POST /cgi-bin/stable_token`. `force` asks for a new token even if the current one
+    /// is still valid, which WeChat limits per day: only after a token was refused.
+    pub async fn stable_token(&self, appid: &str, secret: &str, force: bool) -> Result<Token, CallError> {
+        let body =
+            json!({ "grant_type": "client_credential", "appid": appid, "secret": secret, "force_refresh": force });
+        let reply = self
+            .call(
+                self.http
+                    .post(format!("{}/cgi-bin/stable_token", self.base))
+                    .json(&body),
+            )
+            .await?;
+        match reply.access_token {
+            Some(value) if !value.is_empty() => Ok(Token {
+                value,
+                expires_in: reply.expires_in.unwrap_or(7200),
+            }),
+            _ => Err(CallError::Transient("stable_token answered without a token".into())),
+        }
+    }
+
+    /// `POST /cgi-bin/message/subscribe/send`: the message id WeChat gave, if any.
+    pub async fn send_subscribe(&self, token: &str, body: &Value) -> Result<Option<String>, CallError> {
+        self.send("/cgi-bin/message/subscribe/send", token, body).await
+    }
+
+    /// `POST /cgi-bin/message/template/send`: the message id WeChat gave, if any.
+    pub async fn send_template(&self, token: &str, body: &Value) -> Result<Option<String>, CallError> {
+        self.send("/cgi-bin/message/template/send", token, body).await
+    }
+
+    /// `GET /cgi-bin/user/info`: whether an openid follows the account, and its unionid.
+    pub async fn follower(&self, token: &str, openid: &str) -> Result<Follower, CallError> {
+        let request = self.http.get(format!("{}/cgi-bin/user/info", self.base)).query(&[
+            ("access_token", token),
+            ("openid", openid),
+            ("lang", "zh_CN"),
+        ]);
+        let reply = self.call(request).await?;
+        Ok(Follower {
+            subscribed: reply.subscribe == Some(1),
+            unionid: reply.unionid,
+        })
+    }
+
+    async fn send(&self, path: &str, token: &str, body: &Value) -> Result<Option<String>, CallError> {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .query(&[("access_token", token)])
+            .json(body);
+        let reply = self.call(request).await?;
+        Ok(reply.msgid.map(|id| match id {
+            Value::String(s) => s,
+            other => other.to_string(),
+        }))
+    }
+
+    async fn call(&self, request: reqwest::RequestBuilder) -> Result<Reply, CallError> {
+        // Errors drop the URL: it carries the secret or the access token.
+        let response = request
+            .send()
+            .await
+            .map_err(|e| CallError::Transient(e.without_url().to_string()))?;
+        let status = response.status();
+        if status.is_server_error() || status.as_u16() == 429 {
+            return Err(CallError::Transient(format!("HTTP {}", status.as_u16())));
+        }
+        if !status.is_success() {
+            return Err(CallError::Refused {
+                errcode: 0i64.saturating_sub(i64::from(status.as_u16())),
+                errmsg: format!("HTTP {}", status.as_u16()),
+            });
+        }
+        let reply: Reply = response
+            .json()
+            .await
+            .map_err(|e| CallError::Transient(e.without_url().to_string()))?;
+        match reply.errcode {
+            0 => Ok(reply),
+            40001 | 42001 | 40014 => Err(CallError::Token(reply.errcode)),
+            -1 | 45009 | 45011 => Err(CallError::Transient(format!("{} {}", reply.errcode, reply.errmsg))),
+            errcode => Err(CallError::Refused {
+                errcode,
+                errmsg: reply.errmsg,
+            }),
+        }
+    }
+}
