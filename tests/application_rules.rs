@@ -204,10 +204,10 @@ async fn the_sweeper_flags_near_due_and_overdue_cases_and_the_queue_filters_over
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["deadline"], "2026-12-08", "5 working days after Tuesday 12-01");
     app.set_time("2026-12-04T09:00");
-    let report = app.deadlines.sweep().await.unwrap();
+    let report = app.deadline_sweeper.sweep().await.unwrap();
     assert_eq!((report.near_due, report.overdue), (1, 0));
     app.set_time("2026-12-09T09:00");
-    let report = app.deadlines.sweep().await.unwrap();
+    let report = app.deadline_sweeper.sweep().await.unwrap();
     assert_eq!((report.near_due, report.overdue), (0, 1));
     let (status, queue) = read(
         app.invoke(

@@ -162,10 +162,10 @@ async fn three_no_shows_ban_booking_for_thirty_days_and_the_ban_expires() {
         let slot = format!("spb-center.{}.1000.C", day.replace('-', ""));
         assert_eq!(book(&app, &token, &slot, "RSJ-0001").await.0, 201);
         app.set_time(&format!("{day}T18:00"));
-        let report = app.sweeper.sweep().await.unwrap();
+        let report = app.booking_sweeper.sweep().await.unwrap();
         assert_eq!(report.no_shows, 1, "{day}");
         // A second sweep changes nothing.
-        assert_eq!(app.sweeper.sweep().await.unwrap().no_shows, 0);
+        assert_eq!(app.booking_sweeper.sweep().await.unwrap().no_shows, 0);
     }
     app.set_time("2026-12-07T08:00");
     let (status, body) = book(&app, &token, "spb-center.20261207.1000.C", "RSJ-0001").await;
@@ -190,8 +190,8 @@ async fn the_day_before_a_booking_the_sweeper_records_one_reminder() {
     app.set_time(DAY);
     let (token, citizen) = app.citizen("remind", 4).await;
     let (_, b) = book(&app, &token, "spb-center.20261203.1000.C", "RSJ-0001").await;
-    assert_eq!(app.sweeper.sweep().await.unwrap().reminders, 1);
-    assert_eq!(app.sweeper.sweep().await.unwrap().reminders, 0, "once only");
+    assert_eq!(app.booking_sweeper.sweep().await.unwrap().reminders, 1);
+    assert_eq!(app.booking_sweeper.sweep().await.unwrap().reminders, 0, "once only");
     let outbox = app.tables["OutboxTable"].clone();
     let id = format!("booking-reminder#{}", b["id"].as_str().unwrap());
     let item = app

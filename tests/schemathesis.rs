@@ -5,7 +5,6 @@
 //! The budget is bounded (`--max-examples`, `--max-time`) so it fits `make test`; the
 //! seed is fixed, so a failure reruns the same way.
 
-use fingertip_cli::functions::Functions;
 use fingertip_cli::gateway::{self, Gateway};
 use fingertip_tests::{TEMPLATE, spawn_app};
 use std::sync::Arc;
@@ -19,12 +18,15 @@ async fn generated_requests_find_no_server_error_and_no_answer_outside_the_docum
         "{} is missing: `make test` installs it (tools/requirements.txt)",
         st.display()
     );
-    let app = spawn_app().await;
+    // The gateway serves the stack's own functions for the rest of the test binary.
+    let app: &'static fingertip_tests::TestApp = Box::leak(Box::new(spawn_app().await));
     let (token, _) = app.citizen("schemathesis", 1).await;
-    let functions = Functions::build(&TEMPLATE, &app.stack).await.expect("the functions");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(gateway::serve(listener, Arc::new(Gateway::new(&TEMPLATE, functions))));
+    tokio::spawn(gateway::serve(
+        listener,
+        Arc::new(Gateway::new(&TEMPLATE, &app.functions)),
+    ));
 
     let staff = app.staff_token("RSJ", Some("spb-center"));
     // Citizens' and public operations with a citizen's token, staff operations with staff's.

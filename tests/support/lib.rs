@@ -6,6 +6,7 @@
 //! environment. The server is moto, started once per test binary on a free port and stopped
 //! when the binary exits; set `FINGERTIP_TEST_DYNAMODB` to use one already running.
 
+mod dump;
 pub mod faults;
 mod flows;
 mod moto;
@@ -17,6 +18,7 @@ pub mod world;
 
 pub use request::{EventExt, code, event, fields, read};
 
+use fingertip_cli::functions::Functions;
 use fingertip_cli::local::Stack;
 use fingertip_cli::sandbox::Sandbox;
 use fingertip_cli::template::Template;
@@ -37,19 +39,10 @@ pub static TEMPLATE: LazyLock<Template> =
 /// The smallest file the upload checks take for a JPEG: its signature, then anything.
 pub const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0 a photo";
 
-/// One test's stack.
+/// One test's stack. Its functions (`app.booking`, `app.notifier`, …) are the registry's
+/// (`fingertip_cli::functions`), built as the local stack builds them.
 pub struct TestApp {
-    pub auth: auth::App,
-    pub catalog: catalog::App,
-    pub booking: booking::App,
-    pub sweeper: booking_sweeper::App,
-    pub submission: submission::App,
-    pub progress: progress::App,
-    pub deadlines: deadline_sweeper::App,
-    pub evaluation: evaluation::App,
-    pub invitations: evaluation_sweeper::App,
-    pub callback: wechat_callback::App,
-    pub notifier: notifier::App,
+    pub functions: Functions,
     /// The outbox table's stream, read from its start on first use (see `wechat::notify`).
     outbox: tokio::sync::Mutex<Option<fingertip_cli::streams::OutboxStream>>,
     pub s3: aws_sdk_s3::Client,
@@ -144,46 +137,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let auth_env = env_of("auth");
     let clock = Clock::fixed(start_time());
     TestApp {
-        auth: auth::App::from_env(&auth_env).await.expect("auth config"),
-        catalog: catalog::App::from_env(&env_of("catalog"))
+        functions: Functions::build(&TEMPLATE, &stack, &clock)
             .await
-            .expect("catalog config"),
-        booking: booking::App::from_env(&env_of("booking"))
-            .await
-            .expect("booking config")
-            .with_clock(clock.clone()),
-        sweeper: booking_sweeper::App::from_env(&env_of("booking-sweeper"))
-            .await
-            .expect("sweeper config")
-            .with_clock(clock.clone()),
-        submission: submission::App::from_env(&env_of("submission"))
-            .await
-            .expect("submission config")
-            .with_clock(clock.clone()),
-        progress: progress::App::from_env(&env_of("progress"))
-            .await
-            .expect("progress config")
-            .with_clock(clock.clone()),
-        deadlines: deadline_sweeper::App::from_env(&env_of("deadline-sweeper"))
-            .await
-            .expect("deadline sweeper config")
-            .with_clock(clock.clone()),
-        evaluation: evaluation::App::from_env(&env_of("evaluation"))
-            .await
-            .expect("evaluation config")
-            .with_clock(clock.clone()),
-        invitations: evaluation_sweeper::App::from_env(&env_of("evaluation-sweeper"))
-            .await
-            .expect("evaluation sweeper config")
-            .with_clock(clock.clone()),
-        callback: wechat_callback::App::from_env(&env_of("wechat-callback"))
-            .await
-            .expect("callback config")
-            .with_clock(clock.clone()),
-        notifier: notifier::App::from_env(&env_of("notifier"))
-            .await
-            .expect("notifier config")
-            .with_clock(clock.clone()),
+            .expect("the functions"),
         outbox: tokio::sync::Mutex::new(None),
         s3,
         clock,
@@ -211,6 +167,13 @@ fn start_time() -> jiff::Timestamp {
     }
 }
 
+impl std::ops::Deref for TestApp {
+    type Target = Functions;
+    fn deref(&self) -> &Functions {
+        &self.functions
+    }
+}
+
 impl TestApp {
     /// The environment `binary` runs with in this stack.
     pub fn env_of(&self, binary: &str) -> Env {
@@ -221,16 +184,10 @@ impl TestApp {
 
     /// Runs the HTTP handler of `binary` on a request, as its Lambda would.
     pub async fn invoke(&self, binary: &str, req: Request) -> Response {
-        match binary {
-            "auth" => auth::handle(&self.auth, req).await,
-            "catalog" => catalog::handle(&self.catalog, req).await,
-            "booking" => booking::handle(&self.booking, req).await,
-            "submission" => submission::handle(&self.submission, req).await,
-            "progress" => progress::handle(&self.progress, req).await,
-            "evaluation" => evaluation::handle(&self.evaluation, req).await,
-            "wechat-callback" => wechat_callback::handle(&self.callback, req).await,
-            other => panic!("no HTTP handler for {other}"),
-        }
+        self.functions
+            .invoke(binary, req)
+            .await
+            .unwrap_or_else(|| panic!("no HTTP handler for {binary}"))
     }
 
     /// Runs a request through the function the template routes it to.
@@ -305,63 +262,6 @@ impl TestApp {
         let dt: jiff::civil::DateTime = local.parse().expect("a local date-time");
         self.clock
             .set(model::time::SHANGHAI.to_timestamp(dt).expect("in range"));
-    }
-
-    /// Fails, listing what changed, unless the tables hold exactly what `before` recorded.
-    pub async fn assert_unchanged(&self, before: &[String]) {
-        let after = self.dump().await;
-        let added: Vec<&String> = after.iter().filter(|l| !before.contains(l)).collect();
-        let removed: Vec<&String> = before.iter().filter(|l| !after.contains(l)).collect();
-        assert!(
-            added.is_empty() && removed.is_empty(),
-            "written: {added:#?}\nremoved: {removed:#?}"
-        );
-    }
-
-    /// Every item of every table, sorted: for checking that a refused request wrote nothing.
-    pub async fn dump(&self) -> Vec<String> {
-        let mut all = Vec::new();
-        for name in self.tables.values() {
-            let mut start = None;
-            loop {
-                let out = self
-                    .dynamo
-                    .scan()
-                    .table_name(name)
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .expect("scan");
-                for item in out.items.unwrap_or_default() {
-                    let sorted: BTreeMap<_, _> = item.into_iter().map(|(k, v)| (k, canonical(&v))).collect();
-                    all.push(format!("{name} {sorted:?}"));
-                }
-                start = out.last_evaluated_key;
-                if start.is_none() {
-                    break;
-                }
-            }
-        }
-        all.sort();
-        all
-    }
-}
-
-/// An attribute value as text with map keys in order, so two reads of one item compare equal.
-fn canonical(v: &aws_sdk_dynamodb::types::AttributeValue) -> String {
-    use aws_sdk_dynamodb::types::AttributeValue as A;
-    match v {
-        A::M(m) => {
-            let sorted: BTreeMap<_, _> = m.iter().map(|(k, v)| (k.clone(), canonical(v))).collect();
-            format!("M{sorted:?}")
-        }
-        A::L(l) => format!("L{:?}", l.iter().map(canonical).collect::<Vec<_>>()),
-        A::Ss(s) | A::Ns(s) => {
-            let mut s = s.clone();
-            s.sort();
-            format!("{s:?}")
-        }
-        other => format!("{other:?}"),
     }
 }
 

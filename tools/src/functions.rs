@@ -1,28 +1,44 @@
-//! The functions the local gateway mounts: the same `App` and `handle` each Lambda binary
-//! runs, built with the environment its template entry describes.
+//! The registry of functions: every Lambda function of the project, once. The local gateway
+//! mounts its HTTP functions, the test harness builds all of them, and `fingertip-cli
+//! functions` prints it for the scripts (`make invoke-all`, `make bench`). A function missing
+//! here, or here and not in `template.yaml`, fails the build of the stack that needs it.
 
 use crate::local::Stack;
 use crate::template::Template;
-use api::http::Response;
 use lambda_http::Request;
+use model::time::Clock;
 
-/// Declares the mounted functions once: the struct, the list of names and the dispatch.
-macro_rules! mounted {
-    ($($name:ident => $binary:literal),+ $(,)?) => {
+/// How a function is invoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Through the HTTP API.
+    Http,
+    /// By EventBridge Scheduler.
+    Schedule,
+    /// By a DynamoDB stream.
+    Stream,
+}
+
+/// Declares the functions once: their `App`s, their binaries and kinds, how each is built
+/// (and given a clock, for those that read one), and the dispatch of HTTP requests.
+macro_rules! registry {
+    ($($field:ident => $binary:literal, $kind:ident $(, $clock:ident)?;)+) => {
+        /// Every function's `App`, built as its Lambda builds it.
         pub struct Functions {
-            $($name: $name::App,)+
+            $(pub $field: $field::App,)+
         }
 
-        /// The functions with HTTP routes that this gateway mounts.
-        pub const MOUNTED: &[&str] = &[$($binary),+];
+        /// Every function: its binary and how it is invoked.
+        pub const ALL: &[(&str, Kind)] = &[$(($binary, Kind::$kind)),+];
 
         impl Functions {
-            /// Builds every function the template routes to; fails on one this binary does
-            /// not mount, so a new function cannot be forgotten here.
-            pub async fn build(template: &Template, stack: &Stack) -> Result<Self, String> {
-                for f in template.functions.iter().filter(|f| !f.routes.is_empty()) {
-                    if !MOUNTED.contains(&f.binary.as_str()) {
-                        return Err(format!("the local gateway does not mount {}", f.binary));
+            /// Builds every function from its template environment in `stack`, the clocked
+            /// ones reading `clock`. Fails on a template function this registry lacks.
+            pub async fn build(template: &Template, stack: &Stack, clock: &Clock) -> Result<Self, String> {
+                for f in &template.functions {
+                    if !ALL.iter().any(|(b, _)| *b == f.binary) {
+                        return Err(format!("the registry (tools/src/functions.rs) lacks {}", f.binary));
                     }
                 }
                 let env_of = |binary: &str| {
@@ -30,27 +46,61 @@ macro_rules! mounted {
                     stack.function_env(template, f)
                 };
                 Ok(Self {
-                    $($name: $name::App::from_env(&env_of($binary)?).await.map_err(|e| e.to_string())?,)+
+                    $($field: {
+                        let app = $field::App::from_env(&env_of($binary)?)
+                            .await
+                            .map_err(|e| format!("{}: {e}", $binary))?;
+                        registry!(@clock app, clock $(, $clock)?)
+                    },)+
                 })
             }
 
-            /// Runs the handler of `binary` on a request, as its Lambda would.
-            pub async fn invoke(&self, binary: &str, req: Request) -> Option<Response> {
-                match binary {
-                    $($binary => Some($name::handle(&self.$name, req).await),)+
-                    _ => None,
-                }
+            /// Runs the HTTP handler of `binary` on a request, as its Lambda would; `None`
+            /// for a function without routes.
+            pub async fn invoke(&self, binary: &str, req: Request) -> Option<api::http::Response> {
+                registry!(@dispatch self, binary, req, $($field => $binary, $kind;)+)
             }
         }
     };
+    (@clock $app:ident, $c:ident) => {{
+        let _ = $c;
+        $app
+    }};
+    (@clock $app:ident, $c:ident, clocked) => {
+        $app.with_clock($c.clone())
+    };
+    (@dispatch $self:ident, $binary:ident, $req:ident, $($field:ident => $name:literal, $kind:ident;)+) => {
+        match $binary {
+            $($name => registry!(@call $kind, $self, $field, $req),)+
+            _ => None,
+        }
+    };
+    (@call Http, $self:ident, $field:ident, $req:ident) => {
+        Some($field::handle(&$self.$field, $req).await)
+    };
+    (@call $other:ident, $self:ident, $field:ident, $req:ident) => {{
+        let _ = $req;
+        None
+    }};
 }
 
-mounted!(
-    auth => "auth",
-    catalog => "catalog",
-    booking => "booking",
-    submission => "submission",
-    progress => "progress",
-    evaluation => "evaluation",
-    wechat_callback => "wechat-callback",
-);
+registry! {
+    auth => "auth", Http;
+    catalog => "catalog", Http;
+    booking => "booking", Http, clocked;
+    booking_sweeper => "booking-sweeper", Schedule, clocked;
+    submission => "submission", Http, clocked;
+    progress => "progress", Http, clocked;
+    deadline_sweeper => "deadline-sweeper", Schedule, clocked;
+    evaluation => "evaluation", Http, clocked;
+    evaluation_sweeper => "evaluation-sweeper", Schedule, clocked;
+    wechat_callback => "wechat-callback", Http, clocked;
+    notifier => "notifier", Stream, clocked;
+}
+
+/// The registry as JSON, for the scripts: `[{"binary", "kind"}]`.
+pub fn describe() -> serde_json::Value {
+    ALL.iter()
+        .map(|(binary, kind)| serde_json::json!({ "binary": binary, "kind": kind }))
+        .collect()
+}

@@ -18,7 +18,7 @@ const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
 
 pub struct Gateway {
     routes: Vec<(Route, String)>,
-    functions: Functions,
+    functions: &'static Functions,
 }
 
 /// A matched route: its key, the binary serving it and the path parameters.
@@ -46,25 +46,17 @@ fn match_path(pattern: &str, path: &str) -> Option<Map<String, Value>> {
     }
 }
 
+/// A path segment percent-decoded, as API Gateway decodes path parameters; `None` when the
+/// bytes are not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 impl Gateway {
-    pub fn new(template: &Template, functions: Functions) -> Self {
+    pub fn new(template: &Template, functions: &'static Functions) -> Self {
         Self {
             routes: template.routes(),
             functions,

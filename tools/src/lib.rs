@@ -3,6 +3,7 @@
 //! stack, so tests and `make run` share one wiring.
 
 pub mod bench;
+pub mod cmd;
 pub mod functions;
 pub mod gateway;
 pub mod local;
