@@ -35,3 +35,37 @@ fn every_route_of_the_template_has_a_sample_event() {
         );
     }
 }
+
+#[test]
+fn the_day_lists_every_sample_event_exactly_once() {
+    let mut listed: Vec<String> = samples::order().into_iter().map(str::to_owned).collect();
+    let count = listed.len();
+    listed.sort();
+    listed.dedup();
+    assert_eq!(listed.len(), count, "events/day.txt lists a sample twice");
+    assert_eq!(listed, names(), "events/day.txt and the files in events/ differ");
+}
+
+#[test]
+fn the_registry_and_the_template_name_the_same_functions() {
+    let mut registered: Vec<&str> = fingertip_cli::functions::ALL.iter().map(|(b, _)| *b).collect();
+    let mut templated: Vec<&str> = TEMPLATE.functions.iter().map(|f| f.binary.as_str()).collect();
+    registered.sort_unstable();
+    templated.sort_unstable();
+    assert_eq!(registered, templated, "tools/src/functions.rs and template.yaml differ");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions");
+    let mut folders: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort_unstable();
+    assert_eq!(folders, registered, "functions/ and tools/src/functions.rs differ");
+    for (binary, kind) in fingertip_cli::functions::ALL {
+        let routed = TEMPLATE.function(binary).is_some_and(|f| !f.routes.is_empty());
+        assert_eq!(
+            routed,
+            *kind == fingertip_cli::functions::Kind::Http,
+            "{binary} is {kind:?}"
+        );
+    }
+}

@@ -12,6 +12,8 @@ pub struct Driven {
     /// The route it asked for; `None` for a schedule or a stream batch.
     pub route: Option<String>,
     pub status: u16,
+    /// The answer, where it is JSON (not for the WeChat callback's XML and text).
+    pub body: Option<serde_json::Value>,
     pub round_trips: u64,
 }
 
@@ -21,6 +23,7 @@ impl Driven {
             name,
             route: None,
             status: 200,
+            body: None,
             round_trips,
         }
     }
@@ -40,59 +43,26 @@ pub fn names() -> Vec<String> {
 
 /// The function an event is for: the longest function name its file name starts with.
 pub fn function_of(name: &str) -> String {
-    let mut binaries: Vec<String> = crate::TEMPLATE.functions.iter().map(|f| f.binary.clone()).collect();
+    let mut binaries: Vec<&str> = fingertip_cli::functions::ALL.iter().map(|(b, _)| *b).collect();
     binaries.sort_by_key(|b| std::cmp::Reverse(b.len()));
     binaries
         .into_iter()
-        .find(|b| name.starts_with(b.as_str()))
+        .find(|b| name.starts_with(b))
+        .map(str::to_owned)
         .unwrap_or_else(|| panic!("{name} names no function"))
 }
 
-/// The samples in the order a citizen's day uses them: each one's ids come from those before.
-pub const ORDER: [&str; 40] = [
-    "auth-login",
-    "auth-identity",
-    "auth-me",
-    "wechat-callback-oa-verify",
-    "wechat-callback-oa-subscribe",
-    "wechat-callback-oa-text-safe",
-    "wechat-callback-mp-verify",
-    "wechat-callback-mp-popup-safe",
-    "catalog-items",
-    "catalog-item",
-    "catalog-packages",
-    "catalog-package",
-    "catalog-halls",
-    "catalog-hall",
-    "booking-slots",
-    "booking-create",
-    "booking-mine",
-    "booking-get",
-    "booking-reschedule",
-    "booking-check-in",
-    "booking-cancel",
-    "booking-sweeper-hourly",
-    "submission-upload",
-    "submission-create",
-    "submission-queue",
-    "submission-transition",
-    "submission-correct",
-    "submission-withdraw",
-    "progress-get",
-    "progress-mine",
-    "progress-lookup",
-    "deadline-sweeper-daily",
-    "evaluation-application",
-    "evaluation-visit",
-    "evaluation-follow-up",
-    "evaluation-staff",
-    "evaluation-rectify",
-    "evaluation-stats",
-    "evaluation-sweeper-daily",
-    "notifier-outbox-insert",
-];
+/// The samples in the order a citizen's day uses them (`events/day.txt`): each one's ids come
+/// from those before.
+pub fn order() -> Vec<&'static str> {
+    include_str!("../../events/day.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
 
-/// Drives every sample of [`ORDER`] through `app` on the booking samples' day, asserting each
+/// Drives every sample of [`order`] through `app` on the booking samples' day, asserting each
 /// answers 2xx, and returns what each cost.
 pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     // The booking samples name 2026-12-02 (a Wednesday) slots; it is that morning.
@@ -104,7 +74,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     let mut booked = String::new();
     let mut to_cancel = String::new();
     let mut driven = Vec::new();
-    for name in ORDER {
+    for name in order() {
         let binary = function_of(name);
         if name == "booking-slots" {
             // auth-identity has bound the citizen; the samples with a booking id in the path
@@ -140,13 +110,13 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             }
         }
         if binary == "evaluation-sweeper" {
-            let (done, n) = counting(app.invitations.sweep()).await;
+            let (done, n) = counting(app.evaluation_sweeper.sweep()).await;
             done.expect("the sweep runs");
             driven.push(Driven::scheduled(name, n));
             continue;
         }
         if binary == "deadline-sweeper" {
-            let (done, n) = counting(app.deadlines.sweep()).await;
+            let (done, n) = counting(app.deadline_sweeper.sweep()).await;
             done.expect("the sweep runs");
             driven.push(Driven::scheduled(name, n));
             continue;
@@ -165,7 +135,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                 std::fs::read_to_string(format!("{}/../events/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
             let scheduled: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(scheduled["detail-type"], "Scheduled Event");
-            let (done, n) = counting(app.sweeper.sweep()).await;
+            let (done, n) = counting(app.booking_sweeper.sweep()).await;
             done.expect("the sweep runs");
             driven.push(Driven::scheduled(name, n));
             continue;
@@ -205,17 +175,19 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
         };
         let (resp, round_trips) = counting(app.invoke(&binary, req)).await;
         // The WeChat callback answers in WeChat's words (echostr, `success`, XML), not JSON.
-        let (status, body) = if binary == "wechat-callback" {
-            crate::wechat::read_text(resp)
+        let (status, text, body) = if binary == "wechat-callback" {
+            let (status, text) = crate::wechat::read_text(resp);
+            (status, text, None)
         } else {
             let (status, body) = read(resp);
-            (status, body.to_string())
+            (status, body.to_string(), Some(body))
         };
-        assert!((200..300).contains(&status), "{name}: {status} {body}");
+        assert!((200..300).contains(&status), "{name}: {status} {text}");
         driven.push(Driven {
             name,
             route: Some(route),
             status,
+            body,
             round_trips,
         });
     }

@@ -82,11 +82,10 @@ pub fn json_routes() -> Vec<String> {
 pub fn samples() -> std::collections::BTreeMap<String, String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
     let mut by_route = std::collections::BTreeMap::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for name in crate::samples::names() {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         if let Some(route) = v["routeKey"].as_str() {
-            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             by_route.entry(route.to_owned()).or_insert(name);
         }
     }

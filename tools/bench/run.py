@@ -42,7 +42,15 @@ COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "10"))
 WARM = int(os.environ.get("BENCH_WARM", "1000"))
 ARCHS = ["arm64", "x86_64"]
 
-FUNCTIONS = sorted(p.name for p in (ROOT / "functions").iterdir())
+
+
+def registry():
+    """Every function's binary, from the registry (`fingertip-cli functions`)."""
+    out = subprocess.run([str(CLI), "functions"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return sorted(f["binary"] for f in json.loads(out.stdout))
+
+
+FUNCTIONS = registry()
 REFERENCES = {"hello": "bench-hello", "sdkFloor": "bench-sdk-floor"}
 
 
