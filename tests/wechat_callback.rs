@@ -1,11 +1,15 @@
 //! The WeChat push callback: URL verification, plaintext and safe mode, replies, once-only
 //! handling, and hostile or broken pushes refused without a crash or a write.
 
-use fingertip_tests::wechat::{Account, event_xml, read_text, text_xml};
+use fingertip_tests::wechat::{Account, event_xml, text_xml};
 use fingertip_tests::{EventExt, code, event, read, spawn_app};
 use serde_json::json;
-use wechat::crypto::signature;
 use wechat::message::Message;
+
+#[path = "wechat_callback/hostile.rs"]
+mod hostile;
+#[path = "wechat_callback/replay.rs"]
+mod replay;
 
 #[tokio::test]
 async fn the_url_is_verified_by_echoing_echostr_and_a_bad_or_stale_signature_is_refused() {
@@ -183,117 +187,6 @@ async fn a_push_wechat_retries_is_handled_once_even_when_the_retries_race() {
 }
 
 #[tokio::test]
-async fn hostile_or_broken_pushes_are_refused_with_a_4xx_and_write_nothing() {
-    let app = spawn_app().await;
-    let alice = app.sandbox.oa_openid_for("alice");
-    let now = app.clock.now().as_second();
-    let text = text_xml(&alice, "你好", 1, now);
-    let before = app.dump().await;
-
-    let token = app.stack.setting("WECHAT_OA_TOKEN").unwrap();
-    let ts = now.to_string();
-    let signed = |body: &str, encrypted: Option<&str>| {
-        let mut q = vec![
-            ("signature".to_owned(), signature(&[&token, &ts, "n1"])),
-            ("timestamp".to_owned(), ts.clone()),
-            ("nonce".to_owned(), "n1".to_owned()),
-        ];
-        if let Some(e) = encrypted {
-            q.push(("encrypt_type".into(), "aes".into()));
-            q.push(("msg_signature".into(), signature(&[&token, &ts, "n1", e])));
-        }
-        let pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        event("wechat-callback-oa-subscribe")
-            .query(&pairs)
-            .raw_body("text/xml", body.to_owned())
-    };
-    let sealed = |encrypted: &str| format!("<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>");
-    let other_appid = wechat::crypto::MessageCrypto::new(
-        &app.stack.setting("WECHAT_OA_ENCODING_AES_KEY").unwrap(),
-        "wx0000000000000000",
-    )
-    .unwrap()
-    .encrypt(&text, [1; 16]);
-    let random_blocks = base64_of(&[7u8; 64]);
-    let cases: Vec<(&str, lambda_http::Request, u16)> = vec![
-        (
-            "a bad signature",
-            signed(&text, None).query(&[("signature", "ab"), ("timestamp", &ts), ("nonce", "n1")]),
-            401,
-        ),
-        (
-            "a stale timestamp",
-            {
-                let old = (now - 3600).to_string();
-                signed(&text, None).query(&[
-                    ("signature", &signature(&[&token, &old, "n1"])),
-                    ("timestamp", &old),
-                    ("nonce", "n1"),
-                ])
-            },
-            401,
-        ),
-        (
-            "safe mode without msg_signature",
-            signed(&sealed(&other_appid), None).query(&[
-                ("signature", &signature(&[&token, &ts, "n1"])),
-                ("timestamp", &ts),
-                ("nonce", "n1"),
-                ("encrypt_type", "aes"),
-            ]),
-            400,
-        ),
-        (
-            "a bad msg_signature",
-            signed(&sealed(&other_appid), Some("not what was sent")),
-            401,
-        ),
-        (
-            "another account's message",
-            signed(&sealed(&other_appid), Some(&other_appid)),
-            400,
-        ),
-        (
-            "bad padding",
-            signed(&sealed(&random_blocks), Some(&random_blocks)),
-            400,
-        ),
-        ("a truncated body", signed(&text[..text.len() / 2], None), 400),
-        ("an empty body", signed("", None), 400),
-        (
-            "a huge body",
-            signed(&format!("<xml><Content>{}</Content></xml>", "啊".repeat(40_000)), None),
-            413,
-        ),
-        (
-            "a doctype",
-            signed(&format!("<!DOCTYPE xml [<!ENTITY a \"b\">]>{text}"), None),
-            400,
-        ),
-        (
-            "an entity",
-            signed(&text.replace("<![CDATA[你好]]>", "&xxe;"), None),
-            400,
-        ),
-        (
-            "JSON at the official account",
-            signed(r#"{"FromUserName":"x","CreateTime":1}"#, None),
-            400,
-        ),
-        ("no sender", signed("<xml><CreateTime>1</CreateTime></xml>", None), 400),
-    ];
-    for (what, req, expected) in cases {
-        let (status, body) = read_text(app.invoke("wechat-callback", req).await);
-        assert_eq!(status, expected, "{what}: {body}");
-    }
-    app.assert_unchanged(&before).await;
-}
-
-fn base64_of(bytes: &[u8]) -> String {
-    base64_simd::STANDARD.encode_to_string(bytes)
-}
-
-#[tokio::test]
 async fn mini_program_subscription_choices_in_json_or_xml_add_and_remove_consents() {
     let app = spawn_app().await;
     let (_, citizen) = app.login("carol").await;
@@ -337,105 +230,4 @@ async fn mini_program_subscription_choices_in_json_or_xml_add_and_remove_consent
         200
     );
     assert_eq!(consents().await.get("T1"), None, "switched off in settings");
-}
-
-/// The query of a request, as pairs.
-fn query_of(req: &lambda_http::Request) -> Vec<(String, String)> {
-    lambda_http::RequestExt::query_string_parameters_ref(req)
-        .map(|q| q.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
-        .unwrap_or_default()
-}
-
-/// A push to the official account with this signed query and this body.
-fn with_query(query: &[(String, String)], body: &str) -> lambda_http::Request {
-    let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    event("wechat-callback-oa-subscribe")
-        .query(&pairs)
-        .raw_body("text/xml", body.to_owned())
-}
-
-#[tokio::test]
-async fn a_signed_query_carries_only_the_push_it_came_with() {
-    let app = spawn_app().await;
-    let alice = app.sandbox.oa_openid_for("alice");
-    let mallory = app.sandbox.oa_openid_for("mallory");
-    let now = app.clock.now().as_second();
-    let welcome = event_xml(&alice, "subscribe", now, "");
-    let first = app.push(Account::Official, &welcome, false);
-    let query = query_of(&first);
-    assert!(app.send_push(first).await.1.contains("欢迎"));
-
-    // Whoever saw the signed URL posts another body with it: a subscribe for someone else,
-    // a message with its own MsgId. Refused, and nothing is recorded.
-    let before = app.dump().await;
-    for forged in [
-        event_xml(&mallory, "subscribe", now, ""),
-        text_xml(&mallory, "SQ20261202ABCD2345", 777, now),
-    ] {
-        let (status, body) = read(app.invoke("wechat-callback", with_query(&query, &forged)).await);
-        assert_eq!(
-            (status, body["error"]["details"]["reason"].as_str()),
-            (401, Some("replayed")),
-            "{body}"
-        );
-    }
-    app.assert_unchanged(&before).await;
-    // WeChat's own retry of the push, on the same query, is answered as handled.
-    assert_eq!(
-        app.send_push(with_query(&query, &welcome)).await,
-        (200, "success".to_owned())
-    );
-
-    // The URL check's signed query proves the check again, and nothing else.
-    let token = app.stack.setting("WECHAT_OA_TOKEN").unwrap();
-    let ts = now.to_string();
-    let check = [
-        ("signature".to_owned(), signature(&[&token, &ts, "url-check"])),
-        ("timestamp".to_owned(), ts.clone()),
-        ("nonce".to_owned(), "url-check".to_owned()),
-        ("echostr".to_owned(), "42".to_owned()),
-    ];
-    let pairs: Vec<(&str, &str)> = check.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    for _ in 0..2 {
-        let verify = event("wechat-callback-oa-verify").query(&pairs);
-        assert_eq!(app.send_push(verify).await, (200, "42".to_owned()));
-    }
-    let (status, body) = read(
-        app.invoke(
-            "wechat-callback",
-            with_query(&check, &event_xml(&mallory, "subscribe", now, "")),
-        )
-        .await,
-    );
-    assert_eq!(
-        (status, body["error"]["details"]["reason"].as_str()),
-        (401, Some("replayed"))
-    );
-}
-
-#[tokio::test]
-async fn an_account_in_safe_mode_refuses_plaintext_pushes_and_answers_sealed_ones() {
-    let app = fingertip_tests::spawn_app_with(fingertip_tests::Options {
-        overrides: vec![("WECHAT_OA_MESSAGE_MODE", "safe".into())],
-        seed_catalog: true,
-        ..Default::default()
-    })
-    .await;
-    let alice = app.sandbox.oa_openid_for("alice");
-    let welcome = event_xml(&alice, "subscribe", app.clock.now().as_second(), "");
-    let before = app.dump().await;
-    let (status, body) = read(
-        app.invoke("wechat-callback", app.push(Account::Official, &welcome, false))
-            .await,
-    );
-    assert_eq!(
-        (status, body["error"]["details"]["reason"].as_str()),
-        (401, Some("plaintext_refused")),
-        "{body}"
-    );
-    app.assert_unchanged(&before).await;
-    let (status, sealed) = app.send_push(app.push(Account::Official, &welcome, true)).await;
-    assert_eq!(status, 200, "{sealed}");
-    let reply = app.open_reply(Account::Official, &sealed);
-    assert!(reply.get("Content").unwrap_or_default().contains("欢迎"));
 }

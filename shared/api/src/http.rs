@@ -5,16 +5,18 @@
 //! an `ApiError` into the contract's error JSON, logs faults with their cause chain, and adds
 //! `x-request-id` to every response.
 
-use crate::cursor::{Cursor, CursorKey};
-use crate::error::{ApiError, Code};
+use crate::error::ApiError;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
-use model::Invalid;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::json;
-use std::str::FromStr;
 use tracing::Instrument;
+
+mod body;
+mod params;
+
+pub use body::json_body;
+pub use params::{Limit, List, Page, path, query};
 
 pub type Response = http::Response<Body>;
 pub use http::HeaderValue;
@@ -159,218 +161,6 @@ pub fn json_response<T: Serialize>(status: u16, value: &T) -> Response {
 
 pub fn ok<T: Serialize>(value: &T) -> Result<Response, ApiError> {
     Ok(json_response(200, value))
-}
-
-/// Parses a JSON body: `application/json` only (415), at most 64 KiB (413), well-formed
-/// (400 `MALFORMED_JSON`) and of the right shape (400 `VALIDATION_FAILED` naming the field).
-pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
-    let bytes: &[u8] = req.body().as_ref();
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(ApiError::code(Code::PayloadTooLarge).with_details(json!({ "limitBytes": MAX_BODY_BYTES })));
-    }
-    let content_type = req
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(ApiError::code(Code::UnsupportedMediaType));
-    }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::with_message(Code::MalformedJson, "请求体不能为空"));
-    }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let inner = e.inner();
-        if inner.is_syntax() || inner.is_eof() {
-            ApiError::code(Code::MalformedJson)
-        } else {
-            let path = field_path(e.path());
-            let field = match path.as_str() {
-                "" => missing_field(inner).unwrap_or_else(|| "body".into()),
-                _ => path,
-            };
-            ApiError::field(&field, describe(inner))
-        }
-    })?;
-    de.end().map_err(|_| ApiError::code(Code::MalformedJson))?;
-    Ok(value)
-}
-
-/// A field name of ours: camelCase letters. Anything else in a path is a key the client
-/// chose (of a map-typed field), which an error never quotes.
-fn is_field_name(key: &str) -> bool {
-    (1..=40).contains(&key.len())
-        && key.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && key.bytes().all(|b| b.is_ascii_alphabetic())
-}
-
-/// `materials[2].objectKey`: the path of the field that failed, cut short before the first
-/// segment that is not one of our field names.
-fn field_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } if is_field_name(key) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            _ => break,
-        }
-    }
-    out
-}
-
-/// serde reports a missing field at the parent's path; the name is in the message, and is
-/// one of ours.
-fn missing_field(e: &serde_json::Error) -> Option<String> {
-    let msg = e.to_string();
-    let rest = msg.strip_prefix("missing field `")?;
-    Some(rest.split('`').next()?.to_owned()).filter(|name| is_field_name(name))
-}
-
-/// What is wrong, in words of our own: serde's messages quote the value sent (`invalid
-/// type: integer `13812345678`, expected a string`), so only the kind of problem and the
-/// type our side expects are kept.
-fn describe(e: &serde_json::Error) -> String {
-    let msg = e.to_string();
-    if msg.starts_with("missing field") {
-        return "必填".to_owned();
-    }
-    if msg.starts_with("unknown field") {
-        return "不支持的字段".to_owned();
-    }
-    if msg.starts_with("invalid type") {
-        let expected = msg.split(", expected ").nth(1).unwrap_or("");
-        let kind = if expected.starts_with("a string") {
-            "字符串"
-        } else if expected.starts_with("a boolean") {
-            "true或false"
-        } else if expected.starts_with("a sequence") {
-            "数组"
-        } else if expected.starts_with('u') || expected.starts_with('i') {
-            "整数"
-        } else if expected.starts_with('f') {
-            "数字"
-        } else {
-            "对象"
-        };
-        return format!("类型不正确，应为{kind}");
-    }
-    if msg.contains("out of range") {
-        return "数值超出范围".to_owned();
-    }
-    "取值不正确".to_owned()
-}
-
-/// A path parameter parsed into its domain type (400 naming the parameter if malformed).
-pub fn path<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<T, ApiError> {
-    let params = req.path_parameters_ref();
-    let raw = params
-        .and_then(|p| p.first(name))
-        .ok_or_else(|| ApiError::field(name, "必填"))?;
-    raw.parse().map_err(|e: Invalid| ApiError::field(name, e.0))
-}
-
-/// An optional query parameter parsed into its domain type. Repeating a parameter is refused
-/// rather than silently taking one of the values.
-pub fn query<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<Option<T>, ApiError> {
-    let params = req.query_string_parameters_ref();
-    let Some(values) = params.and_then(|p| p.all(name)) else {
-        return Ok(None);
-    };
-    match values.as_slice() {
-        [] => Ok(None),
-        [""] => Ok(None),
-        [one] => one.parse().map(Some).map_err(|e: Invalid| ApiError::field(name, e.0)),
-        _ => Err(ApiError::field(name, "只能出现一次")),
-    }
-}
-
-/// `?limit=&cursor=` of one list: default 20, at most 100, and the cursor opened for this
-/// list's scope: its route, its caller and its filters (see [`crate::cursor`]).
-#[derive(Debug, Clone)]
-pub struct Page<'k> {
-    pub limit: u32,
-    pub cursor: Option<Cursor>,
-    scope: String,
-    key: &'k CursorKey,
-}
-
-pub const DEFAULT_LIMIT: u32 = 20;
-pub const MAX_LIMIT: u32 = 100;
-
-/// A page size between 1 and 100.
-#[derive(Debug, Clone, Copy)]
-pub struct Limit(pub u32);
-
-impl FromStr for Limit {
-    type Err = Invalid;
-    fn from_str(raw: &str) -> Result<Self, Invalid> {
-        match raw.parse::<u32>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) && raw.len() <= 3 => Ok(Limit(n)),
-            _ => Err(Invalid::new("limit应为1-100的整数")),
-        }
-    }
-}
-
-impl<'k> Page<'k> {
-    /// The page a request asks for. `scope` is what, besides the route, decides which items
-    /// the list holds: the caller and each filter as the handler parsed them.
-    pub fn from_request(req: &Request, key: &'k CursorKey, scope: &[&str]) -> Result<Self, ApiError> {
-        let mut parts = vec![route_key(req)];
-        parts.extend(scope.iter().map(|s| (*s).to_owned()));
-        // JSON keeps the parts apart whatever they hold (a search text may hold anything).
-        let scope = serde_json::to_string(&parts).unwrap_or_default();
-        let mut errors = model::FieldErrors::default();
-        let limit = errors.check(
-            "limit",
-            query::<Limit>(req, "limit").map_err(|_| "limit应为1-100的整数"),
-        );
-        let raw = errors.check("cursor", query::<RawCursor>(req, "cursor").map_err(|_| "分页游标无效"));
-        let cursor = match raw.flatten() {
-            Some(RawCursor(raw)) => errors.check("cursor", key.open(&scope, &raw).map_err(|_| "分页游标无效")),
-            None => None,
-        };
-        errors.finish()?;
-        Ok(Page {
-            limit: limit.flatten().map_or(DEFAULT_LIMIT, |l| l.0),
-            cursor,
-            scope,
-            key,
-        })
-    }
-
-    /// A page of results, its `nextCursor` sealed for this list.
-    pub fn list<T>(&self, items: Vec<T>, next: Option<Cursor>) -> List<T> {
-        List {
-            items,
-            next_cursor: next.map(|c| self.key.seal(&self.scope, &c)),
-        }
-    }
-}
-
-/// A cursor as the query carries it, before its seal is checked.
-struct RawCursor(String);
-
-impl FromStr for RawCursor {
-    type Err = Invalid;
-    fn from_str(raw: &str) -> Result<Self, Invalid> {
-        Ok(Self(raw.to_owned()))
-    }
-}
-
-/// A page of results in the contract's shape.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct List<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
 }
 
 /// The bearer token, if the request carries one.

@@ -20,11 +20,17 @@
 //! only if it still holds the token that failed. Followers are written in pairs in one
 //! transaction so either direction finds the other.
 
-use super::{AttributeValue, Client, Item, error_code, s, sdk_error};
+use super::{AttributeValue, Client, Item, s, sdk_error};
 use crate::StoreError;
 use crate::tx::{Outcome, Transaction};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use model::time::rfc3339;
+
+mod followers;
+mod token;
+
+pub use followers::Link;
+pub use token::CachedToken;
 
 const PUSH_RETENTION_S: i64 = 86_400;
 const DELIVERY_RETENTION_S: i64 = 30 * 86_400;
@@ -33,15 +39,6 @@ const DELIVERY_RETENTION_S: i64 = 30 * 86_400;
 pub struct WechatStore {
     client: Client,
     table: String,
-}
-
-/// The shared access token of one appid, as cached.
-#[derive(Debug, Clone, Default)]
-pub struct CachedToken {
-    pub token: Option<String>,
-    pub expires_at: i64,
-    pub lease_until: i64,
-    pub force: bool,
 }
 
 /// A signed query's (timestamp, nonce) as claimed: `<account>#<timestamp>#<nonce>`, kept
@@ -71,14 +68,6 @@ pub enum Claim {
     Repeat,
     /// Its signed query came with another push: refused.
     Replayed,
-}
-
-/// An official-account follower.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub openid: String,
-    pub unionid: Option<String>,
-    pub subscribed: bool,
 }
 
 fn n(v: i64) -> AttributeValue {
@@ -148,166 +137,6 @@ impl WechatStore {
             .await
             .map_err(|e| sdk_error("releasing a wechat push", e))?;
         Ok(())
-    }
-
-    pub async fn cached_token(&self, appid: &str) -> Result<CachedToken, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(format!("T#{appid}")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| sdk_error("reading the cached access token", e))?;
-        let Some(item) = out.item else {
-            return Ok(CachedToken::default());
-        };
-        Ok(CachedToken {
-            token: text(&item, "token"),
-            expires_at: num(&item, "tokenExpiresAt"),
-            lease_until: num(&item, "leaseUntil"),
-            force: item
-                .get("forceRefresh")
-                .and_then(|v| v.as_bool().ok())
-                .copied()
-                .unwrap_or(false),
-        })
-    }
-
-    /// Takes the right to refresh the token until `until` (epoch seconds), unless another
-    /// instance holds an unexpired lease, or a token good past `fresh` is already stored:
-    /// an instance that read an empty cache just before another stored a token (and let
-    /// its lease go) must not fetch a second one.
-    pub async fn take_lease(
-        &self,
-        appid: &str,
-        holder: &str,
-        now: i64,
-        until: i64,
-        fresh: i64,
-    ) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(format!("T#{appid}")))
-            .update_expression("SET leaseUntil = :until, leaseHolder = :holder")
-            .condition_expression(
-                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now) \
-                 AND (attribute_not_exists(#t) OR tokenExpiresAt < :fresh)",
-            )
-            .expression_attribute_names("#t", "token")
-            .expression_attribute_values(":until", n(until))
-            .expression_attribute_values(":holder", s(holder))
-            .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":fresh", n(fresh))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(sdk_error("leasing the access token refresh", e)),
-        }
-    }
-
-    /// Stores a fresh token and ends the lease.
-    pub async fn store_token(&self, appid: &str, token: &str, expires_at: i64) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(format!("T#{appid}")))
-            .update_expression("SET #t = :t, tokenExpiresAt = :e REMOVE leaseUntil, leaseHolder, forceRefresh")
-            .expression_attribute_names("#t", "token")
-            .expression_attribute_values(":t", s(token))
-            .expression_attribute_values(":e", n(expires_at))
-            .send()
-            .await
-            .map_err(|e| sdk_error("storing the access token", e))?;
-        Ok(())
-    }
-
-    /// Drops the cached token if it is still `token` (the one WeChat refused) and asks the
-    /// next refresh to force a new one. A token another instance already replaced stays.
-    pub async fn drop_token(&self, appid: &str, token: &str) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(format!("T#{appid}")))
-            .update_expression("SET forceRefresh = :yes REMOVE #t, tokenExpiresAt")
-            .condition_expression("#t = :t")
-            .expression_attribute_names("#t", "token")
-            .expression_attribute_values(":t", s(token))
-            .expression_attribute_values(":yes", AttributeValue::Bool(true))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(sdk_error("dropping a refused access token", e)),
-        }
-    }
-
-    /// Records an official-account follower (or one who left) both ways.
-    pub async fn follow(&self, link: &Link, now: jiff::Timestamp) -> Result<(), StoreError> {
-        let mut by_openid = Item::new();
-        by_openid.insert("pk".into(), s(format!("O#{}", link.openid)));
-        by_openid.insert("subscribed".into(), AttributeValue::Bool(link.subscribed));
-        by_openid.insert("updatedAt".into(), s(rfc3339(now)));
-        let mut items = Vec::new();
-        if let Some(unionid) = &link.unionid {
-            by_openid.insert("unionid".into(), s(unionid.clone()));
-            let mut by_unionid = Item::new();
-            by_unionid.insert("pk".into(), s(format!("U#{unionid}")));
-            by_unionid.insert("openid".into(), s(link.openid.clone()));
-            by_unionid.insert("subscribed".into(), AttributeValue::Bool(link.subscribed));
-            by_unionid.insert("updatedAt".into(), s(rfc3339(now)));
-            items.push(by_unionid);
-        }
-        items.push(by_openid);
-        // Unconditional: the two directions are written together or not at all.
-        let mut tx = Transaction::new("recording a follower");
-        for item in items {
-            tx.put((), Put::builder().table_name(&self.table).set_item(Some(item)))?;
-        }
-        // No item has a condition, so nothing can be refused.
-        let _: Outcome<()> = tx.run(&self.client).await?;
-        Ok(())
-    }
-
-    /// The follower record of an official-account openid.
-    pub async fn follower(&self, openid: &str) -> Result<Option<Link>, StoreError> {
-        Ok(self
-            .get(&format!("O#{openid}"), "reading a follower")
-            .await?
-            .map(|item| Link {
-                openid: openid.to_owned(),
-                unionid: text(&item, "unionid"),
-                subscribed: item
-                    .get("subscribed")
-                    .and_then(|v| v.as_bool().ok())
-                    .copied()
-                    .unwrap_or(false),
-            }))
-    }
-
-    /// The official-account follower behind a unionid.
-    pub async fn follower_of(&self, unionid: &str) -> Result<Option<Link>, StoreError> {
-        let item = self
-            .get(&format!("U#{unionid}"), "reading a follower by unionid")
-            .await?;
-        Ok(item.and_then(|item| {
-            Some(Link {
-                openid: text(&item, "openid")?,
-                unionid: Some(unionid.to_owned()),
-                subscribed: item
-                    .get("subscribed")
-                    .and_then(|v| v.as_bool().ok())
-                    .copied()
-                    .unwrap_or(false),
-            })
-        }))
     }
 
     /// Remembers which notification a WeChat message id belongs to, for its delivery report:
