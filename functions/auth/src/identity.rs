@@ -3,6 +3,7 @@
 
 use crate::App;
 use api::ApiError;
+use api::Code;
 use api::http::{self, Response};
 use lambda_http::Request;
 use model::mask;
@@ -10,7 +11,6 @@ use model::parse_fields;
 use model::time::now;
 use model::{CitizenId, IdNumber, Identity, Phone, RealName};
 use serde::{Deserialize, Serialize};
-use api::Code;
 use store::citizens::{Binding, Citizen, identity_key};
 
 #[derive(Serialize)]

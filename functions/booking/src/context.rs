@@ -7,7 +7,6 @@ use api::Code;
 use model::booking::{self, OutsideWindow, Slot, SlotId};
 use model::catalog::{Hall, Item, Window};
 use model::{CitizenId, HallId, ItemCode};
-use store::batch::Batch;
 use store::citizens::Citizen;
 
 /// The citizen, hall and item a booking request names, as far as they exist.
@@ -25,7 +24,7 @@ pub async fn load(
     hall: &HallId,
     item: Option<&ItemCode>,
 ) -> Result<Context, ApiError> {
-    let mut batch = Batch::new(&app.client);
+    let mut batch = app.catalog.batch();
     let hall = app.catalog.hall_in(&mut batch, hall);
     let item = item.map(|code| app.catalog.item_in(&mut batch, code));
     let citizen = citizen.map(|id| app.citizens.citizen_in(&mut batch, id));

@@ -25,7 +25,6 @@ use store::citizens::CitizenStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
-    client: store::Client,
     bookings: BookingStore,
     catalog: CatalogStore,
     citizens: CitizenStore,
@@ -50,7 +49,6 @@ impl App {
             bookings: BookingStore::new(client.clone(), bookings, outbox),
             catalog: CatalogStore::new(client.clone(), catalog),
             citizens: CitizenStore::new(client.clone(), citizens),
-            client,
             verifier,
             cursors,
             calendar: WorkCalendar::shipped(),

@@ -28,7 +28,6 @@ use store::citizens::CitizenStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
-    client: store::Client,
     applications: ApplicationStore,
     catalog: CatalogStore,
     citizens: CitizenStore,
@@ -61,7 +60,6 @@ impl App {
             catalog: CatalogStore::new(client.clone(), catalog),
             citizens: CitizenStore::new(client.clone(), citizens),
             files: s3::Files::new(&sdk, env, bucket),
-            client,
             verifier,
             cursors,
             upload_quota,

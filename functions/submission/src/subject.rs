@@ -6,7 +6,6 @@ use api::ApiError;
 use model::application::Subject;
 use model::catalog::{Item, OnlineLevel};
 use model::{CitizenId, ItemCode, PackageCode};
-use store::batch::Batch;
 use store::citizens::Citizen;
 
 /// The code an application names: exactly one of `itemCode` and `packageCode`.
@@ -40,7 +39,7 @@ impl Named {
 /// The applicant and what they apply for: one batch for the citizen and the item or
 /// package, and for a package a second for its items.
 pub async fn read(app: &App, citizen: &CitizenId, named: &Named) -> Result<(Option<Citizen>, Subject), ApiError> {
-    let mut batch = Batch::new(&app.client);
+    let mut batch = app.catalog.batch();
     let who = app.citizens.citizen_in(&mut batch, citizen);
     let missing = || ApiError::field(named.field(), "目录中没有这个编码");
     let subject = match named {
@@ -65,7 +64,7 @@ pub async fn read(app: &App, citizen: &CitizenId, named: &Named) -> Result<(Opti
             let mut got = batch.send("reading the citizen and the package").await?;
             let who = got.take(who)?;
             let package = got.take(package)?.ok_or_else(missing)?;
-            let mut batch = Batch::new(&app.client);
+            let mut batch = app.catalog.batch();
             let tickets: Vec<_> = package
                 .item_codes
                 .iter()

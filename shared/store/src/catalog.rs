@@ -78,6 +78,12 @@ pub struct ItemPage {
 }
 
 impl CatalogStore {
+    /// A batched read that starts here and may take in any table on the same connection
+    /// (`CitizenStore::citizen_in` too): a handler never holds a raw client for it.
+    pub fn batch(&self) -> crate::batch::Batch<'_> {
+        crate::batch::Batch::new(&self.client)
+    }
+
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self {
             client,
