@@ -2,7 +2,8 @@
 //! tables, indexes, buckets and queues it is wired to (its environment, its stream, its
 //! dead-letter queue) with actions from a short list and no wildcards; every route belongs to
 //! one function; every function has a sample event; every table keeps point-in-time
-//! recovery and encryption at rest.
+//! recovery and encryption at rest. And the workspace's crates depend one way: functions on
+//! the shared crates, the shared crates on the model, and nothing on a function.
 
 use serde_norway::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -191,6 +192,62 @@ fn every_table_keeps_point_in_time_recovery_and_encryption_and_every_bucket_is_p
                 );
             }
             _ => {}
+        }
+    }
+}
+
+/// The names a crate's `[dependencies]` table lists (dev-dependencies aside).
+fn dependencies_of(manifest: &str) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(format!("{}/../{manifest}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut inside = false;
+    let mut names = BTreeSet::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            inside = line == "[dependencies]";
+        } else if inside && !line.is_empty() && !line.starts_with('#') {
+            let name = line.split(['.', '=', ' ']).next().unwrap_or_default();
+            names.insert(name.to_owned());
+        }
+    }
+    names
+}
+
+#[test]
+fn dependencies_point_one_way_from_the_functions_through_the_shared_crates_to_the_model() {
+    let functions: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../functions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    // The model: no I/O, no AWS, nothing of ours but itself.
+    let model = dependencies_of("shared/Cargo.toml");
+    for banned in ["store", "api", "wechat", "tokio", "lambda_http", "reqwest"] {
+        assert!(!model.contains(banned), "the model crate depends on {banned}");
+    }
+    assert!(
+        !model
+            .iter()
+            .any(|d| d.starts_with("aws-sdk") || d.starts_with("aws-config"))
+    );
+    // The store knows tables, not HTTP or WeChat; the plumbing knows no WeChat.
+    let store = dependencies_of("shared/store/Cargo.toml");
+    for banned in ["api", "wechat", "lambda_http"] {
+        assert!(!store.contains(banned), "the store crate depends on {banned}");
+    }
+    assert!(!dependencies_of("shared/api/Cargo.toml").contains("wechat"));
+    // No shared crate and no function uses a function.
+    for manifest in [
+        "shared/Cargo.toml",
+        "shared/store/Cargo.toml",
+        "shared/api/Cargo.toml",
+        "shared/wechat/Cargo.toml",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain(functions.iter().map(|f| format!("functions/{f}/Cargo.toml")))
+    {
+        let deps = dependencies_of(&manifest);
+        for f in &functions {
+            assert!(!deps.contains(f), "{manifest} depends on the function {f}");
         }
     }
 }
