@@ -20,8 +20,18 @@ help:
 	@echo "make sam-build - sam build of every function for arm64 through cargo-lambda, offline, into target/sam/"
 	@echo "make invoke-all - every events/*.json through its real binary via cargo lambda watch + invoke"
 
-$(STAMP): tools/requirements.txt
+# Two installs: `make run` needs moto alone (seconds); `make test` adds the linters, the SAM
+# CLI, cargo-lambda and schemathesis (minutes).
+RUN_STAMP := $(VENV)/.installed-run
+
+$(RUN_STAMP): tools/requirements-run.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
+	@echo "==> installing moto into $(VENV) (tools/requirements-run.txt)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r tools/requirements-run.txt
+	@touch $@
+
+$(STAMP): $(RUN_STAMP) tools/requirements.txt
+	@echo "==> installing the test tools into $(VENV) (tools/requirements.txt)"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r tools/requirements.txt
 	@touch $@
 
@@ -38,8 +48,10 @@ faketime: $(FAKETIME_LIB)
 build:
 	cargo build --workspace
 
-run: $(STAMP)
-	cargo build -q -p fingertip-cli
+run: $(RUN_STAMP)
+	@echo "==> building fingertip-cli (the gateway mounts every function: the first build takes minutes)"
+	cargo build -p fingertip-cli
+	@echo "==> starting the local stack"
 	tools/run-local.sh
 
 fmt:
