@@ -176,36 +176,15 @@ impl BookingStore {
         limit: u32,
     ) -> Result<BookingPage, StoreError> {
         const KEY: &[&str] = &["pk", "sk", "createdAt"];
-        let start = super::page::start_key(after, KEY, &[("citizenId", citizen.as_str())])?;
-        let query = || {
-            let mut q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("ByCitizen")
-                .key_condition_expression("citizenId = :c")
-                .expression_attribute_values(":c", s(citizen.as_str()))
-                .scan_index_forward(false);
-            if let Some(st) = status {
-                q = q
-                    .filter_expression("#status = :st")
-                    .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":st", s(st.as_str()));
-            }
-            q
+        let status = status.map(|st| st.as_str());
+        let index = super::page::OfCitizen {
+            client: &self.client,
+            table: &self.table,
+            key: KEY,
+            what: "listing bookings",
         };
-        let evaluate = if status.is_some() {
-            100
-        } else {
-            super::page::one_more(limit)
-        };
-        let page = super::page::fill(query, start, limit as usize, evaluate, "listing bookings").await?;
-        let next = page
-            .resume_after
-            .as_ref()
-            .and_then(|k| super::page::cursor_from(k, KEY));
-        let items = page
-            .items
+        let (items, next) = index.page(citizen.as_str(), status, after, limit).await?;
+        let items = items
             .into_iter()
             .map(|i| from_item(stored(i), "reading a booking"))
             .collect::<Result<_, _>>()?;

@@ -20,6 +20,55 @@ pub struct Filled {
     pub resume_after: Option<Item>,
 }
 
+/// A citizen's records on a table's `ByCitizen` index (sort key: when each was made), newest
+/// first, optionally of one status: the access pattern bookings and applications share.
+/// `key` names the index's and the table's key attributes, which the cursor carries.
+pub struct OfCitizen<'a> {
+    pub client: &'a super::Client,
+    pub table: &'a str,
+    pub key: &'a [&'a str],
+    pub what: &'static str,
+}
+
+impl OfCitizen<'_> {
+    pub async fn page(
+        &self,
+        citizen: &str,
+        status: Option<&str>,
+        after: Option<&crate::Cursor>,
+        limit: u32,
+    ) -> Result<(Vec<Item>, Option<crate::Cursor>), StoreError> {
+        let Self {
+            client,
+            table,
+            key,
+            what,
+        } = *self;
+        let start = start_key(after, key, &[("citizenId", citizen)])?;
+        let query = || {
+            let q = client
+                .query()
+                .table_name(table)
+                .index_name("ByCitizen")
+                .key_condition_expression("citizenId = :c")
+                .expression_attribute_values(":c", super::s(citizen))
+                .scan_index_forward(false);
+            match status {
+                Some(st) => q
+                    .filter_expression("#status = :st")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":st", super::s(st)),
+                None => q,
+            }
+        };
+        // A status filter may drop most of what a query reads: read more per query then.
+        let evaluate = if status.is_some() { 100 } else { one_more(limit) };
+        let page = fill(query, start, limit as usize, evaluate, what).await?;
+        let next = page.resume_after.as_ref().and_then(|k| cursor_from(k, key));
+        Ok((page.items, next))
+    }
+}
+
 /// Runs `query` (with `start` as its exclusive start key) until `limit` matches are found.
 /// `evaluate` is how many items each query reads.
 pub async fn fill(
