@@ -62,22 +62,7 @@ enum Command {
     /// processes, then one process answering `--warm` events; prints the figures as JSON.
     /// The function gets its template environment for the local stack (a binary not in
     /// the template, such as a reference, gets the AWS settings) plus each --set KEY=VALUE.
-    BenchRuntime {
-        #[arg(long)]
-        function: String,
-        #[arg(long)]
-        binary: std::path::PathBuf,
-        #[arg(long)]
-        event: std::path::PathBuf,
-        #[arg(long = "set")]
-        set: Vec<String>,
-        #[arg(long, default_value_t = 10)]
-        cold: usize,
-        #[arg(long, default_value_t = 1000)]
-        warm: usize,
-        #[arg(long)]
-        log: std::path::PathBuf,
-    },
+    BenchRuntime(measure::Runtime),
 }
 
 #[tokio::main]
@@ -103,25 +88,6 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Up => stack::up(&ctx).await,
         Command::BenchCallback { messages, seconds, out } => measure::callback(&ctx, messages, seconds, out).await,
-        Command::BenchRuntime {
-            function,
-            binary,
-            event,
-            set,
-            cold,
-            warm,
-            log,
-        } => {
-            let run = measure::Runtime {
-                function,
-                binary,
-                event,
-                set,
-                cold,
-                warm,
-                log,
-            };
-            measure::runtime(&ctx, run).await
-        }
+        Command::BenchRuntime(run) => measure::runtime(&ctx, run).await,
     }
 }

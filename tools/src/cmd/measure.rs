@@ -36,13 +36,21 @@ pub async fn callback(ctx: &Ctx, messages: usize, seconds: f64, out: std::path::
 }
 
 /// What `bench-runtime` is given.
+#[derive(clap::Args)]
 pub struct Runtime {
+    #[arg(long)]
     pub function: String,
+    #[arg(long)]
     pub binary: std::path::PathBuf,
+    #[arg(long)]
     pub event: std::path::PathBuf,
+    #[arg(long = "set")]
     pub set: Vec<String>,
+    #[arg(long, default_value_t = 10)]
     pub cold: usize,
+    #[arg(long, default_value_t = 1000)]
     pub warm: usize,
+    #[arg(long)]
     pub log: std::path::PathBuf,
 }
 
