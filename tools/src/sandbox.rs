@@ -167,28 +167,11 @@ fn form_urlencoded_pairs(q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A query component as WeChat's servers read it: `+` is a space, then percent-decoding.
 fn decode(s: &str) -> String {
-    let s = s.replace('+', " ");
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match (
-            b[i],
-            b.get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()),
-        ) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn reply(status: u16, value: &Value) -> hyper::Response<Full<Bytes>> {
@@ -216,5 +199,20 @@ pub async fn serve(listener: TcpListener, sandbox: Arc<Sandbox>) {
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_urlencoded_pairs;
+
+    #[test]
+    fn a_query_is_read_as_wechats_servers_read_it() {
+        let pairs = form_urlencoded_pairs("js_code=a+b&name=%E4%B8%AD&bad=%zz&empty");
+        assert_eq!(
+            pairs,
+            [("js_code", "a b"), ("name", "中"), ("bad", "%zz"), ("empty", "")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
     }
 }
