@@ -63,8 +63,16 @@ def bearer(event, token):
     return event
 
 
+# The hall's day is Asia/Shanghai's, whatever the machine's clock zone.
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def today_in_shanghai():
+    return datetime.datetime.now(SHANGHAI).date()
+
+
 def next_weekday():
-    day = datetime.date.today() + datetime.timedelta(days=1)
+    day = today_in_shanghai() + datetime.timedelta(days=1)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     return day
@@ -84,7 +92,7 @@ def first_requests():
     slots["rawQueryString"] = f"date={day}&item=RSJ-0001"
     # The public figures of one department this month (the sample asks a year by item).
     stats = sample("evaluation-stats")
-    today = datetime.date.today()
+    today = today_in_shanghai()
     stats["queryStringParameters"] = {"dept": "RSJ", "from": today.replace(day=1).isoformat(), "to": today.isoformat()}
     stats["rawQueryString"] = "&".join(f"{k}={v}" for k, v in stats["queryStringParameters"].items())
     return {
