@@ -16,7 +16,7 @@ pub mod samples;
 pub mod wechat;
 pub mod world;
 
-pub use request::{EventExt, code, event, fields, read};
+pub use request::{EventExt, code, event, event_json, event_text, fields, read};
 
 use fingertip_cli::functions::Functions;
 use fingertip_cli::local::Stack;

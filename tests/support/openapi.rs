@@ -11,6 +11,9 @@ pub static SPEC: LazyLock<Value> = LazyLock::new(|| {
     serde_json::to_value(yaml).expect("the spec is plain JSON-compatible YAML")
 });
 
+/// The spec's components, read as closed (see [`violations`]), prepared once.
+static COMPONENTS: LazyLock<Value> = LazyLock::new(|| closed(SPEC["components"].clone()));
+
 /// `(method, path)` of every operation in the document.
 pub fn operations() -> Vec<(String, String)> {
     let mut ops = Vec::new();
@@ -49,7 +52,7 @@ pub fn violations(schema: &Value, value: &Value) -> Vec<String> {
     // The response schema becomes a document of its own, with the spec's components beside
     // it, so its `#/components/...` references resolve as they do in the spec.
     let mut root = serde_json::json!({ "allOf": [closed(schema.clone())] });
-    root["components"] = closed(SPEC["components"].clone());
+    root["components"] = COMPONENTS.clone();
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)

@@ -5,13 +5,22 @@ use lambda_http::{Body, Request, RequestExt};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// The sample event `events/NAME.json`, as Lambda would hand it to the handler.
-pub fn event(name: &str) -> Request {
+/// The text of the sample event `events/NAME.json`.
+pub fn event_text(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../events")
         .join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The sample event `events/NAME.json` as JSON (any kind: HTTP, schedule, stream).
+pub fn event_json(name: &str) -> Value {
+    serde_json::from_str(&event_text(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The sample event `events/NAME.json`, as Lambda would hand it to the handler.
+pub fn event(name: &str) -> Request {
+    lambda_http::request::from_str(&event_text(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// Small changes to a sample event.

@@ -122,18 +122,15 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             continue;
         }
         if binary == "notifier" {
-            let text =
-                std::fs::read_to_string(format!("{}/../events/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
-            let stream: notifier::StreamEvent = serde_json::from_str(&text).expect("a DynamoDB stream event");
+            let stream: notifier::StreamEvent =
+                serde_json::from_str(&crate::event_text(name)).expect("a DynamoDB stream event");
             let (answer, n) = counting(notifier::handle(&app.notifier, stream)).await;
             assert!(answer.batch_item_failures.is_empty(), "{name}: {answer:?}");
             driven.push(Driven::scheduled(name, n));
             continue;
         }
         if binary == "booking-sweeper" {
-            let text =
-                std::fs::read_to_string(format!("{}/../events/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
-            let scheduled: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let scheduled = crate::event_json(name);
             assert_eq!(scheduled["detail-type"], "Scheduled Event");
             let (done, n) = counting(app.booking_sweeper.sweep()).await;
             done.expect("the sweep runs");
@@ -205,12 +202,7 @@ struct Samples {
 }
 
 async fn applications_for_samples(app: &TestApp, token: &str) -> Samples {
-    let text = std::fs::read_to_string(format!(
-        "{}/../events/submission-create.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let sample: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sample = crate::event_json("submission-create");
     let mut body: serde_json::Value = serde_json::from_str(sample["body"].as_str().unwrap()).unwrap();
     for m in body["materials"].as_array_mut().unwrap() {
         m["objectKey"] = serde_json::Value::String(app.upload(token, "材料.jpg").await);

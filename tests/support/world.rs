@@ -80,12 +80,9 @@ pub fn json_routes() -> Vec<String> {
 
 /// The sample event of each route, by route key.
 pub fn samples() -> std::collections::BTreeMap<String, String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
     let mut by_route = std::collections::BTreeMap::new();
     for name in crate::samples::names() {
-        let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        if let Some(route) = v["routeKey"].as_str() {
+        if let Some(route) = crate::event_json(&name)["routeKey"].as_str() {
             by_route.entry(route.to_owned()).or_insert(name);
         }
     }
