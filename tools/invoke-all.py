@@ -200,6 +200,7 @@ class Day:
         self.token = None
         self.staff = None  # window staff of the sample hall
         self.rsj = None  # the 人社局 department
+        self.slots = []  # two bookable slots: booked, then moved to
         self.booked = None
         self.on_the_day = False
         self.uploads = []
