@@ -83,7 +83,7 @@ async fn only_the_owner_and_the_departments_involved_see_or_move_an_application(
         let (status, body) = read(app.invoke(binary, event(name).bearer(who).path_param("no", &no)).await);
         assert_eq!((status, code(&body)), (404, "NOT_FOUND"), "{name}");
     }
-    let other_dept = app.staff_token("SCJG", None);
+    let other_dept = app.staff_token("SCJG", None).await;
     let (status, _) = read(
         app.invoke(
             "progress",
@@ -98,7 +98,7 @@ async fn only_the_owner_and_the_departments_involved_see_or_move_an_application(
             .await,
     );
     assert_eq!(status, 404, "nor move it");
-    let own_dept = app.staff_token("RSJ", None);
+    let own_dept = app.staff_token("RSJ", None).await;
     let (status, _) = read(
         app.invoke(
             "progress",
@@ -195,7 +195,7 @@ async fn the_sweeper_flags_near_due_and_overdue_cases_and_the_queue_filters_over
     app.set_time("2026-12-01T09:00");
     let (token, _) = app.citizen("sweep-app", 6).await;
     let no = submitted(&app, &token).await;
-    let staff = app.staff_token("RSJ", None);
+    let staff = app.staff_token("RSJ", None).await;
     let req = event("submission-transition").bearer(&staff).path_param("no", &no);
     let (status, v) = read(
         app.invoke("submission", req.json(&json!({ "action": "accept", "version": 1 })))
@@ -248,7 +248,7 @@ async fn a_cursor_naming_another_departments_queue_is_refused_before_the_store_s
     ]);
     let scope = serde_json::to_string(&["GET /v1/staff/applications", "RSJ", "", ""]).unwrap();
     let foreign = key.seal(&scope, &position);
-    let scjg = app.staff_token("SCJG", None);
+    let scjg = app.staff_token("SCJG", None).await;
     let req = event("submission-queue")
         .bearer(&scjg)
         .query(&[("cursor", foreign.as_str())]);

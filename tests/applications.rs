@@ -47,7 +47,7 @@ async fn an_item_goes_from_submission_through_correction_to_completion_with_ever
     let app = spawn_app().await;
     app.set_time(BEFORE_HOLIDAY);
     let (token, _) = app.citizen("lifecycle", 1).await;
-    let staff = app.staff_token("RSJ", None);
+    let staff = app.staff_token("RSJ", None).await;
     let (status, created) = submit(&app, &token, &social_card(&app, &token).await).await;
     assert_eq!(status, 201, "{created}");
     let no = created["applicationNo"].as_str().unwrap().to_owned();
@@ -151,8 +151,8 @@ async fn a_package_fans_out_into_one_case_per_department_and_completes_when_all_
         .map(|c| c["deptCode"].as_str().unwrap())
         .collect();
     assert_eq!(depts, ["RSJ", "GJJ"]);
-    let rsj = app.staff_token("RSJ", None);
-    let gjj = app.staff_token("GJJ", None);
+    let rsj = app.staff_token("RSJ", None).await;
+    let gjj = app.staff_token("GJJ", None).await;
     assert_eq!(
         act(&app, &rsj, &no, json!({ "action": "accept", "version": 1 }))
             .await
@@ -224,7 +224,7 @@ async fn two_staff_racing_on_one_version_give_one_success_and_one_conflict() {
     let (token, _) = app.citizen("race-app", 4).await;
     let (_, created) = submit(&app, &token, &social_card(&app, &token).await).await;
     let no = created["applicationNo"].as_str().unwrap().to_owned();
-    let staff = app.staff_token("RSJ", None);
+    let staff = app.staff_token("RSJ", None).await;
     let (a, b) = tokio::join!(
         act(&app, &staff, &no, json!({ "action": "accept", "version": 1 })),
         act(
@@ -257,7 +257,7 @@ async fn an_instant_item_is_accepted_and_completed_on_the_spot() {
     let no = created["applicationNo"].as_str().unwrap();
     let (status, v) = act(
         &app,
-        &app.staff_token("SCJG", None),
+        &app.staff_token("SCJG", None).await,
         no,
         json!({ "action": "complete", "version": 1 }),
     )

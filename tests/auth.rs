@@ -249,11 +249,7 @@ async fn the_profile_needs_a_citizen_token() {
     let app = app().await;
     let (status, body) = read(auth::handle(&app.auth, event("auth-me").without_auth()).await);
     assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
-    let staff = app.token(&api::auth::Principal::Staff(api::auth::Staff {
-        id: "s1".into(),
-        dept: "SCJG".parse().unwrap(),
-        hall: None,
-    }));
+    let staff = app.demo_token("scjg").await;
     let (status, body) = read(auth::handle(&app.auth, event("auth-me").bearer(&staff)).await);
     assert_eq!((status, code(&body)), (403, "FORBIDDEN"));
 }

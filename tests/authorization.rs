@@ -2,70 +2,87 @@
 //! status it gets. Built from the template's route list, so a route added without a row
 //! fails here. Another citizen's resources are 404 (never 403, never data).
 //!
-//! Staff are scoped to their department (applications, reviews) or their hall (check-in):
-//! outside it a resource is 404 too. The admin role reads any application but does not act
-//! as staff. The WeChat callbacks answer to WeChat's signature, not to tokens.
+//! Staff act by role and scope (API.md, "Staff identity"): window staff and hall managers at
+//! their halls (check-in), approvers for their department (queues, transitions, reviews,
+//! the application view), supervisors read any application, admins keep the directory and
+//! nothing else. A resource outside a caller's scope is 404, as another citizen's is; a
+//! route the caller's roles have no business with is 403. The callers are the demo
+//! directory's members (`make run` seeds them) and the same roles at the other hall.
+//! The WeChat callbacks answer to WeChat's signature, not to tokens.
 //!
 //! `ok` means the caller got past authorization: a 2xx, or the route's own business answer
 //! (a 409 for a seat already taken, a 422 outside a window): anything but 401, 403 or 404.
 
-use api::auth::{Principal, Staff};
 use fingertip_tests::{EventExt, TEMPLATE, event, spawn_app};
+use model::staff::{StaffRole, WindowId};
 use std::collections::BTreeMap;
 
-const CALLERS: [&str; 7] = [
+const CALLERS: [&str; 11] = [
     "anonymous",
     "citizen A",
     "citizen B",
-    "own dept",
-    "other dept",
-    "other hall",
+    "window",
+    "window, other hall",
+    "approver",
+    "approver, other dept",
+    "hall manager",
+    "hall manager, other hall",
+    "supervisor",
     "admin",
 ];
 
-/// Expected statuses, in the order of `CALLERS`.
+/// Expected statuses, in the order of `CALLERS`. The world is citizen A's, in 人社局 (RSJ)
+/// at spb-center.
 const MATRIX: &[(&str, &str)] = &[
-    ("POST /v1/auth/wechat", "ok ok ok ok ok ok ok"),
-    ("GET /v1/me", "401 ok ok 403 403 403 403"),
-    ("PUT /v1/me/identity", "401 ok ok 403 403 403 403"),
-    ("GET /v1/catalog/items", "ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/items/{code}", "ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/packages", "ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/packages/{code}", "ok ok ok ok ok ok ok"),
-    ("GET /v1/halls", "ok ok ok ok ok ok ok"),
-    ("GET /v1/halls/{hallId}", "ok ok ok ok ok ok ok"),
-    ("GET /v1/halls/{hallId}/slots", "ok ok ok ok ok ok ok"),
-    ("POST /v1/bookings", "401 ok ok 403 403 403 403"),
-    ("GET /v1/me/bookings", "401 ok ok 403 403 403 403"),
-    ("GET /v1/bookings/{id}", "401 ok 404 403 403 403 403"),
-    ("POST /v1/bookings/{id}/cancel", "401 ok 404 403 403 403 403"),
-    ("POST /v1/bookings/{id}/reschedule", "401 ok 404 403 403 403 403"),
-    ("POST /v1/staff/bookings/{id}/check-in", "401 403 403 ok ok 404 403"),
-    ("POST /v1/uploads", "401 ok ok 403 403 403 403"),
-    ("POST /v1/applications", "401 ok ok 403 403 403 403"),
-    ("POST /v1/applications/{no}/corrections", "401 ok 404 403 403 403 403"),
-    ("POST /v1/applications/{no}/withdraw", "401 ok 404 403 403 403 403"),
-    ("GET /v1/staff/applications", "401 403 403 ok ok ok 403"),
+    ("POST /v1/auth/wechat", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/me", "401 ok ok 403 403 403 403 403 403 403 403"),
+    ("PUT /v1/me/identity", "401 ok ok 403 403 403 403 403 403 403 403"),
+    ("POST /v1/staff/auth/wecom", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/staff/me", "401 403 403 ok ok ok ok ok ok ok ok"),
+    ("GET /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 ok"),
+    ("POST /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 ok"),
+    ("PUT /v1/admin/staff/{id}", "401 403 403 403 403 403 403 403 403 403 ok"),
+    ("GET /v1/catalog/items", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/catalog/items/{code}", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/catalog/packages", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/catalog/packages/{code}", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/halls", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/halls/{hallId}", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/halls/{hallId}/slots", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("POST /v1/bookings", "401 ok ok 403 403 403 403 403 403 403 403"),
+    ("GET /v1/me/bookings", "401 ok ok 403 403 403 403 403 403 403 403"),
+    ("GET /v1/bookings/{id}", "401 ok 404 403 403 403 403 403 403 403 403"),
+    ("POST /v1/bookings/{id}/cancel", "401 ok 404 403 403 403 403 403 403 403 403"),
+    ("POST /v1/bookings/{id}/reschedule", "401 ok 404 403 403 403 403 403 403 403 403"),
+    (
+        "POST /v1/staff/bookings/{id}/check-in",
+        "401 403 403 ok 404 403 403 ok 404 403 403",
+    ),
+    ("POST /v1/uploads", "401 ok ok 403 403 403 403 403 403 403 403"),
+    ("POST /v1/applications", "401 ok ok 403 403 403 403 403 403 403 403"),
+    ("POST /v1/applications/{no}/corrections", "401 ok 404 403 403 403 403 403 403 403 403"),
+    ("POST /v1/applications/{no}/withdraw", "401 ok 404 403 403 403 403 403 403 403 403"),
+    ("GET /v1/staff/applications", "401 403 403 403 403 ok ok 403 403 403 403"),
     (
         "POST /v1/staff/applications/{no}/transitions",
-        "401 403 403 ok 404 ok 403",
+        "401 403 403 403 403 ok 404 403 403 403 403",
     ),
-    ("GET /v1/applications/{no}", "401 ok 404 ok 404 ok ok"),
-    ("GET /v1/me/applications", "401 ok ok 403 403 403 403"),
-    ("GET /v1/progress", "ok ok ok ok ok ok ok"),
-    ("POST /v1/applications/{no}/evaluation", "401 ok 404 403 403 403 403"),
-    ("POST /v1/bookings/{id}/evaluation", "401 ok 404 403 403 403 403"),
-    ("POST /v1/evaluations/{id}/follow-up", "401 ok 404 403 403 403 403"),
-    ("GET /v1/stats/evaluations", "ok ok ok ok ok ok ok"),
-    ("GET /v1/staff/evaluations", "401 403 403 ok ok ok 403"),
+    ("GET /v1/applications/{no}", "401 ok 404 404 404 ok 404 404 404 ok 404"),
+    ("GET /v1/me/applications", "401 ok ok 403 403 403 403 403 403 403 403"),
+    ("GET /v1/progress", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("POST /v1/applications/{no}/evaluation", "401 ok 404 403 403 403 403 403 403 403 403"),
+    ("POST /v1/bookings/{id}/evaluation", "401 ok 404 403 403 403 403 403 403 403 403"),
+    ("POST /v1/evaluations/{id}/follow-up", "401 ok 404 403 403 403 403 403 403 403 403"),
+    ("GET /v1/stats/evaluations", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/staff/evaluations", "401 403 403 403 403 ok ok 403 403 403 403"),
     (
         "POST /v1/staff/evaluations/{id}/rectification",
-        "401 403 403 ok 404 ok 403",
+        "401 403 403 403 403 ok 404 403 403 403 403",
     ),
-    ("GET /v1/wechat/official-account", "ok ok ok ok ok ok ok"),
-    ("POST /v1/wechat/official-account", "ok ok ok ok ok ok ok"),
-    ("GET /v1/wechat/mini-program", "ok ok ok ok ok ok ok"),
-    ("POST /v1/wechat/mini-program", "ok ok ok ok ok ok ok"),
+    ("GET /v1/wechat/official-account", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("POST /v1/wechat/official-account", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/wechat/mini-program", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("POST /v1/wechat/mini-program", "ok ok ok ok ok ok ok ok ok ok ok"),
 ];
 
 fn class(status: u16) -> String {
@@ -82,21 +99,31 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
     let (a, _) = app.citizen("matrix-a", 1).await;
     let (b, _) = app.citizen("matrix-b", 2).await;
     let w = app.world(&a).await;
-    let staff = |dept: &str, hall: &str| {
-        app.token(&Principal::Staff(Staff {
-            id: format!("s-{dept}-{hall}"),
-            dept: dept.parse().unwrap(),
-            hall: Some(hall.parse().unwrap()),
-        }))
-    };
-    let tokens: [Option<String>; 7] = [
+    let xiyong: model::HallId = "spb-xiyong".parse().unwrap();
+    let window_elsewhere = app
+        .enrol(
+            "matrix-window-xiyong",
+            vec![StaffRole::Window],
+            None,
+            vec![xiyong.clone()],
+            vec![WindowId::new(&xiyong, "A").unwrap()],
+        )
+        .await;
+    let manager_elsewhere = app
+        .enrol("matrix-dating-xiyong", vec![StaffRole::HallManager], None, vec![xiyong], vec![])
+        .await;
+    let tokens: [Option<String>; 11] = [
         None,
         Some(a.clone()),
         Some(b),
-        Some(staff("RSJ", "spb-center")),
-        Some(staff("SCJG", "spb-center")),
-        Some(staff("RSJ", "spb-xiyong")),
-        Some(app.token(&Principal::Admin { id: "admin-1".into() })),
+        Some(app.demo_token("chuangkou").await),
+        Some(window_elsewhere),
+        Some(app.demo_token("rsj").await),
+        Some(app.demo_token("scjg").await),
+        Some(app.demo_token("dating").await),
+        Some(manager_elsewhere),
+        Some(app.demo_token("jiancha").await),
+        Some(app.demo_token("admin").await),
     ];
     let samples = fingertip_tests::world::samples();
     let expected: BTreeMap<&str, &str> = MATRIX.iter().copied().collect();

@@ -166,7 +166,7 @@ async fn hostile_input_on_every_route_gets_a_documented_4xx_and_writes_nothing()
     let app = spawn_app().await;
     let (citizen, _) = app.citizen("corpus-a", 1).await;
     let world = app.world(&citizen).await;
-    let staff = app.staff_token("RSJ", Some("spb-center"));
+    let staff = app.staff_token("RSJ", Some("spb-center")).await;
     let samples = fingertip_tests::world::samples();
     let mut wrong = Vec::new();
     let mut tried = 0;

@@ -170,7 +170,7 @@ async fn concurrent_check_ins_get_unique_queue_numbers_with_the_window_prefix() 
         ids.push(b["id"].as_str().unwrap().to_owned());
     }
     app.set_time("2026-12-02T09:50");
-    let staff = app.staff_token("RSJ", Some("spb-center"));
+    let staff = app.staff_token("RSJ", Some("spb-center")).await;
     let results = join_all(ids.iter().map(|id| async {
         read(
             booking::handle(

@@ -235,7 +235,7 @@ async fn another_citizens_booking_is_404_to_them_and_to_staff_of_another_hall() 
         let (status, body) = read(booking::handle(&app.booking, event(name).bearer(&bob).path_param("id", id)).await);
         assert_eq!((status, code(&body)), (404, "NOT_FOUND"), "{name}");
     }
-    let elsewhere = app.staff_token("RSJ", Some("spb-xiyong"));
+    let elsewhere = app.staff_token("RSJ", Some("spb-xiyong")).await;
     let (status, _) = read(
         booking::handle(
             &app.booking,
@@ -244,7 +244,7 @@ async fn another_citizens_booking_is_404_to_them_and_to_staff_of_another_hall() 
         .await,
     );
     assert_eq!(status, 404, "another hall's booking looks like none");
-    let no_hall = app.staff_token("RSJ", None);
+    let no_hall = app.staff_token("RSJ", None).await;
     let (status, _) = read(
         booking::handle(
             &app.booking,

@@ -56,8 +56,8 @@ async fn a_cursor_opens_only_the_list_caller_and_filter_that_issued_it() {
     let app = spawn_app().await;
     let (alice, _) = app.citizen("cursor-alice", 1).await;
     let (bob, _) = app.citizen("cursor-bob", 2).await;
-    let rsj = app.staff_token("RSJ", Some("spb-center"));
-    let scjg = app.staff_token("SCJG", None);
+    let rsj = app.staff_token("RSJ", Some("spb-center")).await;
+    let scjg = app.staff_token("SCJG", None).await;
     for _ in 0..2 {
         let no = app.completed_application(&alice).await;
         let rate = event("evaluation-application")

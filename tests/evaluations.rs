@@ -68,7 +68,7 @@ async fn a_bad_review_is_verified_rectified_and_the_citizen_told_while_staff_nev
     assert_eq!(review["status"], "pending_verification");
     let id = review["id"].as_str().unwrap().to_owned();
 
-    let staff = app.staff_token("RSJ", None);
+    let staff = app.staff_token("RSJ", None).await;
     let (_, list) = read(app.invoke("evaluation", event("evaluation-staff").bearer(&staff)).await);
     let seen = &list["items"][0];
     assert_eq!(
@@ -96,7 +96,7 @@ async fn a_bad_review_is_verified_rectified_and_the_citizen_told_while_staff_nev
         (409, "INVALID_TRANSITION"),
         "verification comes first"
     );
-    let (status, _) = step(&app, &app.staff_token("SCJG", None), &id, "verify", None).await;
+    let (status, _) = step(&app, &app.staff_token("SCJG", None).await, &id, "verify", None).await;
     assert_eq!(status, 404, "another department's review looks like none");
     assert_eq!(
         step(&app, &staff, &id, "verify", Some("已电话回访，情况属实")).await.0,
@@ -145,7 +145,7 @@ async fn overdue_verification_and_rectification_are_flagged_and_an_invalid_rulin
     let booking = app.checked_in_visit(&token, "1030").await;
     let (_, review) = rate_visit(&app, &token, &booking, &json!({ "rating": 1, "tags": ["态度恶劣"] })).await;
     let id = review["id"].as_str().unwrap().to_owned();
-    let staff = app.staff_token("RSJ", None);
+    let staff = app.staff_token("RSJ", None).await;
     assert_eq!(flags(&app, &staff).await, (Some(false), Some(false)));
     assert_eq!(app.evaluation_sweeper.sweep().await.unwrap().overdue_bad_reviews, 0);
     app.set_time("2026-12-04T09:00");
@@ -282,7 +282,7 @@ async fn a_visit_booked_before_bookings_kept_their_department_is_rated_for_its_i
     let body = json!({ "rating": 1, "indicators": { "服务态度": 1 }, "tags": ["办理超时"] });
     let (status, review) = rate_visit(&app, &token, &booking, &body).await;
     assert_eq!(status, 201, "{review}");
-    let staff = app.staff_token("RSJ", None);
+    let staff = app.staff_token("RSJ", None).await;
     let (_, list) = read(app.invoke("evaluation", event("evaluation-staff").bearer(&staff)).await);
     assert_eq!(
         list["items"][0]["id"], review["id"],

@@ -42,7 +42,7 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
     cases.push(("statistics".into(), event("evaluation-stats")));
     cases.push((
         "staff reviews".into(),
-        event("evaluation-staff").bearer(&app.staff_token("RSJ", None)),
+        event("evaluation-staff").bearer(&app.staff_token("RSJ", None).await),
     ));
     cases.push(("bad limit".into(), event("catalog-items").query(&[("limit", "0")])));
     cases.push(("no token".into(), event("auth-me").without_auth()));

@@ -70,7 +70,7 @@ async fn no_route_quotes_back_an_id_number_or_phone_planted_in_a_field_a_key_a_q
     let app = spawn_app().await;
     let (citizen, _) = app.citizen("planted", 1).await;
     let world = app.world(&citizen).await;
-    let staff = app.staff_token("RSJ", Some("spb-center"));
+    let staff = app.staff_token("RSJ", Some("spb-center")).await;
     let samples = fingertip_tests::world::samples();
     let (mut tried, mut wrong) = (0, Vec::new());
     for route in fingertip_tests::world::json_routes() {
@@ -130,7 +130,7 @@ async fn clean(app: &TestApp, req: Request) -> (u16, Value) {
 async fn free_text_is_kept_as_written_and_shown_masked_to_the_citizen_to_staff_and_to_wechat() {
     let app = spawn_app().await;
     let (token, _) = app.citizen("writes-numbers", 1).await;
-    let staff = app.staff_token("RSJ", Some("spb-center"));
+    let staff = app.staff_token("RSJ", Some("spb-center")).await;
     // The citizen follows the official account, so outcomes reach them as template messages.
     let follower = app.sandbox.oa_openid_for("writes-numbers");
     let subscribe = event_xml(&follower, "subscribe", app.clock.now().as_second(), "");

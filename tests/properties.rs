@@ -218,7 +218,7 @@ fn random_booking_operations_keep_every_slots_seats_equal_to_its_live_bookings()
                 for n in 0..3u32 {
                     tokens.push(app.citizen(&format!("prop-{n}"), 40 + n).await.0);
                 }
-                let staff = app.staff_token("RSJ", Some("spb-center"));
+                let staff = app.staff_token("RSJ", Some("spb-center")).await;
                 let mut held: [Option<String>; 3] = [None, None, None];
                 for (who, op, slot) in steps {
                     let t = &tokens[who];

@@ -28,7 +28,7 @@ async fn generated_requests_find_no_server_error_and_no_answer_outside_the_docum
         Arc::new(Gateway::new(&TEMPLATE, &app.functions)),
     ));
 
-    let staff = app.staff_token("RSJ", Some("spb-center"));
+    let staff = app.staff_token("RSJ", Some("spb-center")).await;
     // Citizens' and public operations with a citizen's token, staff operations with staff's.
     for (token, filter) in [(token, "--exclude-path-regex"), (staff, "--include-path-regex")] {
         let (st, spec, url) = (st.clone(), root.join("docs/openapi.yaml"), url.clone());

@@ -23,8 +23,11 @@ fn claims(app: &TestApp, sub: &str) -> Claims {
         aud: env.required("JWT_AUDIENCE").unwrap().into(),
         sub: sub.into(),
         role: Role::Citizen,
+        roles: Vec::new(),
         dept: None,
-        hall: None,
+        halls: Vec::new(),
+        windows: Vec::new(),
+        ver: None,
         iat: now,
         nbf: now,
         exp: now + 600,
@@ -109,11 +112,24 @@ async fn claims_that_do_not_fit_the_role_are_401() {
     let (_, id) = app.login("tok-2").await;
     let mut citizen_with_dept = claims(&app, &id);
     citizen_with_dept.dept = Some("SCJG".into());
-    let mut staff_without_dept = claims(&app, "s1");
-    staff_without_dept.role = Role::Staff;
+    let mut staff_without_roles = claims(&app, model::StaffId::derived("rsj").as_str());
+    staff_without_roles.role = Role::Staff;
+    staff_without_roles.ver = Some(1);
+    let mut staff_without_version = staff_without_roles.clone();
+    staff_without_version.roles = vec![model::staff::StaffRole::Approver];
+    staff_without_version.ver = None;
+    let mut staff_with_a_bad_window = staff_without_version.clone();
+    staff_with_a_bad_window.ver = Some(1);
+    staff_with_a_bad_window.windows = vec!["spb-center".into()];
     let mut bad_sub = claims(&app, "not-a-citizen-id");
     bad_sub.role = Role::Citizen;
-    for c in [citizen_with_dept, staff_without_dept, bad_sub] {
+    for c in [
+        citizen_with_dept,
+        staff_without_roles,
+        staff_without_version,
+        staff_with_a_bad_window,
+        bad_sub,
+    ] {
         assert_eq!(me_status(&app, &app.signer.sign(&c).unwrap()).await.0, 401);
     }
 }

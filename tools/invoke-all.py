@@ -200,6 +200,7 @@ class Day:
         self.token = None
         self.staff = None  # window staff of the sample hall
         self.rsj = None  # the 人社局 department
+        self.admin = None  # the staff directory's admin
         self.slots = []  # two bookable slots: booked, then moved to
         self.booked = None
         self.on_the_day = False
@@ -211,6 +212,7 @@ def step_login(run, d):
     d.token = run.call("auth-login", body={"code": f"invoke-{os.getpid()}-{d.n}"})["token"]
     d.staff = cli_token("--role", "staff", "--dept", "RSJ", "--hall", "spb-center")
     d.rsj = cli_token("--role", "staff", "--dept", "RSJ")
+    d.admin = cli_token("--role", "admin")
 
 
 def step_identity(run, d):
@@ -274,10 +276,13 @@ def step_rate_application(run, d):
 
 # The samples that need more than their caller's token: ids from the steps before, a body
 # of this day's, an answer other than 200. Every other sample of events/day.txt is sent as
-# it is, with the citizen's token, or the department's on a staff route.
+# it is, with the citizen's token, the department's on a staff route, the admin's on an
+# admin route.
 STEPS = {
     "auth-login": step_login,
     "auth-identity": step_identity,
+    # The same Idempotency-Key every round: the first answer again.
+    "auth-admin-staff-create": lambda run, d: run.call("auth-admin-staff-create", token=d.admin, expect=(201,)),
     "booking-slots": step_slots,
     "booking-create": step_book,
     "booking-get": lambda run, d: run.call("booking-get", token=d.token, path={"id": d.booked}),
@@ -310,8 +315,10 @@ def as_sent(run, d, name):
     event = sample(name)
     if "authorization" not in (event.get("headers") or {}):
         return run.call(name)
-    staff_route = "/staff/" in event.get("routeKey", "")
-    return run.call(name, token=d.rsj if staff_route else d.token)
+    route = event.get("routeKey", "")
+    if "/v1/admin/" in route:
+        return run.call(name, token=d.admin)
+    return run.call(name, token=d.rsj if "/staff/" in route else d.token)
 
 
 def day(run, n):

@@ -127,6 +127,24 @@ impl CitizenId {
 }
 
 hex_id!(
+    /// A member of staff's directory id: `s` and 16 hex digits.
+    StaffId, 's', 16, "工作人员编号格式不正确"
+);
+
+impl StaffId {
+    pub fn generate() -> Self {
+        Self::from_bytes(&super::random::bytes::<8>())
+    }
+
+    /// A stable id for a seeded directory entry (the demo directory, a test's staff): the
+    /// same name gives the same id, so a token can be minted for it without a lookup.
+    pub fn derived(name: &str) -> Self {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, format!("staff:{name}").as_bytes());
+        Self::from_bytes(digest.as_ref())
+    }
+}
+
+hex_id!(
     /// A booking id: `b` and 20 hex digits from the system RNG.
     BookingId, 'b', 20, "预约编号格式不正确"
 );

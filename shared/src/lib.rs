@@ -4,7 +4,7 @@
 //! - Newtypes built at the edge and trusted inside ([`codes`], [`identity`], [`time`],
 //!   [`text`]): each has private fields and one way in, `FromStr` or a constructor, that
 //!   refuses anything malformed with an [`Invalid`] reason a client can read.
-//! - The entities and their rules: [`booking`], [`application`], [`evaluation`],
+//! - The entities and their rules: [`staff`], [`booking`], [`application`], [`evaluation`],
 //!   [`notification`], the [`catalog`], one form ([`form`]), and the working-day
 //!   [`calendar`] (data compiled in from `shared/data/calendar/`).
 //! - [`fields`]: every bad field of a request gathered at once; [`mask`]: how personal data
@@ -24,11 +24,12 @@ pub mod identity;
 pub mod mask;
 pub mod notification;
 pub mod random;
+pub mod staff;
 pub mod text;
 pub mod time;
 
 pub use calendar::WorkCalendar;
-pub use codes::{CitizenId, DeptCode, HallId, ItemCode, PackageCode};
+pub use codes::{CitizenId, DeptCode, HallId, ItemCode, PackageCode, StaffId};
 pub use fields::FieldErrors;
 pub use identity::{IdNumber, Identity, Phone, RealName};
 pub use text::FreeText;

@@ -63,7 +63,7 @@ async fn statistics_equal_a_brute_force_recount_of_two_hundred_random_reviews() 
         let read_version = r.version;
         r.status = ReviewStatus::Rectified;
         r.version += 1;
-        let step = store.step(r, read_version, &[("rectified", 1)], None, jiff::Timestamp::now());
+        let step = store.step(r, read_version, &[("rectified", 1)], None, None, jiff::Timestamp::now());
         assert_eq!(step.await.unwrap(), Written::Done);
         rectified += 1;
     }

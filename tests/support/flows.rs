@@ -7,7 +7,7 @@ impl TestApp {
     /// An application for 社会保障卡申领 submitted, accepted and completed; its number.
     pub async fn completed_application(&self, token: &str) -> String {
         let no = self.submitted_application(token).await;
-        let staff = self.staff_token("RSJ", None);
+        let staff = self.staff_token("RSJ", None).await;
         for (action, version) in [("accept", 1), ("complete", 2)] {
             let req = event("submission-transition").bearer(&staff).path_param("no", &no);
             let (status, body) = read(
@@ -47,7 +47,7 @@ impl TestApp {
         assert_eq!(status, 201, "{b}");
         let id = b["id"].as_str().unwrap().to_owned();
         self.set_time("2026-12-02T09:50");
-        let staff = self.staff_token("RSJ", Some("spb-center"));
+        let staff = self.staff_token("RSJ", Some("spb-center")).await;
         let (status, c) = read(
             self.invoke(
                 "booking",

@@ -25,6 +25,7 @@ use fingertip_cli::template::Template;
 use lambda_http::Request;
 
 use api::auth::{Principal, Signer};
+use model::staff::{Member, StaffRole, WindowId};
 use api::http::Response;
 use model::config::Env;
 use model::time::Clock;
@@ -87,12 +88,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let sandbox_url = format!("http://{}", listener.local_addr().expect("bound"));
     let demo = Stack::from_process();
-    let sandbox = Sandbox::new(
-        demo.setting("WECHAT_MP_APPID").unwrap(),
-        demo.setting("WECHAT_MP_SECRET").unwrap(),
-        demo.setting("WECHAT_OA_APPID").unwrap(),
-        demo.setting("WECHAT_OA_SECRET").unwrap(),
-    );
+    let sandbox = Sandbox::new(&demo);
     tokio::spawn(fingertip_cli::sandbox::serve(listener, sandbox.clone()));
 
     let mut overrides: BTreeMap<String, String> = BTreeMap::new();
@@ -129,11 +125,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     fingertip_cli::tables::create_buckets(&s3, &TEMPLATE, &stack)
         .await
         .expect("buckets");
+    let catalog = fingertip_cli::seed::parse(fingertip_cli::seed::DEMO_CATALOG).expect("demo catalog");
     if options.seed_catalog {
-        let catalog = fingertip_cli::seed::parse(fingertip_cli::seed::DEMO_CATALOG).expect("demo catalog");
         let store = store::catalog::CatalogStore::new(dynamo.clone(), tables["CatalogTable"].clone());
         fingertip_cli::seed::seed(&store, &catalog).await.expect("seed");
     }
+    // The demo staff directory, as `make run` seeds it.
+    let directory = fingertip_cli::seed::demo_directory(&catalog, &model::time::rfc3339(start_time())).expect("directory");
+    let staff = store::staff::StaffStore::new(dynamo.clone(), tables["StaffTable"].clone());
+    fingertip_cli::seed::seed_staff(&staff, &directory).await.expect("seed staff");
     let auth_env = env_of("auth");
     let clock = Clock::fixed(start_time());
     TestApp {
@@ -248,13 +248,74 @@ impl TestApp {
         reply["objectKey"].as_str().unwrap().to_owned()
     }
 
-    /// A token for staff of a department, optionally at a hall.
-    pub fn staff_token(&self, dept: &str, hall: Option<&str>) -> String {
-        self.token(&Principal::Staff(api::auth::Staff {
-            id: format!("staff-{dept}"),
-            dept: dept.parse().expect("dept"),
-            hall: hall.map(|h| h.parse().expect("hall")),
-        }))
+    /// A token for an approver of a department who, given a hall, also works its windows:
+    /// enrolled in the directory first (once per department and hall), as an admin would.
+    pub async fn staff_token(&self, dept: &str, hall: Option<&str>) -> String {
+        let mut roles = vec![StaffRole::Approver];
+        let (mut halls, mut windows) = (Vec::new(), Vec::new());
+        if let Some(h) = hall {
+            roles.push(StaffRole::Window);
+            let hall: model::HallId = h.parse().expect("hall");
+            let catalog = fingertip_cli::seed::parse(fingertip_cli::seed::DEMO_CATALOG).expect("demo catalog");
+            let found = catalog.halls.iter().find(|x| x.hall_id == hall).expect("a demo hall");
+            windows = found
+                .windows
+                .iter()
+                .map(|w| WindowId::new(&hall, &w.code).expect("window"))
+                .collect();
+            halls.push(hall);
+        }
+        self.enrol(&format!("test-{dept}-{}", hall.unwrap_or("none")), roles, Some(dept), halls, windows)
+            .await
+    }
+
+    /// Enrols a member (once: the id is derived from `user`) and mints their token.
+    pub async fn enrol(
+        &self,
+        user: &str,
+        roles: Vec<StaffRole>,
+        dept: Option<&str>,
+        halls: Vec<model::HallId>,
+        windows: Vec<WindowId>,
+    ) -> String {
+        let mut m = Member {
+            id: model::StaffId::derived(user),
+            wecom_user_id: user.parse().expect("a WeCom user id"),
+            name: "测试人员".into(),
+            roles,
+            dept_code: dept.map(|d| d.parse().expect("dept")),
+            hall_ids: halls,
+            window_ids: windows,
+            disabled: false,
+            version: 1,
+            created_at: model::time::rfc3339(self.clock.now()),
+            updated_at: model::time::rfc3339(self.clock.now()),
+        };
+        m.check().expect("a consistent entry");
+        let store = store::staff::StaffStore::new(self.dynamo.clone(), self.tables["StaffTable"].clone());
+        let _ = store.write(&m, None, None, None, self.clock.now()).await.expect("enrol");
+        let current = store.get(&m.id).await.expect("read").expect("enrolled");
+        self.token(&Principal::Staff(api::auth::Staff::of(&current)))
+    }
+
+    /// The token a demo directory member (`rsj`, `chuangkou`, `jiancha`, …) signs in with,
+    /// minted from the entry as it stands.
+    pub async fn demo_token(&self, user: &str) -> String {
+        let store = store::staff::StaffStore::new(self.dynamo.clone(), self.tables["StaffTable"].clone());
+        let m = store
+            .by_wecom(&user.parse().expect("a WeCom user id"))
+            .await
+            .expect("read")
+            .unwrap_or_else(|| panic!("{user} is not in the demo directory"));
+        self.token(&Principal::Staff(api::auth::Staff::of(&m)))
+    }
+
+    /// Signs a member of staff in through the sandbox's WeCom (`wecom-<userid>`); their token.
+    pub async fn sign_in(&self, user: &str) -> String {
+        let req = event("auth-staff-sign-in").json(&serde_json::json!({ "code": format!("wecom-{user}") }));
+        let (status, body) = read(auth::handle(&self.auth, req).await);
+        assert_eq!(status, 200, "signing {user} in: {body}");
+        body["token"].as_str().unwrap().to_owned()
     }
 
     /// Sets the clock to a Shanghai wall-clock time, `2026-12-02 08:00`.

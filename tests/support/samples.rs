@@ -68,8 +68,9 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     // The booking samples name 2026-12-02 (a Wednesday) slots; it is that morning.
     app.set_time("2026-12-02T08:00");
     let (token, _) = app.login("events-citizen").await;
-    let staff = app.staff_token("RSJ", Some("spb-center"));
-    let rsj = app.staff_token("RSJ", None);
+    let staff = app.staff_token("RSJ", Some("spb-center")).await;
+    let rsj = app.staff_token("RSJ", None).await;
+    let admin = app.demo_token("admin").await;
     let mut apps = Samples::default();
     let mut booked = String::new();
     let mut to_cancel = String::new();
@@ -93,7 +94,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
         }
         if name == "evaluation-application" {
             // A completed application and a checked-in visit to rate.
-            let staff = app.staff_token("RSJ", None);
+            let staff = app.staff_token("RSJ", None).await;
             // apps.first was accepted, corrected and resubmitted by the samples before: version 4.
             for (action, version) in [("complete", 4)] {
                 let req = event("submission-transition")
@@ -165,8 +166,10 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             "evaluation-visit" => req.bearer(&token).path_param("id", &booked),
             "evaluation-follow-up" => req.bearer(&token).path_param("id", &format!("B{booked}")),
             "evaluation-rectify" => req.bearer(&rsj).path_param("id", &format!("B{booked}")),
-            // Any other sample is sent with its caller's token: the department's on a staff
-            // route, the citizen's elsewhere (as `make invoke-all` sends it).
+            // Any other sample is sent with its caller's token: the admin's on an admin route,
+            // the department's on a staff route, the citizen's elsewhere (as `make
+            // invoke-all` sends it).
+            _ if req.headers().contains_key("authorization") && route.contains("/v1/admin/") => req.bearer(&admin),
             _ if req.headers().contains_key("authorization") && route.contains("/staff/") => req.bearer(&rsj),
             _ if req.headers().contains_key("authorization") => req.bearer(&token),
             _ => req,

@@ -9,6 +9,8 @@ pub struct World {
     pub visit: String,
     pub submitted: String,
     pub completed: String,
+    /// The demo directory's admin, for the admin routes.
+    pub admin: String,
 }
 
 impl TestApp {
@@ -30,6 +32,7 @@ impl TestApp {
             visit,
             submitted,
             completed,
+            admin: self.demo_token("admin").await,
         }
     }
 }
@@ -51,11 +54,14 @@ impl World {
 
 impl World {
     /// The route's sample event pointed at this world, with the token its caller needs: the
-    /// staff token on staff routes, the citizen's elsewhere, none where the sample has none.
+    /// admin's on admin routes, the staff token on staff routes, the citizen's elsewhere,
+    /// none where the sample has none.
     pub fn request(&self, route: &str, sample: &str, citizen: &str, staff: &str) -> Request {
         let req = self.point(route, event(sample));
         if !req.headers().contains_key("authorization") {
             req
+        } else if route.contains("/v1/admin/") {
+            req.bearer(&self.admin)
         } else if route.contains("/v1/staff/") {
             req.bearer(staff)
         } else {

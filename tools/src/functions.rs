@@ -85,7 +85,7 @@ macro_rules! registry {
 }
 
 registry! {
-    auth => "auth", Http;
+    auth => "auth", Http, clocked;
     catalog => "catalog", Http;
     booking => "booking", Http, clocked;
     booking_sweeper => "booking-sweeper", Schedule, clocked;

@@ -48,6 +48,9 @@ pub const DEMO: &[(&str, &str)] = &[
     ("WECHAT_OA_MESSAGE_MODE", "compatible"),
     ("WECHAT_MP_MESSAGE_MODE", "compatible"),
     ("WECHAT_TEMPLATES", include_str!("../data/wechat-templates.json")),
+    ("WECOM_CORPID", "ww5a1c3e7b9d2f4680"),
+    ("WECOM_AGENTID", "1000002"),
+    ("WECOM_SECRET", "local-demo-wecom-secret"),
 ];
 
 /// Optional settings a function reads with a default, which the template leaves out: set
@@ -60,6 +63,8 @@ pub const TUNING: &[&str] = &[
     "DYNAMODB_ATTEMPT_TIMEOUT_MS",
     "DYNAMODB_TIMEOUT_MS",
     "JWT_TTL_SECONDS",
+    "STAFF_TOKEN_TTL_SECONDS",
+    "STAFF_RECHECK_SECONDS",
     "UPLOADS_PER_DAY",
     "RUST_LOG",
 ];
@@ -147,7 +152,8 @@ impl Stack {
                 Ok(format!("{}{target}", self.table_prefix))
             }
             EnvValue::Ref(target) if template.buckets.contains(target) => Ok(self.bucket_name(target)),
-            EnvValue::Ref(_) if name == "WECHAT_API_BASE" => Ok(self.wechat_base.clone()),
+            // The sandbox stands in for WeCom's host too.
+            EnvValue::Ref(_) if name == "WECHAT_API_BASE" || name == "WECOM_API_BASE" => Ok(self.wechat_base.clone()),
             EnvValue::Ref(param) => self
                 .setting(name)
                 .or_else(|| template.parameters.get(param).cloned().flatten())

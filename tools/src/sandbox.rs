@@ -15,11 +15,13 @@
 //! | `down` | HTTP 503 |
 //!
 //! The notifier's side (`stable_token`, subscribe and template sends, `user/info`) and the
-//! fault switches are in [`api`]. Every request the backend sends is recorded, secrets
+//! fault switches are in [`api`]; WeCom's (`gettoken`, `auth/getuserinfo`, `message/send`)
+//! in [`wecom`], served on the same port: their paths do not collide. Every request the backend sends is recorded, secrets
 //! masked, and listed at `GET /_sandbox/messages`; what was delivered is at
 //! `GET /_sandbox/sent`.
 
 mod api;
+mod wecom;
 
 pub use api::{Fault, FaultKind, Scope};
 
@@ -38,24 +40,24 @@ pub struct Sandbox {
     secret: String,
     oa_appid: String,
     oa_secret: String,
+    corpid: String,
+    corp_secret: String,
     log: Mutex<Vec<Value>>,
     state: Mutex<api::State>,
 }
 
 impl Sandbox {
-    /// A sandbox that accepts this mini-program's and this official account's appid and
-    /// secret.
-    pub fn new(
-        appid: impl Into<String>,
-        secret: impl Into<String>,
-        oa_appid: impl Into<String>,
-        oa_secret: impl Into<String>,
-    ) -> Arc<Self> {
+    /// A sandbox that accepts the stack's mini-program, official account and WeCom
+    /// application (their appids, corpid and secrets).
+    pub fn new(stack: &crate::local::Stack) -> Arc<Self> {
+        let setting = |name: &str| stack.setting(name).unwrap_or_default();
         Arc::new(Self {
-            appid: appid.into(),
-            secret: secret.into(),
-            oa_appid: oa_appid.into(),
-            oa_secret: oa_secret.into(),
+            appid: setting("WECHAT_MP_APPID"),
+            secret: setting("WECHAT_MP_SECRET"),
+            oa_appid: setting("WECHAT_OA_APPID"),
+            oa_secret: setting("WECHAT_OA_SECRET"),
+            corpid: setting("WECOM_CORPID"),
+            corp_secret: setting("WECOM_SECRET"),
             log: Mutex::new(Vec::new()),
             state: Mutex::new(api::State::default()),
         })
@@ -92,7 +94,7 @@ impl Sandbox {
             return Ok(self.control(&method, control, &body));
         }
         let mut shown = query.clone();
-        for secret in ["secret", "access_token"] {
+        for secret in ["secret", "corpsecret", "access_token"] {
             if shown.contains_key(secret) {
                 shown.insert(secret.into(), "***".into());
             }
@@ -109,7 +111,10 @@ impl Sandbox {
             "/cgi-bin/stable_token"
             | "/cgi-bin/message/subscribe/send"
             | "/cgi-bin/message/template/send"
-            | "/cgi-bin/user/info" => self.api(&path, &query, &body).await,
+            | "/cgi-bin/user/info"
+            | "/cgi-bin/gettoken"
+            | "/cgi-bin/auth/getuserinfo"
+            | "/cgi-bin/message/send" => self.api(&path, &query, &body).await,
             _ => Ok(reply(404, &json!({ "errcode": 40066, "errmsg": "invalid url" }))),
         }
     }

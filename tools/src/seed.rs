@@ -1,7 +1,14 @@
-//! `seed`: the demo catalog (`tools/data/demo-catalog.json`) written to the catalog table.
+//! `seed`: the demo catalog (`tools/data/demo-catalog.json`) written to the catalog table,
+//! and the demo staff directory beside it.
 
 use model::catalog::Catalog;
+use model::staff::{Member, StaffRole};
+use model::{DeptCode, HallId, StaffId};
 use store::catalog::CatalogStore;
+use store::staff::{StaffStore, Written};
+
+/// The hall the demo's window clerk and hall manager work at.
+pub const DEMO_HALL: &str = "spb-center";
 
 /// The demo catalog compiled into the CLI, so seeding needs no path.
 pub const DEMO_CATALOG: &str = include_str!("../data/demo-catalog.json");
@@ -19,6 +26,69 @@ pub async fn seed(store: &CatalogStore, catalog: &Catalog) -> Result<usize, Stri
         .put_catalog(catalog)
         .await
         .map_err(|e| format!("{e}: {:?}", std::error::Error::source(&e).map(ToString::to_string)))
+}
+
+/// The demo directory (API.md, "Local development, office side"): `admin`, `jiancha`
+/// (supervisor), `dating` (hall manager of spb-center), `chuangkou` (window staff of
+/// spb-center's comprehensive windows, which serve several departments), and one approver per
+/// department, named by the department's code in lower case (`rsj`, `scjg`, …). Each id is
+/// derived from the WeCom user id ([`StaffId::derived`]), so the CLI can mint their tokens.
+pub fn demo_directory(catalog: &Catalog, at: &str) -> Result<Vec<Member>, String> {
+    let hall: HallId = DEMO_HALL.parse().map_err(|e| format!("{e}"))?;
+    let center = catalog
+        .halls
+        .iter()
+        .find(|h| h.hall_id == hall)
+        .ok_or("the demo catalog has no spb-center")?;
+    let windows = center
+        .windows
+        .iter()
+        .filter(|w| w.comprehensive)
+        .map(|w| model::staff::WindowId::new(&hall, &w.code))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let member = |user: &str, name: &str, roles: Vec<StaffRole>, dept: Option<DeptCode>| -> Result<Member, String> {
+        let hall_scoped = roles.contains(&StaffRole::Window) || roles.contains(&StaffRole::HallManager);
+        let mut m = Member {
+            id: StaffId::derived(user),
+            wecom_user_id: user.parse().map_err(|e| format!("{user}: {e}"))?,
+            name: name.to_owned(),
+            dept_code: dept,
+            hall_ids: if hall_scoped { vec![hall.clone()] } else { Vec::new() },
+            window_ids: if roles.contains(&StaffRole::Window) { windows.clone() } else { Vec::new() },
+            roles,
+            disabled: false,
+            version: 1,
+            created_at: at.to_owned(),
+            updated_at: at.to_owned(),
+        };
+        m.check().map_err(|e| format!("{user}: {:?}", e.reasons()))?;
+        Ok(m)
+    };
+    let mut all = vec![
+        member("admin", "名录管理员", vec![StaffRole::Admin], None)?,
+        member("jiancha", "监察专员", vec![StaffRole::Supervisor], None)?,
+        member("dating", "大厅值班长", vec![StaffRole::HallManager], None)?,
+        member("chuangkou", "综合窗口一", vec![StaffRole::Window], None)?,
+    ];
+    for d in &catalog.departments {
+        let user = d.code.as_str().to_lowercase();
+        all.push(member(&user, &format!("{}审批员", d.name), vec![StaffRole::Approver], Some(d.code.clone()))?);
+    }
+    Ok(all)
+}
+
+/// Writes the demo directory; members already there are left as they are.
+pub async fn seed_staff(store: &StaffStore, members: &[Member]) -> Result<usize, String> {
+    let mut written = 0;
+    for m in members {
+        match store.write(m, None, None, None, jiff::Timestamp::now()).await {
+            Ok(Written::Done) => written += 1,
+            Ok(_) => {}
+            Err(e) => return Err(format!("{e}: {:?}", std::error::Error::source(&e).map(ToString::to_string))),
+        }
+    }
+    Ok(written)
 }
 
 #[cfg(test)]
@@ -40,5 +110,18 @@ mod tests {
         assert_eq!(kaiban.promised_days, 1);
         assert!(kaiban.materials.iter().all(|m| !m.required));
         assert_eq!(kaiban.online_level, model::catalog::OnlineLevel::FullOnline);
+    }
+
+    #[test]
+    fn the_demo_directory_has_each_role_api_md_names() {
+        let c = super::parse(super::DEMO_CATALOG).unwrap();
+        let d = super::demo_directory(&c, "2026-12-02T08:00:00+08:00").unwrap();
+        let users: Vec<&str> = d.iter().map(|m| m.wecom_user_id.as_str()).collect();
+        for u in ["admin", "jiancha", "dating", "chuangkou", "rsj", "scjg"] {
+            assert!(users.contains(&u), "{u}");
+        }
+        assert_eq!(d.len(), 4 + c.departments.len());
+        let chuangkou = d.iter().find(|m| m.wecom_user_id.as_str() == "chuangkou").unwrap();
+        assert!(chuangkou.window_ids.len() >= 2, "windows serving several departments");
     }
 }

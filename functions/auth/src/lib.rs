@@ -1,31 +1,53 @@
-//! The identity function: WeChat login, the citizen's profile and real-name binding.
+//! The identity function: citizens' WeChat login, profile and real-name binding; staff
+//! sign-in through WeCom; the staff directory.
 //!
-//! Routes (API.md § Identity): `POST /v1/auth/wechat`, `GET /v1/me`, `PUT /v1/me/identity`.
+//! Routes (API.md § Identity, § Staff identity): `POST /v1/auth/wechat`, `GET /v1/me`,
+//! `PUT /v1/me/identity`, `POST /v1/staff/auth/wecom`, `GET /v1/staff/me`,
+//! `GET|POST /v1/admin/staff`, `PUT /v1/admin/staff/{id}`.
 
+mod admin;
 mod identity;
 mod login;
+mod staff;
 
 use api::ApiError;
 use api::auth::{Signer, Verifier};
+use api::cursor::CursorKey;
 use api::http::{self, Response};
+use api::staff::Gate;
 use lambda_http::Request;
 use model::config::{ConfigError, Env};
+use model::time::Clock;
+use std::sync::Arc;
+use store::audit::Trail;
+use store::catalog::CatalogStore;
 use store::citizens::CitizenStore;
+use store::staff::StaffStore;
+use store::wechat::WechatStore;
 use wechat::WechatClient;
+use wechat::wecom::Wecom;
 
 /// Everything a request needs, built once per cold start.
 #[derive(Debug, Clone)]
 pub struct App {
     citizens: CitizenStore,
+    staff: StaffStore,
+    catalog: CatalogStore,
+    trail: Trail,
+    gate: Gate,
     wechat: WechatClient,
+    wecom: Arc<Wecom>,
     signer: Signer,
     verifier: Verifier,
+    cursors: CursorKey,
     identity_key: Vec<u8>,
+    clock: Clock,
 }
 
 impl App {
-    /// Reads `CITIZENS_TABLE`, `IDENTITY_HASH_KEY`, the JWT and WeChat settings, and connects
-    /// the store. Fails naming the first setting that is missing or malformed.
+    /// Reads `CITIZENS_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CATALOG_TABLE`, `WECHAT_TABLE`,
+    /// `IDENTITY_HASH_KEY`, the JWT, WeChat and WeCom settings, and connects the store.
+    /// Fails naming the first setting that is missing or malformed.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("CITIZENS_TABLE")?.to_owned();
         let identity_key = env.required("IDENTITY_HASH_KEY")?.as_bytes().to_vec();
@@ -35,14 +57,30 @@ impl App {
         let signer = Signer::from_env(env)?;
         let verifier = Verifier::from_env(env)?;
         let wechat = WechatClient::from_env(env)?;
+        let cursors = CursorKey::from_env(env)?;
         let client = store::connect(env).await;
+        let wecom = Wecom::from_env(env, WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?))?;
         Ok(Self {
-            citizens: CitizenStore::new(client, table),
+            citizens: CitizenStore::new(client.clone(), table),
+            staff: StaffStore::new(client.clone(), env.required("STAFF_TABLE")?),
+            catalog: CatalogStore::new(client.clone(), env.required("CATALOG_TABLE")?),
+            trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),
+            gate: Gate::from_env(env, client, Clock::system())?,
             wechat,
+            wecom: Arc::new(wecom),
             signer,
             verifier,
+            cursors,
             identity_key,
+            clock: Clock::system(),
         })
+    }
+
+    /// The app reading `clock` (tests set it): the audit trail's times and the staff gate.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.gate = self.gate.with_clock(clock.clone());
+        self.clock = clock;
+        self
     }
 }
 
@@ -53,6 +91,11 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "POST /v1/auth/wechat" => login::login(app, &req).await,
             "GET /v1/me" => identity::me(app, &req).await,
             "PUT /v1/me/identity" => identity::bind(app, &req).await,
+            "POST /v1/staff/auth/wecom" => staff::sign_in(app, &req).await,
+            "GET /v1/staff/me" => staff::me(app, &req).await,
+            "GET /v1/admin/staff" => admin::list(app, &req).await,
+            "POST /v1/admin/staff" => admin::create(app, &req).await,
+            "PUT /v1/admin/staff/{id}" => admin::update(app, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })

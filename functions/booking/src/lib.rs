@@ -13,6 +13,8 @@ mod view;
 
 use api::ApiError;
 use api::auth::Verifier;
+use api::staff::Gate;
+use store::audit::Trail;
 use api::cursor::CursorKey;
 use api::http::{self, Response};
 use lambda_http::Request;
@@ -29,6 +31,8 @@ pub struct App {
     catalog: CatalogStore,
     citizens: CitizenStore,
     verifier: Verifier,
+    gate: Gate,
+    trail: Trail,
     cursors: CursorKey,
     calendar: &'static WorkCalendar,
     clock: Clock,
@@ -36,7 +40,7 @@ pub struct App {
 
 impl App {
     /// Reads `BOOKINGS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
-    /// `CURSOR_KEY` and the JWT verification settings, and connects the store.
+    /// `STAFF_TABLE`, `AUDIT_TABLE`, `CURSOR_KEY` and the JWT verification settings, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let outbox = env.required("OUTBOX_TABLE")?.to_owned();
@@ -50,6 +54,8 @@ impl App {
             catalog: CatalogStore::new(client.clone(), catalog),
             citizens: CitizenStore::new(client.clone(), citizens),
             verifier,
+            gate: Gate::from_env(env, client.clone(), Clock::system())?,
+            trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),
             cursors,
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
@@ -58,6 +64,7 @@ impl App {
 
     /// The same app reading the time from `clock` (tests).
     pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.gate = self.gate.with_clock(clock.clone());
         self.clock = clock;
         self
     }

@@ -13,6 +13,8 @@ mod stats;
 
 use api::ApiError;
 use api::auth::Verifier;
+use api::staff::Gate;
+use store::audit::Trail;
 use api::cursor::CursorKey;
 use api::http::{self, Response};
 use lambda_http::Request;
@@ -31,6 +33,8 @@ pub struct App {
     bookings: BookingStore,
     catalog: CatalogStore,
     verifier: Verifier,
+    gate: Gate,
+    trail: Trail,
     cursors: CursorKey,
     calendar: &'static WorkCalendar,
     clock: Clock,
@@ -53,8 +57,10 @@ impl App {
             evaluations: EvaluationStore::new(client.clone(), evaluations, outbox),
             applications: ApplicationStore::reader(client.clone(), applications),
             bookings: BookingStore::reader(client.clone(), bookings),
-            catalog: CatalogStore::new(client, catalog),
+            catalog: CatalogStore::new(client.clone(), catalog),
             verifier,
+            gate: Gate::from_env(env, client.clone(), Clock::system())?,
+            trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),
             cursors,
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
@@ -62,6 +68,7 @@ impl App {
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.gate = self.gate.with_clock(clock.clone());
         self.clock = clock;
         self
     }

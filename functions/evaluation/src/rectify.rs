@@ -78,13 +78,14 @@ fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
 
 /// `GET /v1/staff/evaluations?status=`: the caller's department's reviews.
 pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let staff = app.verifier.staff(req)?;
+    let actor = app.gate.staff(&app.verifier, req).await?;
+    let dept = actor.approver_dept().ok_or_else(ApiError::forbidden)?;
     let status: Option<ReviewStatus> = http::query(req, "status")?;
-    let scope = [staff.dept.as_str(), status.map_or("", ReviewStatus::as_str)];
+    let scope = [dept.as_str(), status.map_or("", ReviewStatus::as_str)];
     let page = Page::from_request(req, &app.cursors, &scope)?;
     let (reviews, next) = app
         .evaluations
-        .for_dept(&staff.dept, status, page.cursor.as_ref(), page.limit)
+        .for_dept(dept, status, page.cursor.as_ref(), page.limit)
         .await?;
     let today = local(app.clock.now()).date();
     let items: Vec<StaffView> = reviews.iter().map(|r| staff_view(r, today)).collect();
@@ -101,7 +102,8 @@ struct ActBody {
 
 /// `POST /v1/staff/evaluations/{id}/rectification`.
 pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let staff = app.verifier.staff(req)?;
+    let actor = app.gate.staff(&app.verifier, req).await?;
+    let dept = actor.approver_dept().ok_or_else(ApiError::forbidden)?.clone();
     let id: EvaluationId = http::path(req, "id")?;
     let body: ActBody = http::json_body(req)?;
     let mut errors = FieldErrors::default();
@@ -116,7 +118,7 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
 
     let mut r = app.evaluations.get(&id).await?.ok_or_else(ApiError::not_found)?;
     // Another department's review looks like no review, as its applications do.
-    if r.dept != staff.dept {
+    if r.dept != dept {
         return Err(ApiError::not_found());
     }
     let to = evaluation::next(r.status, action).ok_or_else(|| {
@@ -130,7 +132,7 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
     r.steps.push(Step {
         at: rfc3339(now),
         action: action.as_str().to_owned(),
-        actor: format!("staff:{}@{}", staff.id, staff.dept),
+        actor: format!("staff:{}@{}", actor.id, dept),
         note: note.clone(),
     });
     let rating = format!("r{}", r.rating);
@@ -158,9 +160,13 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
             ("at", rfc3339(now)),
         ]),
     });
+    let audit = actor
+        .record(format!("evaluation.{}", action.as_str()), format!("evaluation:{}", r.id), now)
+        .because(note.clone());
+    let audit = app.trail.item(&audit)?;
     match app
         .evaluations
-        .step(&r, read_version, &deltas, outcome.as_ref(), now)
+        .step(&r, read_version, &deltas, outcome.as_ref(), Some(audit), now)
         .await?
     {
         Written::Done => {

@@ -10,6 +10,8 @@ use api::ApiError;
 use api::auth::{Principal, Verifier};
 use api::cursor::CursorKey;
 use api::http::{self, Page, Response};
+use api::staff::Gate;
+use model::staff::StaffRole;
 use lambda_http::Request;
 use model::WorkCalendar;
 use model::application::view;
@@ -24,6 +26,7 @@ use store::applications::ApplicationStore;
 pub struct App {
     applications: ApplicationStore,
     verifier: Verifier,
+    gate: Gate,
     cursors: CursorKey,
     calendar: &'static WorkCalendar,
     clock: Clock,
@@ -31,7 +34,7 @@ pub struct App {
 }
 
 impl App {
-    /// Reads `APPLICATIONS_TABLE`, `CURSOR_KEY`, the JWT verification settings and the public lookup's
+    /// Reads `APPLICATIONS_TABLE`, `STAFF_TABLE`, `CURSOR_KEY`, the JWT verification settings and the public lookup's
     /// limits (`LOOKUP_PER_CLIENT_PER_MINUTE`, 20; `LOOKUP_PER_NUMBER_PER_HOUR`, 10).
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("APPLICATIONS_TABLE")?.to_owned();
@@ -43,7 +46,8 @@ impl App {
         };
         let client = store::connect(env).await;
         Ok(Self {
-            applications: ApplicationStore::reader(client, table),
+            applications: ApplicationStore::reader(client.clone(), table),
+            gate: Gate::from_env(env, client, Clock::system())?,
             verifier,
             cursors,
             calendar: WorkCalendar::shipped(),
@@ -53,6 +57,7 @@ impl App {
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.gate = self.gate.with_clock(clock.clone());
         self.clock = clock;
         self
     }
@@ -70,15 +75,18 @@ pub async fn handle(app: &App, req: Request) -> Response {
     .await
 }
 
-/// The full view, for its owner or staff of a department it involves; 404 for anyone else.
+/// The full view, for its owner, the approvers of a department it involves and the
+/// supervisors; 404 for anyone else.
 async fn one(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let who = app.verifier.principal(req)?;
+    let who = app.gate.principal(&app.verifier, req).await?;
     let no: ApplicationNo = http::path(req, "no")?;
     let v = app.applications.view(&no).await?.ok_or_else(ApiError::not_found)?;
     let viewer = match &who {
         Principal::Citizen(id) if &v.application.citizen_id == id => Viewer::Applicant,
-        Principal::Staff(s) if v.application.dept_codes.contains(&s.dept) => Viewer::Staff,
-        Principal::Admin { .. } => Viewer::Staff,
+        Principal::Staff(s) if s.approver_dept().is_some_and(|d| v.application.dept_codes.contains(d)) => {
+            Viewer::Staff
+        }
+        Principal::Staff(s) if s.has(StaffRole::Supervisor) => Viewer::Staff,
         _ => return Err(ApiError::not_found()),
     };
     http::ok(&view::present(&v, local(app.clock.now()).date(), app.calendar, viewer))

@@ -7,6 +7,7 @@ use api::{ApiError, Code};
 use model::application::{ApplicationNo, Plan, Step, View};
 use model::notification::Kind;
 use store::applications::{Change, Committed};
+use store::audit::Record;
 
 /// The application, or 404.
 pub async fn load(app: &App, no: &ApplicationNo) -> Result<View, ApiError> {
@@ -16,9 +17,21 @@ pub async fn load(app: &App, no: &ApplicationNo) -> Result<View, ApiError> {
 /// Finishes `plan` with its step and writes it; 409 `VERSION_CONFLICT` if the application
 /// changed since it was read.
 pub async fn commit(app: &App, plan: Plan, step: Step<'_>, notify: Option<Kind>) -> Result<View, ApiError> {
+    commit_audited(app, plan, step, notify, None).await
+}
+
+/// [`commit`] of a staff member's change, with its audit record in the same transaction.
+pub async fn commit_audited(
+    app: &App,
+    plan: Plan,
+    step: Step<'_>,
+    notify: Option<Kind>,
+    audit: Option<Record>,
+) -> Result<View, ApiError> {
     let now = app.clock.now();
     let planned = plan.finish(step, notify, now);
-    match app.applications.commit(&Change::planned(&planned), now).await? {
+    let audit = audit.map(|r| app.trail.item(&r)).transpose()?;
+    match app.applications.commit(&Change::planned(&planned).audited(audit), now).await? {
         Committed::Done => {}
         Committed::Stale => return Err(ApiError::code(Code::VersionConflict)),
         Committed::KeyUsed => return Err(ApiError::code(Code::IdempotencyKeyReused)),

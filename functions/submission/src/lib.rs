@@ -16,6 +16,8 @@ mod uploads;
 
 use api::ApiError;
 use api::auth::Verifier;
+use api::staff::Gate;
+use store::audit::Trail;
 use api::cursor::CursorKey;
 use api::http::{self, Response};
 use lambda_http::Request;
@@ -33,6 +35,8 @@ pub struct App {
     citizens: CitizenStore,
     files: s3::Files,
     verifier: Verifier,
+    gate: Gate,
+    trail: Trail,
     cursors: CursorKey,
     /// Uploads a citizen may start in a day (`UPLOADS_PER_DAY`, 60).
     upload_quota: u32,
@@ -42,6 +46,7 @@ pub struct App {
 
 impl App {
     /// Reads `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
+    /// `STAFF_TABLE`, `AUDIT_TABLE`,
     /// `UPLOADS_BUCKET`, `CURSOR_KEY` and the JWT verification settings, and connects the
     /// store and S3.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
@@ -61,6 +66,8 @@ impl App {
             citizens: CitizenStore::new(client.clone(), citizens),
             files: s3::Files::new(&sdk, env, bucket),
             verifier,
+            gate: Gate::from_env(env, client.clone(), Clock::system())?,
+            trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),
             cursors,
             upload_quota,
             calendar: WorkCalendar::shipped(),
@@ -69,6 +76,7 @@ impl App {
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.gate = self.gate.with_clock(clock.clone());
         self.clock = clock;
         self
     }

@@ -2,7 +2,7 @@
 //! the state machine, each with its timeline entry and the citizen's notification.
 
 use crate::App;
-use crate::change::{commit, load, today};
+use crate::change::{commit_audited, load, today};
 use api::ApiError;
 use api::Code;
 use api::http::{self, Page, Response};
@@ -48,12 +48,13 @@ struct QueueEntry<'a> {
 
 /// `GET /v1/staff/applications?status=&overdue=`: the cases of the caller's department.
 pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let staff = app.verifier.staff(req)?;
+    let actor = app.gate.staff(&app.verifier, req).await?;
+    let dept = actor.approver_dept().ok_or_else(ApiError::forbidden)?;
     let status: Option<Status> = http::query(req, "status")?;
     let overdue: Option<Flag> = http::query(req, "overdue")?;
     let overdue_only = overdue.as_ref().is_some_and(|f| f.0);
     let scope = [
-        staff.dept.as_str(),
+        dept.as_str(),
         status.map_or("", Status::as_str),
         if overdue_only { "overdue" } else { "" },
     ];
@@ -63,7 +64,7 @@ pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
     let found = app
         .applications
         .queue(
-            &staff.dept,
+            dept,
             status,
             due_before.as_deref(),
             page.cursor.as_ref(),
@@ -129,7 +130,8 @@ fn correction_items(raw: &[String]) -> Result<Vec<FreeText>, Invalid> {
 
 /// `POST /v1/staff/applications/{no}/transitions`.
 pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let staff = app.verifier.staff(req)?;
+    let actor = app.gate.staff(&app.verifier, req).await?;
+    let dept = actor.approver_dept().ok_or_else(ApiError::forbidden)?.clone();
     let no: ApplicationNo = http::path(req, "no")?;
     let body: TransitionBody = http::json_body(req)?;
     let mut errors = FieldErrors::default();
@@ -154,10 +156,10 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
     let mine: Vec<&Case> = v
         .cases
         .iter()
-        .filter(|c| c.dept == staff.dept && item.as_ref().is_none_or(|code| &c.item_code == code))
+        .filter(|c| c.dept == dept && item.as_ref().is_none_or(|code| &c.item_code == code))
         .collect();
     let case = match mine.as_slice() {
-        [] if v.cases.iter().any(|c| c.dept == staff.dept) => {
+        [] if v.cases.iter().any(|c| c.dept == dept) => {
             return Err(ApiError::field("itemCode", "本部门没有这个事项的办件"));
         }
         [] => return Err(ApiError::not_found()),
@@ -221,13 +223,16 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         Action::Complete => Kind::ApplicationCompleted,
         Action::Reject => Kind::ApplicationRejected,
     };
+    let record = actor
+        .record(format!("application.{}", action.as_str()), format!("application:{no}"), now)
+        .because(text.clone());
     let step = Step {
         action: action.as_str(),
-        actor: format!("staff:{}@{}", staff.id, staff.dept),
+        actor: format!("staff:{}@{}", actor.id, dept),
         item: Some(&item_code),
         note: text,
     };
-    let v = commit(app, plan, step, Some(kind)).await?;
+    let v = commit_audited(app, plan, step, Some(kind), Some(record)).await?;
     tracing::info!(application = %no, item = %item_code, action = action.as_str(), "transition");
     http::ok(&view::present(&v, today(app), app.calendar, view::Viewer::Staff))
 }

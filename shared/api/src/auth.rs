@@ -10,21 +10,24 @@ use base64_simd::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lambda_http::Request;
 use model::config::{ConfigError, Env};
-use model::{CitizenId, DeptCode, HallId};
+use model::staff::{Member, StaffRole, WindowId};
+use model::{CitizenId, DeptCode, HallId, StaffId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Tokens longer than this are refused unread.
 const MAX_TOKEN_BYTES: usize = 4096;
+/// A staff token lives at most one working shift.
+const MAX_STAFF_TTL_SECONDS: u64 = 8 * 3600;
 /// Clock skew tolerated between the issuer and a verifier.
 const LEEWAY_SECONDS: u64 = 30;
 
+/// The two kinds of caller a token names. What a member of staff may do is in `roles`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Citizen,
     Staff,
-    Admin,
 }
 
 /// The claims this service writes and accepts.
@@ -35,21 +38,72 @@ pub struct Claims {
     pub aud: String,
     pub sub: String,
     pub role: Role,
+    /// A member of staff's roles, department, halls and windows, as the directory said when
+    /// the token was minted, and the directory entry's version then.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<StaffRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dept: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub halls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hall: Option<String>,
+    pub ver: Option<u64>,
     pub iat: u64,
     pub nbf: u64,
     pub exp: u64,
 }
 
-/// A member of staff: acts inside one department, and at one hall for hall staff.
+/// A member of staff as their token names them. Whether the directory still says so is
+/// checked by [`crate::staff::Gate`] before anything is done in their name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staff {
-    pub id: String,
-    pub dept: DeptCode,
-    pub hall: Option<HallId>,
+    pub id: StaffId,
+    pub roles: Vec<StaffRole>,
+    pub dept: Option<DeptCode>,
+    pub halls: Vec<HallId>,
+    pub windows: Vec<WindowId>,
+    /// The directory entry's version the token was minted from.
+    pub version: u64,
+}
+
+impl Staff {
+    /// The principal a directory entry signs in as.
+    pub fn of(m: &Member) -> Self {
+        Self {
+            id: m.id.clone(),
+            roles: m.roles.clone(),
+            dept: m.dept_code.clone(),
+            halls: m.hall_ids.clone(),
+            windows: m.window_ids.clone(),
+            version: m.version,
+        }
+    }
+
+    pub fn has(&self, role: StaffRole) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The department an approver decides for; `None` for anyone else.
+    pub fn approver_dept(&self) -> Option<&DeptCode> {
+        self.dept.as_ref().filter(|_| self.has(StaffRole::Approver))
+    }
+
+    /// An approver of `dept`.
+    pub fn approves_for(&self, dept: &DeptCode) -> bool {
+        self.has(StaffRole::Approver) && self.dept.as_ref() == Some(dept)
+    }
+
+    /// Window staff or a hall manager of `hall`.
+    pub fn works_at(&self, hall: &HallId) -> bool {
+        (self.has(StaffRole::Window) || self.has(StaffRole::HallManager)) && self.halls.contains(hall)
+    }
+
+    /// The roles as the audit trail records them: `window,approver`.
+    pub fn roles_text(&self) -> String {
+        self.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    }
 }
 
 /// Who is calling, once the token has been verified.
@@ -57,7 +111,6 @@ pub struct Staff {
 pub enum Principal {
     Citizen(CitizenId),
     Staff(Staff),
-    Admin { id: String },
 }
 
 /// Verifies tokens against the live public keys.
@@ -148,7 +201,7 @@ impl Verifier {
         self.verify(token)
     }
 
-    /// The calling citizen; staff and admins get 403.
+    /// The calling citizen; staff get 403.
     pub fn citizen(&self, req: &Request) -> Result<CitizenId, ApiError> {
         match self.principal(req)? {
             Principal::Citizen(id) => Ok(id),
@@ -156,8 +209,9 @@ impl Verifier {
         }
     }
 
-    /// The calling member of staff; citizens and admins get 403.
-    pub fn staff(&self, req: &Request) -> Result<Staff, ApiError> {
+    /// The member of staff the token names; citizens get 403. Handlers go through
+    /// [`crate::staff::Gate::staff`], which also asks the directory.
+    pub fn staff_claims(&self, req: &Request) -> Result<Staff, ApiError> {
         match self.principal(req)? {
             Principal::Staff(s) => Ok(s),
             _ => Err(ApiError::forbidden()),
@@ -168,17 +222,27 @@ impl Verifier {
 fn principal_of(c: Claims) -> Result<Principal, ApiError> {
     let bad = || ApiError::unauthenticated("claims");
     match c.role {
-        Role::Citizen if c.dept.is_none() && c.hall.is_none() => {
+        Role::Citizen
+            if c.roles.is_empty() && c.dept.is_none() && c.halls.is_empty() && c.windows.is_empty() && c.ver.is_none() =>
+        {
             Ok(Principal::Citizen(c.sub.parse().map_err(|_| bad())?))
         }
-        Role::Staff => {
-            let dept = c.dept.as_deref().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-            let hall = c.hall.as_deref().map(str::parse).transpose().map_err(|_| bad())?;
-            Ok(Principal::Staff(Staff { id: c.sub, dept, hall }))
+        Role::Staff if !c.roles.is_empty() => {
+            Ok(Principal::Staff(Staff {
+                id: c.sub.parse().map_err(|_| bad())?,
+                roles: c.roles,
+                dept: c.dept.as_deref().map(str::parse).transpose().map_err(|_| bad())?,
+                halls: parse_all(&c.halls).ok_or_else(bad)?,
+                windows: parse_all(&c.windows).ok_or_else(bad)?,
+                version: c.ver.ok_or_else(bad)?,
+            }))
         }
-        Role::Admin if c.dept.is_none() && c.hall.is_none() => Ok(Principal::Admin { id: c.sub }),
         _ => Err(bad()),
     }
+}
+
+fn parse_all<T: std::str::FromStr>(raw: &[String]) -> Option<Vec<T>> {
+    raw.iter().map(|r| r.parse().ok()).collect()
 }
 
 /// Issues tokens with the current signing key.
@@ -189,6 +253,7 @@ pub struct Signer {
     issuer: String,
     audience: String,
     ttl_seconds: u64,
+    staff_ttl_seconds: u64,
 }
 
 impl std::fmt::Debug for Signer {
@@ -219,39 +284,52 @@ impl Signer {
         if !(60..=30 * 24 * 3600).contains(&ttl_seconds) {
             return Err(ConfigError::new("JWT_TTL_SECONDS", "must be between 60 and 2592000"));
         }
+        let staff_ttl_seconds = env.parsed_or("STAFF_TOKEN_TTL_SECONDS", MAX_STAFF_TTL_SECONDS)?;
+        if !(60..=MAX_STAFF_TTL_SECONDS).contains(&staff_ttl_seconds) {
+            return Err(ConfigError::new("STAFF_TOKEN_TTL_SECONDS", "must be between 60 and 28800 (one shift)"));
+        }
         Ok(Self {
             kid,
             key: EncodingKey::from_ed_der(&der),
             issuer: env.required("JWT_ISSUER")?.to_owned(),
             audience: env.required("JWT_AUDIENCE")?.to_owned(),
             ttl_seconds,
+            staff_ttl_seconds,
         })
     }
 
+    /// A token for `principal`: a citizen's lives `JWT_TTL_SECONDS`, a member of staff's one
+    /// working shift at most (`STAFF_TOKEN_TTL_SECONDS`, 8 hours).
     pub fn issue(&self, principal: &Principal) -> Result<Issued, ApiError> {
         let now = jiff::Timestamp::now();
         let iat = now.as_second().max(0) as u64;
-        let (sub, role, dept, hall) = match principal {
-            Principal::Citizen(id) => (id.to_string(), Role::Citizen, None, None),
-            Principal::Staff(s) => (
-                s.id.clone(),
-                Role::Staff,
-                Some(s.dept.to_string()),
-                s.hall.as_ref().map(ToString::to_string),
-            ),
-            Principal::Admin { id } => (id.clone(), Role::Admin, None, None),
-        };
-        let claims = Claims {
+        let mut claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            sub,
-            role,
-            dept,
-            hall,
+            sub: String::new(),
+            role: Role::Citizen,
+            roles: Vec::new(),
+            dept: None,
+            halls: Vec::new(),
+            windows: Vec::new(),
+            ver: None,
             iat,
             nbf: iat,
             exp: iat.saturating_add(self.ttl_seconds),
         };
+        match principal {
+            Principal::Citizen(id) => claims.sub = id.to_string(),
+            Principal::Staff(s) => {
+                claims.sub = s.id.to_string();
+                claims.role = Role::Staff;
+                claims.roles = s.roles.clone();
+                claims.dept = s.dept.as_ref().map(ToString::to_string);
+                claims.halls = s.halls.iter().map(ToString::to_string).collect();
+                claims.windows = s.windows.iter().map(ToString::to_string).collect();
+                claims.ver = Some(s.version);
+                claims.exp = iat.saturating_add(self.staff_ttl_seconds);
+            }
+        }
         let expires_at = i64::try_from(claims.exp)
             .ok()
             .and_then(|s| jiff::Timestamp::from_second(s).ok())

@@ -55,6 +55,7 @@ codes! {
     Forbidden => 403, "FORBIDDEN", "无权进行此操作";
     IdentityRequired => 403, "IDENTITY_REQUIRED", "请先完成实名认证";
     BookingRestricted => 403, "BOOKING_RESTRICTED", "因多次预约未到，暂时无法预约";
+    StaffNotEnrolled => 403, "STAFF_NOT_ENROLLED", "您不在工作人员名录中或账号已停用，请联系管理员";
     NotFound => 404, "NOT_FOUND", "未找到相关信息";
     MethodNotAllowed => 405, "METHOD_NOT_ALLOWED", "不支持该请求方式";
     SlotFull => 409, "SLOT_FULL", "该时段已约满，请选择其他时段";
@@ -62,6 +63,7 @@ codes! {
     AlreadyEvaluated => 409, "ALREADY_EVALUATED", "您已评价过该服务";
     InvalidTransition => 409, "INVALID_TRANSITION", "当前状态不允许此操作";
     VersionConflict => 409, "VERSION_CONFLICT", "数据已被他人修改，请刷新后重试";
+    WecomAccountTaken => 409, "WECOM_ACCOUNT_TAKEN", "该政务微信账号已属于另一名工作人员";
     IdentityAlreadyBound => 409, "IDENTITY_ALREADY_BOUND", "该身份信息已绑定其他账号，或本账号已绑定其他身份";
     PayloadTooLarge => 413, "PAYLOAD_TOO_LARGE", "请求内容过大";
     UnsupportedMediaType => 415, "UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持，请使用application/json";

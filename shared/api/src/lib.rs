@@ -5,17 +5,21 @@
 //! - [`http`]: serving a request (its span, the one renderer of errors, panics caught),
 //!   JSON bodies, path and query parsing, pages.
 //! - [`auth`]: JWT issue and verification, roles, and the guards a handler calls first.
+//! - [`staff`] and [`audit`]: a staff token checked against the directory, and the actor
+//!   each audit record names.
 //! - [`cursor`]: list cursors sealed to their list, caller and filters.
 //! - [`idempotency`]: the `Idempotency-Key` of creating routes, hashed and replayed.
 //! - [`telemetry`] and [`metrics`]: JSON logs with personal data scrubbed, and business
 //!   figures as Embedded Metric Format lines.
 
+pub mod audit;
 pub mod auth;
 pub mod cursor;
 pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod metrics;
+pub mod staff;
 pub mod telemetry;
 
 pub use error::{ApiError, Code};

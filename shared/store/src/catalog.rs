@@ -114,6 +114,11 @@ impl CatalogStore {
         batch.get(&self.table, key_of("HALL", id.as_str()), decode)
     }
 
+    /// A department, in a batch of reads.
+    pub fn dept_in(&self, batch: &mut Batch<'_>, code: &DeptCode) -> Ticket<Department> {
+        batch.get(&self.table, key_of("DEPT", code.as_str()), decode)
+    }
+
     /// An item, in a batch of reads.
     pub fn item_in(&self, batch: &mut Batch<'_>, code: &ItemCode) -> Ticket<ServiceItem> {
         batch.get(&self.table, key_of("ITEM", code.as_str()), decode)

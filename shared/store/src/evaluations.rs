@@ -36,7 +36,7 @@ use super::outbox::Notification;
 use super::{AttributeValue, Client, Item, error_code, from_item, get_many, s, sdk_error, to_item};
 use crate::StoreError;
 use crate::tx::{Outcome, Transaction};
-use aws_sdk_dynamodb::types::Put;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use model::DeptCode;
 use model::evaluation::{EvaluationId, ReviewStatus};
 
@@ -128,6 +128,7 @@ impl EvaluationStore {
         read_version: u64,
         deltas: &[(&str, i64)],
         note: Option<&Notification>,
+        audit: Option<TransactWriteItem>,
         now: jiff::Timestamp,
     ) -> Result<Written, StoreError> {
         let put = Put::builder()
@@ -145,6 +146,9 @@ impl EvaluationStore {
         if let Some(note) = note {
             tx.item(Cond::Notice, crate::outbox::item(note, &self.outbox_table, now)?);
         }
+        if let Some(audit) = audit {
+            tx.item(Cond::Notice, audit);
+        }
         self.run(tx).await
     }
 
@@ -154,7 +158,7 @@ impl EvaluationStore {
             Outcome::Done => Ok(Written::Done),
             o if o.refused(Cond::Review) => Ok(Written::Conflict),
             Outcome::Refused(_) => Err(StoreError::fault(
-                "a review's notification exists already",
+                "a review's notification or audit record exists already",
                 std::io::Error::other("condition"),
             )),
         }

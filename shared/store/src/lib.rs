@@ -6,6 +6,7 @@
 //! the API turns them into its answers at one boundary.
 
 pub mod applications;
+pub mod audit;
 pub mod batch;
 pub mod bookings;
 pub mod catalog;
@@ -17,6 +18,7 @@ pub mod evaluations;
 pub mod idempotency;
 pub mod outbox;
 pub mod page;
+pub mod staff;
 pub mod subscriptions;
 pub mod tls;
 pub mod tx;

@@ -1,6 +1,6 @@
 //! The WeChat API client: `jscode2session` for mini-program login; the push callbacks’
-//! message formats and crypto, and the server API the notifier sends through, live in the
-//! submodules.
+//! message formats and crypto, the server API the notifier sends through, and WeCom
+//! (政务微信, staff sign-in) live in the submodules.
 //!
 //! The base URL is configuration (`WECHAT_API_BASE`), so tests and the local stack talk to
 //! the sandbox instead of `api.weixin.qq.com`. WeChat answers HTTP 200 with an `errcode` on
@@ -14,6 +14,7 @@ pub mod nonce;
 pub mod reply;
 pub mod server;
 pub mod token;
+pub mod wecom;
 
 use api::{ApiError, Code};
 use model::config::{ConfigError, Env};
@@ -158,9 +159,14 @@ impl WechatClient {
 ///
 /// It trusts the compiled-in roots of [`store::tls`], not the system's store.
 pub(crate) fn http_client(env: &Env) -> Result<(reqwest::Client, String), ConfigError> {
-    let base = env.required("WECHAT_API_BASE")?.trim_end_matches('/').to_owned();
+    http_client_for(env, "WECHAT_API_BASE")
+}
+
+/// The same client for another base URL setting (`WECOM_API_BASE`).
+pub(crate) fn http_client_for(env: &Env, base_var: &str) -> Result<(reqwest::Client, String), ConfigError> {
+    let base = env.required(base_var)?.trim_end_matches('/').to_owned();
     if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return Err(ConfigError::new("WECHAT_API_BASE", "must be an http(s) URL"));
+        return Err(ConfigError::new(base_var, "must be an http(s) URL"));
     }
     let timeout = Duration::from_millis(env.parsed_or("WECHAT_TIMEOUT_MS", 2000u64)?);
     let roots = store::tls::roots_der()

@@ -61,6 +61,8 @@ struct Reply {
     unionid: Option<String>,
     #[serde(default)]
     subscribe: Option<i64>,
+    #[serde(default)]
+    userid: Option<String>,
 }
 
 /// A fresh access token and its lifetime in seconds.
@@ -81,6 +83,40 @@ impl Api {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let (http, base) = crate::http_client(env)?;
         Ok(Self { http, base })
+    }
+
+    /// WeCom's API (`WECOM_API_BASE`): the same protocol of errcodes on another host.
+    pub fn wecom_from_env(env: &Env) -> Result<Self, ConfigError> {
+        let (http, base) = crate::http_client_for(env, "WECOM_API_BASE")?;
+        Ok(Self { http, base })
+    }
+
+    /// WeCom's `GET /cgi-bin/gettoken`. WeCom has no forced refresh: it hands out a new
+    /// token once the old one is invalid.
+    pub async fn wecom_token(&self, corpid: &str, secret: &str) -> Result<Token, CallError> {
+        let request = self
+            .http
+            .get(format!("{}/cgi-bin/gettoken", self.base))
+            .query(&[("corpid", corpid), ("corpsecret", secret)]);
+        let reply = self.call(request).await?;
+        match reply.access_token {
+            Some(value) if !value.is_empty() => Ok(Token {
+                value,
+                expires_in: reply.expires_in.unwrap_or(7200),
+            }),
+            _ => Err(CallError::Transient("gettoken answered without a token".into())),
+        }
+    }
+
+    /// WeCom's `GET /cgi-bin/auth/getuserinfo`: the member an OAuth code belongs to, or
+    /// `None` for someone outside the organisation (WeCom gives them an openid instead).
+    pub async fn wecom_user(&self, token: &str, code: &str) -> Result<Option<String>, CallError> {
+        let request = self
+            .http
+            .get(format!("{}/cgi-bin/auth/getuserinfo", self.base))
+            .query(&[("access_token", token), ("code", code)]);
+        let reply = self.call(request).await?;
+        Ok(reply.userid.filter(|u| !u.is_empty()))
     }
 
     /// `POST /cgi-bin/stable_token`. `force` asks for a new token even if the current one

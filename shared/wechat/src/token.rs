@@ -34,6 +34,8 @@ pub enum TokenError {
 
 pub struct Tokens {
     api: Api,
+    /// A WeCom corpid: fetch with WeCom's `gettoken` rather than WeChat's `stable_token`.
+    wecom: Option<String>,
     store: WechatStore,
     appid: String,
     secret: String,
@@ -57,11 +59,20 @@ impl Tokens {
     pub fn new(api: Api, store: WechatStore, appid: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
             api,
+            wecom: None,
             store,
             appid: appid.into(),
             secret: secret.into(),
             holder: store::random_id("i"),
             memo: Mutex::new(None),
+        }
+    }
+
+    /// The token of a WeCom application, cached under `wecom.<corpid>.<agentid>`.
+    pub fn wecom(api: Api, store: WechatStore, corpid: &str, agentid: &str, secret: impl Into<String>) -> Self {
+        Self {
+            wecom: Some(corpid.to_owned()),
+            ..Self::new(api, store, format!("wecom.{corpid}.{agentid}"), secret)
         }
     }
 
@@ -106,7 +117,11 @@ impl Tokens {
                     )
                     .await?
             {
-                let fresh = self.api.stable_token(&self.appid, &self.secret, cached.force).await?;
+                let fresh = if let Some(corpid) = &self.wecom {
+                    self.api.wecom_token(corpid, &self.secret).await?
+                } else {
+                    self.api.stable_token(&self.appid, &self.secret, cached.force).await?
+                };
                 let expires = now().saturating_add(fresh.expires_in);
                 self.store.store_token(&self.appid, &fresh.value, expires).await?;
                 tracing::info!(appid = %self.appid, forced = cached.force, "fetched a new access token");

@@ -131,6 +131,14 @@ async fn seed_catalog(stack: &local::Stack, text: &str, table: Option<String>) -
     seed::seed(&store, &catalog).await
 }
 
+/// The demo staff directory, beside the demo catalog.
+async fn seed_staff(stack: &local::Stack) -> Result<usize, String> {
+    let catalog = seed::parse(seed::DEMO_CATALOG)?;
+    let members = seed::demo_directory(&catalog, &model::time::rfc3339(jiff::Timestamp::now()))?;
+    let store = store::staff::StaffStore::new(client(stack).await, format!("{}StaffTable", stack.table_prefix));
+    seed::seed_staff(&store, &members).await
+}
+
 pub async fn up(ctx: &Ctx) -> Result<(), String> {
     let (stack, template) = (&ctx.stack, &ctx.template);
     api::telemetry::init();
@@ -138,14 +146,9 @@ pub async fn up(ctx: &Ctx) -> Result<(), String> {
     tables::create_all(&client, template, &stack.table_prefix).await?;
     tables::create_buckets(&s3(stack).await, template, stack).await?;
     seed_catalog(stack, seed::DEMO_CATALOG, None).await?;
+    seed_staff(stack).await?;
 
-    let setting = |name: &str| stack.setting(name).unwrap_or_default();
-    let sandbox = sandbox::Sandbox::new(
-        setting("WECHAT_MP_APPID"),
-        setting("WECHAT_MP_SECRET"),
-        setting("WECHAT_OA_APPID"),
-        setting("WECHAT_OA_SECRET"),
-    );
+    let sandbox = sandbox::Sandbox::new(stack);
     let sandbox_addr = stack
         .setting("FINGERTIP_SANDBOX_ADDR")
         .unwrap_or(local::SANDBOX_ADDR.into());
@@ -173,7 +176,7 @@ pub async fn up(ctx: &Ctx) -> Result<(), String> {
     tokio::spawn(outbox.run(&functions.notifier));
 
     let signer = Signer::from_env(&demo_env(stack)).map_err(|e| e.to_string())?;
-    let staff = crate::cmd::tokens::principal("staff", Some("SCJG".into()), Some("spb-center".into()), None)?;
+    let staff = crate::cmd::tokens::principal("window", None, None, None)?;
     let token = signer.issue(&staff).map_err(|e| e.to_string())?.token;
     println!("指尖办 local stack is up.");
     println!("  API              http://{api_addr}   (GET /healthz)");
@@ -191,7 +194,11 @@ pub async fn up(ctx: &Ctx) -> Result<(), String> {
         println!("  {name}={}", stack.setting(name).unwrap_or_default());
     }
     println!("  WECHAT_TEMPLATES=(tools/data/wechat-templates.json)");
-    println!("Staff token (市场监管 SCJG, hall spb-center):\n  {token}");
+    println!("Staff token (chuangkou, window staff of spb-center):\n  {token}");
+    println!(
+        "Staff sign in through the sandbox's WeCom: codes wecom-admin, wecom-jiancha, wecom-dating, \
+         wecom-chuangkou, wecom-rsj, wecom-scjg, … (wecom-<userid>)"
+    );
     println!(
         "Try:\n  curl -s -XPOST http://{api_addr}/v1/auth/wechat -H 'content-type: application/json' -d '{{\"code\":\"alice\"}}'"
     );

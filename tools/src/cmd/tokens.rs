@@ -1,6 +1,13 @@
-//! Tokens for local use: a JWT for any principal, signed with the demo key, and new key pairs.
+//! Tokens for local use: a JWT for a citizen or a member of the demo staff directory, signed
+//! with the demo key, and new key pairs.
+//!
+//! A staff token is honoured only while the directory holds its member at the version it
+//! names (`api::staff`), so the CLI mints tokens for the demo directory `make run` seeds,
+//! as it was seeded. Signing in through the sandbox's WeCom (`POST /v1/staff/auth/wecom`
+//! with `{"code": "wecom-rsj"}`) gives the same token by the real route.
 
 use super::stack::{Ctx, demo_env};
+use crate::seed;
 use api::auth::{Principal, Signer, Staff};
 
 /// Prints a JWT for local use, and nothing else.
@@ -25,31 +32,41 @@ pub fn keygen(kid: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The principal a `token` command names. For staff, the demo member of that role:
+/// `--role staff --dept RSJ` the department's approver (`rsj`), `--role staff --hall
+/// spb-center` or `--role window` the window clerk (`chuangkou`), `--role hall_manager`
+/// (`dating`), `--role supervisor` (`jiancha`), `--role admin` (`admin`); `--sub USERID` any
+/// demo member by WeCom user id.
 pub fn principal(
     role: &str,
     dept: Option<String>,
     hall: Option<String>,
     sub: Option<String>,
 ) -> Result<Principal, String> {
-    match role {
-        "citizen" => {
-            let sub = sub.ok_or("--role citizen needs --sub CITIZEN_ID")?;
-            Ok(Principal::Citizen(sub.parse().map_err(|e| format!("--sub: {e}"))?))
-        }
-        "staff" => Ok(Principal::Staff(Staff {
-            id: sub.unwrap_or_else(|| "staff-local".into()),
-            dept: dept
-                .ok_or("--role staff needs --dept")?
-                .parse()
-                .map_err(|e| format!("--dept: {e}"))?,
-            hall: hall
-                .map(|h| h.parse())
-                .transpose()
-                .map_err(|e| format!("--hall: {e}"))?,
-        })),
-        "admin" => Ok(Principal::Admin {
-            id: sub.unwrap_or_else(|| "admin-local".into()),
-        }),
-        other => Err(format!("unknown role {other}: citizen, staff or admin")),
+    if role == "citizen" {
+        let sub = sub.ok_or("--role citizen needs --sub CITIZEN_ID")?;
+        return Ok(Principal::Citizen(sub.parse().map_err(|e| format!("--sub: {e}"))?));
     }
+    let user = match (role, sub, dept, hall) {
+        (_, Some(sub), _, _) => sub,
+        ("staff" | "approver", None, Some(dept), None) => dept.to_lowercase(),
+        ("staff" | "window", None, _, Some(h)) if h == seed::DEMO_HALL => "chuangkou".into(),
+        ("window", None, None, None) => "chuangkou".into(),
+        ("hall_manager", None, _, _) => "dating".into(),
+        ("supervisor", None, _, _) => "jiancha".into(),
+        ("admin", None, _, _) => "admin".into(),
+        (other, ..) => {
+            return Err(format!(
+                "no demo member for --role {other} with these options: staff --dept D, window, hall_manager, \
+                 supervisor, admin, or --sub USERID"
+            ));
+        }
+    };
+    let catalog = seed::parse(seed::DEMO_CATALOG)?;
+    let directory = seed::demo_directory(&catalog, "")?;
+    let member = directory
+        .iter()
+        .find(|m| m.wecom_user_id.as_str() == user)
+        .ok_or_else(|| format!("{user} is not in the demo directory"))?;
+    Ok(Principal::Staff(Staff::of(member)))
 }

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-type Answer = hyper::Response<Full<Bytes>>;
+pub(super) type Answer = hyper::Response<Full<Bytes>>;
 
 /// The connection is closed without an answer.
 #[derive(Debug)]
@@ -74,17 +74,18 @@ pub struct Fault {
 
 #[derive(Debug, Default)]
 pub(super) struct State {
-    /// The current token of each appid, and when it expires (epoch seconds).
-    current: HashMap<String, (String, i64)>,
-    issued: u64,
-    token_calls: Vec<Value>,
+    /// The current token of each appid (and of the WeCom corpid), and when it expires
+    /// (epoch seconds).
+    pub(super) current: HashMap<String, (String, i64)>,
+    pub(super) issued: u64,
+    pub(super) token_calls: Vec<Value>,
     faults: Vec<Fault>,
-    sent: Vec<Value>,
+    pub(super) sent: Vec<Value>,
     followers: HashMap<String, String>,
     refused: HashSet<String>,
 }
 
-fn err(errcode: i64, errmsg: &str) -> Answer {
+pub(super) fn err(errcode: i64, errmsg: &str) -> Answer {
     reply(200, &json!({ "errcode": errcode, "errmsg": errmsg }))
 }
 
@@ -124,7 +125,7 @@ impl Sandbox {
         self.state().token_calls.clone()
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+    pub(super) fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().expect("sandbox state")
     }
 
@@ -191,7 +192,7 @@ impl Sandbox {
         query: &HashMap<String, String>,
         body: &[u8],
     ) -> Result<Answer, Dropped> {
-        let scope = if path == "/cgi-bin/stable_token" {
+        let scope = if path == "/cgi-bin/stable_token" || path == "/cgi-bin/gettoken" {
             Scope::Token
         } else {
             Scope::Send
@@ -207,6 +208,9 @@ impl Sandbox {
         let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let token = query.get("access_token").map(String::as_str).unwrap_or("");
         Ok(match path {
+            "/cgi-bin/gettoken" => self.wecom_token(query),
+            "/cgi-bin/auth/getuserinfo" => self.wecom_user(token, query.get("code").map_or("", |s| s)),
+            "/cgi-bin/message/send" => self.wecom_send(token, body),
             "/cgi-bin/stable_token" => self.stable_token(&body),
             "/cgi-bin/user/info" => self.user_info(token, query.get("openid").map_or("", |s| s)),
             "/cgi-bin/message/subscribe/send" => self.send(&self.appid, "subscribe", token, body),
@@ -248,7 +252,7 @@ impl Sandbox {
     }
 
     /// The appid a token was issued to, if it is current.
-    fn token_owner(&self, token: &str) -> Option<String> {
+    pub(super) fn token_owner(&self, token: &str) -> Option<String> {
         let now = jiff::Timestamp::now().as_second();
         self.state()
             .current

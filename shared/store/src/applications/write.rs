@@ -5,7 +5,7 @@ use crate::idempotency::{Claim, Recorded};
 use crate::outbox::Notification;
 use crate::tx::{Outcome, Transaction};
 use crate::{AttributeValue, Item, StoreError, error_code, s, sdk_error, to_item};
-use aws_sdk_dynamodb::types::{Put, Update};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use model::application::{Planned, Status};
 
 /// Unused uploads' records go after a week; S3's lifecycle rule removes their files.
@@ -22,6 +22,8 @@ pub struct Change<'a> {
     pub notifications: &'a [Notification],
     /// When the client sent an `Idempotency-Key`.
     pub idempotency: Option<&'a Claim>,
+    /// The audit record of a staff member's change (`store::audit`).
+    pub audit: Option<TransactWriteItem>,
 }
 
 impl<'a> Change<'a> {
@@ -34,6 +36,7 @@ impl<'a> Change<'a> {
             entry: view.timeline.first()?,
             notifications: &[],
             idempotency,
+            audit: None,
         })
     }
 
@@ -46,7 +49,14 @@ impl<'a> Change<'a> {
             entry: &planned.entry,
             notifications: &planned.notifications,
             idempotency: None,
+            audit: None,
         }
+    }
+
+    /// The change with the audit record of the staff act it is.
+    pub fn audited(mut self, audit: Option<TransactWriteItem>) -> Self {
+        self.audit = audit;
+        self
     }
 }
 
@@ -72,6 +82,7 @@ enum Cond {
     Entry,
     Notice,
     Key,
+    Audit,
 }
 
 fn case_item(c: &Case) -> Result<Item, StoreError> {
@@ -145,6 +156,9 @@ impl ApplicationStore {
         }
         if let Some(claim) = change.idempotency {
             tx.item(Cond::Key, claim.put(&self.table, a.application_no.as_str(), now)?);
+        }
+        if let Some(audit) = &change.audit {
+            tx.item(Cond::Audit, audit.clone());
         }
         Ok(match tx.run(&self.client).await? {
             Outcome::Done => Committed::Done,

@@ -6,7 +6,7 @@ use super::write::{Cond, day_end_epoch, n, unexpected};
 use super::{Booking, BookingStore, booking_key, key};
 use crate::StoreError;
 use crate::tx::{Outcome, Transaction};
-use crate::{AttributeValue, error_code, s, sdk_error};
+use crate::{AttributeValue, s, sdk_error};
 use aws_sdk_dynamodb::types::Update;
 use model::FreeText;
 use model::booking::BookingStatus;
@@ -140,20 +140,20 @@ impl BookingStore {
         Ok(format!("{prefix}{number:03}"))
     }
 
-    /// Marks a booked booking checked in with its queue number; `false` if it was no longer
-    /// booked.
+    /// Checks a booked booking in with its queue number, with the audit record of the act
+    /// in the same transaction. `Ok(false)`: it is no longer booked (checked in meanwhile,
+    /// or cancelled), so nothing changed.
     pub async fn check_in(
         &self,
         b: &Booking,
         queue_number: &str,
         staff: &str,
+        audit: aws_sdk_dynamodb::types::TransactWriteItem,
         now: jiff::Timestamp,
     ) -> Result<bool, StoreError> {
         let (pk, sk) = booking_key(&b.id);
         let at = rfc3339(now);
-        let result = self
-            .client
-            .update_item()
+        let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(pk, sk)))
             .update_expression(
@@ -165,13 +165,14 @@ impl BookingStore {
             .expression_attribute_values(":in", s(BookingStatus::CheckedIn.as_str()))
             .expression_attribute_values(":booked", s("booked"))
             .expression_attribute_values(":q", s(queue_number))
-            .expression_attribute_values(":at", s(at))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(sdk_error("checking a booking in", e)),
+            .expression_attribute_values(":at", s(at));
+        let mut tx = Transaction::new("checking a booking in");
+        tx.update(Cond::Booking, update)?;
+        tx.item(Cond::Audit, audit);
+        match tx.run(&self.client).await? {
+            Outcome::Done => Ok(true),
+            o if o.refused(Cond::Booking) => Ok(false),
+            Outcome::Refused(_) => Err(unexpected("an audit record's id was taken")),
         }
     }
 }

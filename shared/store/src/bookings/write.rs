@@ -34,6 +34,8 @@ pub(super) enum Cond {
     Key,
     /// The no-show is recorded once.
     NoShow,
+    /// The audit record of a staff act is new.
+    Audit,
 }
 
 /// What a booking needs written.

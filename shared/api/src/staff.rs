@@ -1,0 +1,117 @@
+//! The staff gate: a staff token is honoured only while the directory still says what the
+//! token says.
+//!
+//! A token carries the version of the directory entry it was minted from. Every change an
+//! admin makes to a member (roles, scope, disabling) writes a new version, so checking
+//! "enabled, and at the token's version" retires every older token at once, without a
+//! revocation list. The check reads the entry (one `GetItem`) and remembers the answer for
+//! `STAFF_RECHECK_SECONDS` (240 by default, at most 240) per instance, so a busy window clerk
+//! costs one read every four minutes, and a change takes effect everywhere within four
+//! minutes and the second an eventually consistent read may lag: inside the five minutes
+//! the contract promises. The age is measured on the function's clock, which tests set.
+
+use crate::ApiError;
+use crate::auth::{Principal, Staff, Verifier};
+use crate::audit::Actor;
+use lambda_http::Request;
+use model::StaffId;
+use model::config::{ConfigError, Env};
+use model::time::Clock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use store::staff::StaffStore;
+
+/// The longest a directory answer is trusted.
+const MAX_RECHECK_SECONDS: u64 = 240;
+/// Entries remembered per instance; past it the memory starts afresh.
+const MEMO_ENTRIES: usize = 2048;
+
+/// What the directory said of a member, and when (epoch seconds on the function's clock).
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    version: u64,
+    enabled: bool,
+    at: i64,
+}
+
+/// Cheap to clone: the clones share what they remember.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    directory: StaffStore,
+    clock: Clock,
+    recheck_s: i64,
+    memo: Arc<Mutex<HashMap<StaffId, Seen>>>,
+}
+
+impl Gate {
+    /// `STAFF_TABLE`, `STAFF_RECHECK_SECONDS` (240).
+    pub fn from_env(env: &Env, client: store::Client, clock: Clock) -> Result<Self, ConfigError> {
+        let recheck: u64 = env.parsed_or("STAFF_RECHECK_SECONDS", MAX_RECHECK_SECONDS)?;
+        if recheck > MAX_RECHECK_SECONDS {
+            return Err(ConfigError::new(
+                "STAFF_RECHECK_SECONDS",
+                "must be at most 240: a disabled member's tokens stop within 5 minutes",
+            ));
+        }
+        Ok(Self {
+            directory: StaffStore::new(client, env.required("STAFF_TABLE")?),
+            clock,
+            recheck_s: i64::try_from(recheck).unwrap_or(0),
+            memo: Arc::new(Mutex::new(HashMap::new())),
+        })
+    }
+
+    /// The gate reading `clock` (tests set it).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The calling member of staff, whose token the directory still stands behind; a
+    /// citizen gets 403, a retired token 401.
+    pub async fn staff(&self, verifier: &Verifier, req: &Request) -> Result<Actor, ApiError> {
+        let staff = verifier.staff_claims(req)?;
+        self.admit(staff, req).await
+    }
+
+    /// The caller, with a staff token checked against the directory.
+    pub async fn principal(&self, verifier: &Verifier, req: &Request) -> Result<Principal, ApiError> {
+        match verifier.principal(req)? {
+            Principal::Staff(s) => Ok(Principal::Staff(self.admit(s, req).await?.staff)),
+            citizen => Ok(citizen),
+        }
+    }
+
+    async fn admit(&self, staff: Staff, req: &Request) -> Result<Actor, ApiError> {
+        let now = self.clock.now().as_second();
+        let remembered = self.memo().get(&staff.id).copied();
+        let seen = match remembered {
+            Some(seen) if now.saturating_sub(seen.at) < self.recheck_s && seen.at <= now => seen,
+            _ => {
+                let member = self.directory.get(&staff.id).await?;
+                let seen = Seen {
+                    version: member.as_ref().map_or(0, |m| m.version),
+                    enabled: member.as_ref().is_some_and(|m| !m.disabled),
+                    at: now,
+                };
+                let mut memo = self.memo();
+                if memo.len() >= MEMO_ENTRIES {
+                    memo.clear();
+                }
+                memo.insert(staff.id.clone(), seen);
+                seen
+            }
+        };
+        if !seen.enabled || seen.version != staff.version {
+            return Err(ApiError::unauthenticated("revoked"));
+        }
+        Ok(Actor {
+            staff,
+            request_id: Some(crate::http::request_id(req)),
+        })
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<StaffId, Seen>> {
+        self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

@@ -1,0 +1,77 @@
+//! WeCom (企业微信; 政务微信 is a private deployment with the same API): who signs in.
+//!
+//! Staff sign in with WeCom OAuth: the console gets a one-time `code` and posts it here; the
+//! access token (`gettoken`, shared across instances like the official account's, see
+//! [`crate::token`]) turns it into the member's `userid` (`auth/getuserinfo`). A token WeCom
+//! refuses is dropped and the call made once more with a fresh one.
+
+use crate::server::{Api, CallError};
+use crate::token::{TokenError, Tokens};
+use model::config::{ConfigError, Env};
+use store::wechat::WechatStore;
+
+#[derive(Debug)]
+pub struct Wecom {
+    api: Api,
+    tokens: Tokens,
+}
+
+/// Why a sign-in code did not name a member.
+#[derive(Debug, thiserror::Error)]
+pub enum WecomError {
+    /// 40029: the code is unknown, used or expired.
+    #[error("wecom rejected the sign-in code (40029)")]
+    InvalidCode,
+    #[error("wecom failed for now")]
+    Unavailable(#[source] TokenError),
+    #[error("wecom refused the call")]
+    Refused(#[source] CallError),
+}
+
+impl From<TokenError> for WecomError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::Wechat(e @ CallError::Refused { .. }) => WecomError::Refused(e),
+            e => WecomError::Unavailable(e),
+        }
+    }
+}
+
+impl From<CallError> for WecomError {
+    fn from(e: CallError) -> Self {
+        match e {
+            CallError::Refused { errcode: 40029, .. } => WecomError::InvalidCode,
+            CallError::Refused { .. } => WecomError::Refused(e),
+            e => WecomError::Unavailable(TokenError::Wechat(e)),
+        }
+    }
+}
+
+impl Wecom {
+    /// `WECOM_API_BASE`, `WECOM_CORPID`, `WECOM_AGENTID`, `WECOM_SECRET`; the token cached in
+    /// the WeChat table.
+    pub fn from_env(env: &Env, store: WechatStore) -> Result<Self, ConfigError> {
+        let api = Api::wecom_from_env(env)?;
+        let tokens = Tokens::wecom(
+            api.clone(),
+            store,
+            env.required("WECOM_CORPID")?,
+            env.required("WECOM_AGENTID")?,
+            env.required("WECOM_SECRET")?,
+        );
+        Ok(Self { api, tokens })
+    }
+
+    /// The WeCom user a sign-in code belongs to; `None` for someone outside the organisation.
+    pub async fn user_of(&self, code: &str) -> Result<Option<String>, WecomError> {
+        let token = self.tokens.get().await?;
+        match self.api.wecom_user(&token, code).await {
+            Err(CallError::Token(_)) => {
+                self.tokens.refused(&token).await?;
+                let fresh = self.tokens.get().await?;
+                Ok(self.api.wecom_user(&fresh, code).await?)
+            }
+            other => Ok(other?),
+        }
+    }
+}
