@@ -52,17 +52,32 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /v1/bookings", "401 ok ok 403 403 403 403 403 403 403 403"),
     ("GET /v1/me/bookings", "401 ok ok 403 403 403 403 403 403 403 403"),
     ("GET /v1/bookings/{id}", "401 ok 404 403 403 403 403 403 403 403 403"),
-    ("POST /v1/bookings/{id}/cancel", "401 ok 404 403 403 403 403 403 403 403 403"),
-    ("POST /v1/bookings/{id}/reschedule", "401 ok 404 403 403 403 403 403 403 403 403"),
+    (
+        "POST /v1/bookings/{id}/cancel",
+        "401 ok 404 403 403 403 403 403 403 403 403",
+    ),
+    (
+        "POST /v1/bookings/{id}/reschedule",
+        "401 ok 404 403 403 403 403 403 403 403 403",
+    ),
     (
         "POST /v1/staff/bookings/{id}/check-in",
         "401 403 403 ok 404 403 403 ok 404 403 403",
     ),
     ("POST /v1/uploads", "401 ok ok 403 403 403 403 403 403 403 403"),
     ("POST /v1/applications", "401 ok ok 403 403 403 403 403 403 403 403"),
-    ("POST /v1/applications/{no}/corrections", "401 ok 404 403 403 403 403 403 403 403 403"),
-    ("POST /v1/applications/{no}/withdraw", "401 ok 404 403 403 403 403 403 403 403 403"),
-    ("GET /v1/staff/applications", "401 403 403 403 403 ok ok 403 403 403 403"),
+    (
+        "POST /v1/applications/{no}/corrections",
+        "401 ok 404 403 403 403 403 403 403 403 403",
+    ),
+    (
+        "POST /v1/applications/{no}/withdraw",
+        "401 ok 404 403 403 403 403 403 403 403 403",
+    ),
+    (
+        "GET /v1/staff/applications",
+        "401 403 403 403 403 ok ok 403 403 403 403",
+    ),
     (
         "POST /v1/staff/applications/{no}/transitions",
         "401 403 403 403 403 ok 404 403 403 403 403",
@@ -70,9 +85,18 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /v1/applications/{no}", "401 ok 404 404 404 ok 404 404 404 ok 404"),
     ("GET /v1/me/applications", "401 ok ok 403 403 403 403 403 403 403 403"),
     ("GET /v1/progress", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("POST /v1/applications/{no}/evaluation", "401 ok 404 403 403 403 403 403 403 403 403"),
-    ("POST /v1/bookings/{id}/evaluation", "401 ok 404 403 403 403 403 403 403 403 403"),
-    ("POST /v1/evaluations/{id}/follow-up", "401 ok 404 403 403 403 403 403 403 403 403"),
+    (
+        "POST /v1/applications/{no}/evaluation",
+        "401 ok 404 403 403 403 403 403 403 403 403",
+    ),
+    (
+        "POST /v1/bookings/{id}/evaluation",
+        "401 ok 404 403 403 403 403 403 403 403 403",
+    ),
+    (
+        "POST /v1/evaluations/{id}/follow-up",
+        "401 ok 404 403 403 403 403 403 403 403 403",
+    ),
     ("GET /v1/stats/evaluations", "ok ok ok ok ok ok ok ok ok ok ok"),
     ("GET /v1/staff/evaluations", "401 403 403 403 403 ok ok 403 403 403 403"),
     (
@@ -110,7 +134,13 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
         )
         .await;
     let manager_elsewhere = app
-        .enrol("matrix-dating-xiyong", vec![StaffRole::HallManager], None, vec![xiyong], vec![])
+        .enrol(
+            "matrix-dating-xiyong",
+            vec![StaffRole::HallManager],
+            None,
+            vec![xiyong],
+            vec![],
+        )
         .await;
     let tokens: [Option<String>; 11] = [
         None,

@@ -18,6 +18,36 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
     ),
     ("auth-me", 1, 1, "one GetItem"),
     (
+        "auth-staff-sign-in",
+        5,
+        2,
+        "the member by WeCom account (one GetItem: the account item carries the entry), the audit record (PutItem); plus 3 for the instance's first WeCom access token (cache read, refresh lease, store), none once it is held",
+    ),
+    (
+        "auth-staff-me",
+        1,
+        1,
+        "one GetItem, which is the staff gate's check too",
+    ),
+    (
+        "auth-admin-staff-list",
+        2,
+        1,
+        "one Query of the directory's partition; plus 1 for the staff gate's directory read, the first request of this member in this function's instance (none for the next 4 minutes: api::staff)",
+    ),
+    (
+        "auth-admin-staff-create",
+        2,
+        2,
+        "the scope's department and halls (one BatchGet), one transaction (entry, WeCom account, audit record, idempotency key)",
+    ),
+    (
+        "auth-admin-staff-update",
+        2,
+        2,
+        "the entry and its scope's department and halls (one BatchGet), one transaction (entry, WeCom account, audit record)",
+    ),
+    (
         "wechat-callback-oa-verify",
         1,
         1,
@@ -75,9 +105,9 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
     ),
     (
         "booking-check-in",
+        4,
         3,
-        3,
-        "the booking, the queue counter (an update that returns the number), the conditional booking update",
+        "the booking, the queue counter (an update that returns the number), the booking's conditional update with its audit record (one transaction); plus 1 for the staff gate's directory read, the first request of this member in this function's instance (none for the next 4 minutes: api::staff)",
     ),
     (
         "booking-cancel",
@@ -97,7 +127,12 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         3,
         "citizen + item (BatchGet), the uploads' records (BatchGet), one transaction; the sample's Idempotency-Key is read first, so a key reused with another body is refused before any file is tagged in S3 (3 without a key)",
     ),
-    ("submission-queue", 1, 1, "one Query of the department's index"),
+    (
+        "submission-queue",
+        2,
+        1,
+        "one Query of the department's index; plus 1 for the staff gate's directory read, the first request of this member in this function's instance (none for the next 4 minutes: api::staff)",
+    ),
     (
         "submission-transition",
         2,
@@ -142,7 +177,12 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         2,
         "owner check (GetItem), one conditional update",
     ),
-    ("evaluation-staff", 1, 1, "one Query"),
+    (
+        "evaluation-staff",
+        2,
+        1,
+        "one Query; plus 1 for the staff gate's directory read, the first request of this member in this function's instance (none for the next 4 minutes: api::staff)",
+    ),
     (
         "evaluation-rectify",
         2,

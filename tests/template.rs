@@ -127,6 +127,52 @@ fn each_function_is_granted_exactly_what_it_is_wired_to_and_nothing_by_wildcard(
 }
 
 #[test]
+fn no_function_may_change_or_delete_an_audit_record_and_the_trail_never_expires() {
+    let doc = template();
+    let resources = doc["Resources"].as_mapping().unwrap();
+    let audit = &resources["AuditTable"]["Properties"];
+    assert!(
+        audit["TimeToLiveSpecification"].is_null(),
+        "the audit trail is kept, not expired"
+    );
+    assert_eq!(resources["AuditTable"]["DeletionPolicy"], "Retain");
+    let mut writers = 0;
+    for (id, res) in resources
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::Serverless::Function")
+    {
+        for policy in list(&res["Properties"]["Policies"]) {
+            for statement in list(&policy["Statement"]) {
+                let on_audit = list(&statement["Resource"])
+                    .iter()
+                    .any(|r| named(r).as_deref() == Some("AuditTable"));
+                if !on_audit {
+                    continue;
+                }
+                let actions: Vec<String> = list(&statement["Action"])
+                    .iter()
+                    .filter_map(|a| a.as_str().map(str::to_owned))
+                    .collect();
+                assert!(
+                    actions.iter().all(|a| a == "dynamodb:PutItem" || a == "dynamodb:Query"),
+                    "{id:?} may only append to and read the audit trail: {actions:?}"
+                );
+                writers += usize::from(actions.iter().any(|a| a == "dynamodb:PutItem"));
+            }
+        }
+    }
+    assert!(
+        writers >= 4,
+        "the functions staff act through write the trail ({writers})"
+    );
+    // And the code never builds an update or a delete of a record: the store's audit module
+    // only puts, on the condition that the key is new.
+    let code = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/store/src/audit.rs")).unwrap();
+    assert!(!code.contains("update_item") && !code.contains("delete_item") && !code.contains("Update::builder"));
+    assert!(code.contains("attribute_not_exists(pk)"));
+}
+
+#[test]
 fn every_route_has_one_function_and_every_function_a_sample_event() {
     let doc = template();
     let events: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../events"))

@@ -61,7 +61,7 @@ impl FromStr for StaffRole {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct WindowId {
     raw: String,
-    dot: usize,
+    hall: HallId,
 }
 
 impl WindowId {
@@ -74,22 +74,13 @@ impl WindowId {
     }
 
     pub fn hall(&self) -> HallId {
-        // The hall part was parsed as a HallId when the window id was built.
-        self.raw
-            .get(..self.dot)
-            .and_then(|h| h.parse().ok())
-            .unwrap_or_else(|| unreachable_hall())
+        self.hall.clone()
     }
 
     /// The window's code within its hall (`C`).
     pub fn code(&self) -> &str {
-        self.raw.get(self.dot.saturating_add(1)..).unwrap_or("")
+        self.raw.get(self.hall.as_str().len().saturating_add(1)..).unwrap_or("")
     }
-}
-
-#[expect(clippy::panic, reason = "WindowId's constructor parsed the hall part; it cannot fail later")]
-fn unreachable_hall() -> HallId {
-    panic!("a WindowId holds a valid hall id")
 }
 
 impl FromStr for WindowId {
@@ -97,14 +88,15 @@ impl FromStr for WindowId {
     fn from_str(raw: &str) -> Result<Self, Invalid> {
         let bad = Invalid::new("窗口编号应为“大厅编号.窗口代码”，如spb-center.C");
         let (hall, code) = raw.split_once('.').ok_or(bad.clone())?;
-        hall.parse::<HallId>().map_err(|_| bad.clone())?;
-        let code_ok = (1..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        let hall_id = hall.parse::<HallId>().map_err(|_| bad.clone())?;
+        let code_ok =
+            (1..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if !code_ok {
             return Err(bad);
         }
         Ok(Self {
             raw: raw.to_owned(),
-            dot: hall.len(),
+            hall: hall_id,
         })
     }
 }
@@ -244,7 +236,14 @@ mod tests {
         let w: WindowId = "spb-center.C".parse().unwrap();
         assert_eq!(w.hall().as_str(), "spb-center");
         assert_eq!(w.code(), "C");
-        for bad in ["spb-center", ".C", "spb-center.c", "SPB.C", "spb-center.C#1", "a.TOOLONGCODE"] {
+        for bad in [
+            "spb-center",
+            ".C",
+            "spb-center.c",
+            "SPB.C",
+            "spb-center.C#1",
+            "a.TOOLONGCODE",
+        ] {
             assert!(bad.parse::<WindowId>().is_err(), "{bad}");
         }
     }

@@ -25,9 +25,9 @@ use fingertip_cli::template::Template;
 use lambda_http::Request;
 
 use api::auth::{Principal, Signer};
-use model::staff::{Member, StaffRole, WindowId};
 use api::http::Response;
 use model::config::Env;
+use model::staff::{Member, StaffRole, WindowId};
 use model::time::Clock;
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
@@ -131,9 +131,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         fingertip_cli::seed::seed(&store, &catalog).await.expect("seed");
     }
     // The demo staff directory, as `make run` seeds it.
-    let directory = fingertip_cli::seed::demo_directory(&catalog, &model::time::rfc3339(start_time())).expect("directory");
+    let directory =
+        fingertip_cli::seed::demo_directory(&catalog, &model::time::rfc3339(start_time())).expect("directory");
     let staff = store::staff::StaffStore::new(dynamo.clone(), tables["StaffTable"].clone());
-    fingertip_cli::seed::seed_staff(&staff, &directory).await.expect("seed staff");
+    fingertip_cli::seed::seed_staff(&staff, &directory)
+        .await
+        .expect("seed staff");
     let auth_env = env_of("auth");
     let clock = Clock::fixed(start_time());
     TestApp {
@@ -265,8 +268,14 @@ impl TestApp {
                 .collect();
             halls.push(hall);
         }
-        self.enrol(&format!("test-{dept}-{}", hall.unwrap_or("none")), roles, Some(dept), halls, windows)
-            .await
+        self.enrol(
+            &format!("test-{dept}-{}", hall.unwrap_or("none")),
+            roles,
+            Some(dept),
+            halls,
+            windows,
+        )
+        .await
     }
 
     /// Enrols a member (once: the id is derived from `user`) and mints their token.
@@ -293,7 +302,10 @@ impl TestApp {
         };
         m.check().expect("a consistent entry");
         let store = store::staff::StaffStore::new(self.dynamo.clone(), self.tables["StaffTable"].clone());
-        let _ = store.write(&m, None, None, None, self.clock.now()).await.expect("enrol");
+        let _ = store
+            .write(&m, None, None, None, self.clock.now())
+            .await
+            .expect("enrol");
         let current = store.get(&m.id).await.expect("read").expect("enrolled");
         self.token(&Principal::Staff(api::auth::Staff::of(&current)))
     }

@@ -55,7 +55,11 @@ pub fn demo_directory(catalog: &Catalog, at: &str) -> Result<Vec<Member>, String
             name: name.to_owned(),
             dept_code: dept,
             hall_ids: if hall_scoped { vec![hall.clone()] } else { Vec::new() },
-            window_ids: if roles.contains(&StaffRole::Window) { windows.clone() } else { Vec::new() },
+            window_ids: if roles.contains(&StaffRole::Window) {
+                windows.clone()
+            } else {
+                Vec::new()
+            },
             roles,
             disabled: false,
             version: 1,
@@ -73,7 +77,12 @@ pub fn demo_directory(catalog: &Catalog, at: &str) -> Result<Vec<Member>, String
     ];
     for d in &catalog.departments {
         let user = d.code.as_str().to_lowercase();
-        all.push(member(&user, &format!("{}审批员", d.name), vec![StaffRole::Approver], Some(d.code.clone()))?);
+        all.push(member(
+            &user,
+            &format!("{}审批员", d.name),
+            vec![StaffRole::Approver],
+            Some(d.code.clone()),
+        )?);
     }
     Ok(all)
 }
@@ -85,7 +94,12 @@ pub async fn seed_staff(store: &StaffStore, members: &[Member]) -> Result<usize,
         match store.write(m, None, None, None, jiff::Timestamp::now()).await {
             Ok(Written::Done) => written += 1,
             Ok(_) => {}
-            Err(e) => return Err(format!("{e}: {:?}", std::error::Error::source(&e).map(ToString::to_string))),
+            Err(e) => {
+                return Err(format!(
+                    "{e}: {:?}",
+                    std::error::Error::source(&e).map(ToString::to_string)
+                ));
+            }
         }
     }
     Ok(written)

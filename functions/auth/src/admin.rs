@@ -150,11 +150,16 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     let m = parse(&body, StaffId::generate(), 1, &at, &at)?;
     let claim = idempotency::claim(req, actor.id.as_str(), req.body().as_ref())?;
     read_with_scope(app, None, &m).await?;
-    let audit = app.trail.item(&actor.record("staff.create", format!("staff:{}", m.id), now))?;
+    let audit = app
+        .trail
+        .item(&actor.record("staff.create", format!("staff:{}", m.id), now))?;
     match app.staff.write(&m, None, Some(audit), claim.as_ref(), now).await? {
         Written::KeyUsed => {
             let Some(claim) = &claim else {
-                return Err(ApiError::internal("a key refused without one", std::io::Error::other("key")));
+                return Err(ApiError::internal(
+                    "a key refused without one",
+                    std::io::Error::other("key"),
+                ));
             };
             let id: StaffId = idempotency::replay(claim, app.staff.recorded(claim).await?)?
                 .parse()
@@ -179,13 +184,20 @@ pub async fn update(app: &App, req: &Request) -> Result<Response, ApiError> {
     let at = rfc3339(now);
     // Shape first, so bad input is refused before anything is read.
     let probe = parse(&body, id.clone(), 0, &at, &at)?;
-    let old = read_with_scope(app, Some(&id), &probe).await?.ok_or_else(ApiError::not_found)?;
+    let old = read_with_scope(app, Some(&id), &probe)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if body.version.is_some_and(|v| v != old.version) {
-        return Err(ApiError::code(Code::VersionConflict)
-            .with_details(serde_json::json!({ "currentVersion": old.version })));
+        return Err(
+            ApiError::code(Code::VersionConflict).with_details(serde_json::json!({ "currentVersion": old.version }))
+        );
     }
     let m = parse(&body, id, old.version.saturating_add(1), &old.created_at, &at)?;
-    let action = if m.disabled && !old.disabled { "staff.disable" } else { "staff.update" };
+    let action = if m.disabled && !old.disabled {
+        "staff.disable"
+    } else {
+        "staff.update"
+    };
     let audit = app.trail.item(&actor.record(action, format!("staff:{}", m.id), now))?;
     written(app.staff.write(&m, Some(&old), Some(audit), None, now).await?)?;
     tracing::info!(staff = %m.id, version = m.version, "staff entry changed");

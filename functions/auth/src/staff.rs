@@ -12,10 +12,12 @@ use api::auth::{Principal, Staff};
 use api::http::{self, Response};
 use api::{ApiError, Code};
 use lambda_http::Request;
+use model::mask;
 use model::staff::{Member, StaffRole, WecomUserId, WindowId};
 use model::time::rfc3339;
 use model::{DeptCode, HallId, StaffId};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use wechat::wecom::WecomError;
 
 #[derive(Deserialize)]
@@ -24,13 +26,15 @@ struct SignInBody {
     code: String,
 }
 
-/// A member as the API shows them to themselves and to admins.
+/// A member as the API shows them to themselves and to admins. Some organisations make a
+/// member's mobile number their WeCom user id, and a name field can hold anything: both are
+/// shown with ID-number- and phone-shaped runs masked, as all text leaving the store is.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StaffView<'a> {
     id: &'a StaffId,
-    wecom_user_id: &'a WecomUserId,
-    name: &'a str,
+    wecom_user_id: Cow<'a, str>,
+    name: Cow<'a, str>,
     roles: &'a [StaffRole],
     dept_code: Option<&'a DeptCode>,
     hall_ids: &'a [HallId],
@@ -45,8 +49,8 @@ impl<'a> From<&'a Member> for StaffView<'a> {
     fn from(m: &'a Member) -> Self {
         Self {
             id: &m.id,
-            wecom_user_id: &m.wecom_user_id,
-            name: &m.name,
+            wecom_user_id: mask::scrub(m.wecom_user_id.as_str()),
+            name: mask::scrub(&m.name),
             roles: &m.roles,
             dept_code: m.dept_code.as_ref(),
             hall_ids: &m.hall_ids,
@@ -74,7 +78,11 @@ fn not_enrolled() -> ApiError {
 /// A WeCom OAuth code: printable ASCII, at most 512 bytes; WeCom decides whether it is valid.
 fn check_code(code: &str) -> Result<&str, ApiError> {
     let ok = (1..=512).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_graphic());
-    if ok { Ok(code) } else { Err(ApiError::field("code", "登录凭证格式不正确")) }
+    if ok {
+        Ok(code)
+    } else {
+        Err(ApiError::field("code", "登录凭证格式不正确"))
+    }
 }
 
 pub async fn sign_in(app: &App, req: &Request) -> Result<Response, ApiError> {
@@ -83,15 +91,22 @@ pub async fn sign_in(app: &App, req: &Request) -> Result<Response, ApiError> {
     let user = match app.wecom.user_of(code).await {
         Ok(user) => user,
         Err(WecomError::InvalidCode) => {
-            return Err(ApiError::with_message(Code::Unauthenticated, "登录凭证无效，请重新登录")
-                .with_details(serde_json::json!({ "reason": "invalid_code", "wecomErrcode": 40029 })));
+            return Err(
+                ApiError::with_message(Code::Unauthenticated, "登录凭证无效，请重新登录")
+                    .with_details(serde_json::json!({ "reason": "invalid_code", "wecomErrcode": 40029 })),
+            );
         }
         Err(e @ WecomError::Unavailable(_)) => return Err(ApiError::unavailable("calling wecom getuserinfo", e)),
         Err(e @ WecomError::Refused(_)) => return Err(ApiError::internal("calling wecom getuserinfo", e)),
     };
     // WeCom's user ids are case-insensitive; the directory keeps them as WeCom returns them.
     let user: WecomUserId = user.as_deref().and_then(|u| u.parse().ok()).ok_or_else(not_enrolled)?;
-    let member = app.staff.by_wecom(&user).await?.filter(|m| !m.disabled).ok_or_else(not_enrolled)?;
+    let member = app
+        .staff
+        .by_wecom(&user)
+        .await?
+        .filter(|m| !m.disabled)
+        .ok_or_else(not_enrolled)?;
     let principal = Staff::of(&member);
     let issued = app.signer.issue(&Principal::Staff(principal.clone()))?;
     let now = app.clock.now();

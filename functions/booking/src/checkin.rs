@@ -65,7 +65,11 @@ pub async fn check_in(app: &App, req: &Request) -> Result<Response, ApiError> {
     let audit = app
         .trail
         .item(&actor.record("booking.check_in", format!("booking:{id}"), now))?;
-    if app.bookings.check_in(&b, &number, actor.id.as_str(), audit, now).await? {
+    if app
+        .bookings
+        .check_in(&b, &number, actor.id.as_str(), audit, now)
+        .await?
+    {
         tracing::info!(booking = %id, queue = %number, "checked in");
         return reply(&b.checked_in(number, actor.id.as_str(), now));
     }

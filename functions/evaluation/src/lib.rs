@@ -13,15 +13,15 @@ mod stats;
 
 use api::ApiError;
 use api::auth::Verifier;
-use api::staff::Gate;
-use store::audit::Trail;
 use api::cursor::CursorKey;
 use api::http::{self, Response};
+use api::staff::Gate;
 use lambda_http::Request;
 use model::WorkCalendar;
 use model::config::{ConfigError, Env};
 use model::time::Clock;
 use store::applications::ApplicationStore;
+use store::audit::Trail;
 use store::bookings::BookingStore;
 use store::catalog::CatalogStore;
 use store::evaluations::EvaluationStore;

@@ -161,7 +161,11 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
         ]),
     });
     let audit = actor
-        .record(format!("evaluation.{}", action.as_str()), format!("evaluation:{}", r.id), now)
+        .record(
+            format!("evaluation.{}", action.as_str()),
+            format!("evaluation:{}", r.id),
+            now,
+        )
         .because(note.clone());
     let audit = app.trail.item(&audit)?;
     match app

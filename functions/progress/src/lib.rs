@@ -11,13 +11,13 @@ use api::auth::{Principal, Verifier};
 use api::cursor::CursorKey;
 use api::http::{self, Page, Response};
 use api::staff::Gate;
-use model::staff::StaffRole;
 use lambda_http::Request;
 use model::WorkCalendar;
 use model::application::view;
 use model::application::view::Viewer;
 use model::application::{ApplicationNo, Status};
 use model::config::{ConfigError, Env};
+use model::staff::StaffRole;
 use model::time::{Clock, local};
 use serde::Serialize;
 use store::applications::ApplicationStore;
@@ -83,9 +83,7 @@ async fn one(app: &App, req: &Request) -> Result<Response, ApiError> {
     let v = app.applications.view(&no).await?.ok_or_else(ApiError::not_found)?;
     let viewer = match &who {
         Principal::Citizen(id) if &v.application.citizen_id == id => Viewer::Applicant,
-        Principal::Staff(s) if s.approver_dept().is_some_and(|d| v.application.dept_codes.contains(d)) => {
-            Viewer::Staff
-        }
+        Principal::Staff(s) if s.approver_dept().is_some_and(|d| v.application.dept_codes.contains(d)) => Viewer::Staff,
         Principal::Staff(s) if s.has(StaffRole::Supervisor) => Viewer::Staff,
         _ => return Err(ApiError::not_found()),
     };

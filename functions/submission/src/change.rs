@@ -31,7 +31,11 @@ pub async fn commit_audited(
     let now = app.clock.now();
     let planned = plan.finish(step, notify, now);
     let audit = audit.map(|r| app.trail.item(&r)).transpose()?;
-    match app.applications.commit(&Change::planned(&planned).audited(audit), now).await? {
+    match app
+        .applications
+        .commit(&Change::planned(&planned).audited(audit), now)
+        .await?
+    {
         Committed::Done => {}
         Committed::Stale => return Err(ApiError::code(Code::VersionConflict)),
         Committed::KeyUsed => return Err(ApiError::code(Code::IdempotencyKeyReused)),

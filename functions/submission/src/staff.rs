@@ -63,13 +63,7 @@ pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
     let due_before = overdue_only.then(|| today.strftime("%Y-%m-%d").to_string());
     let found = app
         .applications
-        .queue(
-            dept,
-            status,
-            due_before.as_deref(),
-            page.cursor.as_ref(),
-            page.limit,
-        )
+        .queue(dept, status, due_before.as_deref(), page.cursor.as_ref(), page.limit)
         .await?;
     let items: Vec<QueueEntry> = found
         .items
@@ -224,7 +218,11 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         Action::Reject => Kind::ApplicationRejected,
     };
     let record = actor
-        .record(format!("application.{}", action.as_str()), format!("application:{no}"), now)
+        .record(
+            format!("application.{}", action.as_str()),
+            format!("application:{no}"),
+            now,
+        )
         .because(text.clone());
     let step = Step {
         action: action.as_str(),

@@ -223,20 +223,22 @@ fn principal_of(c: Claims) -> Result<Principal, ApiError> {
     let bad = || ApiError::unauthenticated("claims");
     match c.role {
         Role::Citizen
-            if c.roles.is_empty() && c.dept.is_none() && c.halls.is_empty() && c.windows.is_empty() && c.ver.is_none() =>
+            if c.roles.is_empty()
+                && c.dept.is_none()
+                && c.halls.is_empty()
+                && c.windows.is_empty()
+                && c.ver.is_none() =>
         {
             Ok(Principal::Citizen(c.sub.parse().map_err(|_| bad())?))
         }
-        Role::Staff if !c.roles.is_empty() => {
-            Ok(Principal::Staff(Staff {
-                id: c.sub.parse().map_err(|_| bad())?,
-                roles: c.roles,
-                dept: c.dept.as_deref().map(str::parse).transpose().map_err(|_| bad())?,
-                halls: parse_all(&c.halls).ok_or_else(bad)?,
-                windows: parse_all(&c.windows).ok_or_else(bad)?,
-                version: c.ver.ok_or_else(bad)?,
-            }))
-        }
+        Role::Staff if !c.roles.is_empty() => Ok(Principal::Staff(Staff {
+            id: c.sub.parse().map_err(|_| bad())?,
+            roles: c.roles,
+            dept: c.dept.as_deref().map(str::parse).transpose().map_err(|_| bad())?,
+            halls: parse_all(&c.halls).ok_or_else(bad)?,
+            windows: parse_all(&c.windows).ok_or_else(bad)?,
+            version: c.ver.ok_or_else(bad)?,
+        })),
         _ => Err(bad()),
     }
 }
@@ -286,7 +288,10 @@ impl Signer {
         }
         let staff_ttl_seconds = env.parsed_or("STAFF_TOKEN_TTL_SECONDS", MAX_STAFF_TTL_SECONDS)?;
         if !(60..=MAX_STAFF_TTL_SECONDS).contains(&staff_ttl_seconds) {
-            return Err(ConfigError::new("STAFF_TOKEN_TTL_SECONDS", "must be between 60 and 28800 (one shift)"));
+            return Err(ConfigError::new(
+                "STAFF_TOKEN_TTL_SECONDS",
+                "must be between 60 and 28800 (one shift)",
+            ));
         }
         Ok(Self {
             kid,

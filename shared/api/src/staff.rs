@@ -11,8 +11,8 @@
 //! the contract promises. The age is measured on the function's clock, which tests set.
 
 use crate::ApiError;
-use crate::auth::{Principal, Staff, Verifier};
 use crate::audit::Actor;
+use crate::auth::{Principal, Staff, Verifier};
 use lambda_http::Request;
 use model::StaffId;
 use model::config::{ConfigError, Env};

@@ -96,16 +96,12 @@ impl Trail {
     }
 
     fn put(&self, r: &Record) -> Result<Put, StoreError> {
-        let at: jiff::Timestamp = r
-            .at
-            .parse()
-            .map_err(|e| StoreError::fault("an audit record's time", e))?;
+        let at: jiff::Timestamp =
+            r.at.parse()
+                .map_err(|e| StoreError::fault("an audit record's time", e))?;
         let mut item = to_item(
             r,
-            &[
-                ("pk", format!("A#{}", r.actor)),
-                ("sk", format!("{}#{}", r.at, r.id)),
-            ],
+            &[("pk", format!("A#{}", r.actor)), ("sk", format!("{}#{}", r.at, r.id))],
         )?;
         item.insert("day".into(), s(local(at).date().to_string()));
         Put::builder()

@@ -72,12 +72,15 @@ impl StaffStore {
     /// A member, in a batch of reads.
     pub fn member_in(&self, batch: &mut crate::batch::Batch<'_>, id: &StaffId) -> crate::batch::Ticket<Member> {
         let key = Item::from([("pk".to_owned(), s("S")), ("sk".to_owned(), s(id.as_str()))]);
-        batch.get(&self.table, key, |i| from_item(without_keys(i), "reading a staff member"))
+        batch.get(&self.table, key, |i| {
+            from_item(without_keys(i), "reading a staff member")
+        })
     }
 
     /// The member a WeCom account signs in as.
     pub async fn by_wecom(&self, user: &WecomUserId) -> Result<Option<Member>, StoreError> {
-        self.read(&format!("W#{user}"), "W", "reading a staff member by WeCom account").await
+        self.read(&format!("W#{user}"), "W", "reading a staff member by WeCom account")
+            .await
     }
 
     async fn read(&self, pk: &str, sk: &str, what: &'static str) -> Result<Option<Member>, StoreError> {
@@ -117,7 +120,10 @@ impl StaffStore {
             "listing the staff directory",
         )
         .await?;
-        let next = page.resume_after.as_ref().and_then(|k| crate::page::cursor_from(k, key));
+        let next = page
+            .resume_after
+            .as_ref()
+            .and_then(|k| crate::page::cursor_from(k, key));
         let items = page
             .items
             .into_iter()

@@ -28,13 +28,23 @@ impl Sandbox {
         }
         let now = jiff::Timestamp::now().as_second();
         let mut state = self.state();
-        state.token_calls.push(json!({ "appid": key(&self.corpid), "forceRefresh": false }));
-        let current = state.current.get(&key(&self.corpid)).filter(|(_, exp)| *exp > now).cloned();
+        state
+            .token_calls
+            .push(json!({ "appid": key(&self.corpid), "forceRefresh": false }));
+        let current = state
+            .current
+            .get(&key(&self.corpid))
+            .filter(|(_, exp)| *exp > now)
+            .cloned();
         let (token, expires) = match current {
             Some(current) => current,
             None => {
                 state.issued += 1;
-                let token = format!("wcm{}{}", state.issued, super::digest(&format!("wecom:{}", state.issued), 40));
+                let token = format!(
+                    "wcm{}{}",
+                    state.issued,
+                    super::digest(&format!("wecom:{}", state.issued), 40)
+                );
                 let fresh = (token, now + 7200);
                 state.current.insert(key(&self.corpid), fresh.clone());
                 fresh
@@ -83,7 +93,9 @@ impl Sandbox {
         let mut state = self.state();
         state.issued += 1;
         let msgid = format!("wecom{}", state.issued);
-        state.sent.push(json!({ "api": "wecom", "msgid": msgid, "message": body }));
+        state
+            .sent
+            .push(json!({ "api": "wecom", "msgid": msgid, "message": body }));
         super::reply(200, &json!({ "errcode": 0, "errmsg": "ok", "msgid": msgid }))
     }
 }
