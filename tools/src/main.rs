@@ -23,6 +23,18 @@ enum Command {
         #[arg(long)]
         table: Option<String>,
     },
+    /// Enrol the first admin of a staff directory (the local one, or --table: a deployed
+    /// table's name, with AWS credentials and AWS_ENDPOINT_URL_DYNAMODB set). Everyone else is
+    /// enrolled by an admin through POST /v1/admin/staff.
+    EnrolAdmin {
+        /// Their WeCom (政务微信) user id.
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        table: Option<String>,
+    },
     /// Print a JWT for local use, and nothing else.
     Token {
         #[arg(long)]
@@ -78,6 +90,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::CreateTables => stack::create_tables(&ctx).await,
         Command::Seed { file, table } => stack::seed(&ctx, file, table).await,
+        Command::EnrolAdmin { user, name, table } => stack::enrol_admin(&ctx, &user, &name, table).await,
         Command::Token { role, dept, hall, sub } => tokens::token(&ctx, role, dept, hall, sub),
         Command::Keygen { kid } => tokens::keygen(&kid),
         Command::Sweep => stack::sweep(&ctx).await,

@@ -131,6 +131,35 @@ async fn seed_catalog(stack: &local::Stack, text: &str, table: Option<String>) -
     seed::seed(&store, &catalog).await
 }
 
+/// Enrols one admin: the directory's first member, whom the admin routes then serve.
+pub async fn enrol_admin(ctx: &Ctx, user: &str, name: &str, table: Option<String>) -> Result<(), String> {
+    let stack = &ctx.stack;
+    let at = model::time::rfc3339(jiff::Timestamp::now());
+    let mut member = model::staff::Member {
+        id: model::StaffId::generate(),
+        wecom_user_id: user.parse().map_err(|e| format!("--user: {e}"))?,
+        name: name.to_owned(),
+        roles: vec![model::staff::StaffRole::Admin],
+        dept_code: None,
+        hall_ids: Vec::new(),
+        window_ids: Vec::new(),
+        disabled: false,
+        version: 1,
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    member.check().map_err(|e| format!("{:?}", e.reasons()))?;
+    let table = table.unwrap_or_else(|| format!("{}StaffTable", stack.table_prefix));
+    let store = store::staff::StaffStore::new(client(stack).await, table);
+    match seed::seed_staff(&store, std::slice::from_ref(&member)).await? {
+        1 => {
+            println!("enrolled {user} as admin: {}", member.id);
+            Ok(())
+        }
+        _ => Err(format!("{user} already has a directory entry")),
+    }
+}
+
 /// The demo staff directory, beside the demo catalog.
 async fn seed_staff(stack: &local::Stack) -> Result<usize, String> {
     let catalog = seed::parse(seed::DEMO_CATALOG)?;
