@@ -87,7 +87,12 @@ async fn a_bad_review_is_verified_rectified_and_the_citizen_told_while_staff_nev
             seen["windowCode"].as_str(),
             seen["staffId"].as_str()
         ),
-        (Some("spb-center"), Some("C"), Some("staff-RSJ"))
+        (
+            Some("spb-center"),
+            Some("C"),
+            // Who checked the visit in: the window staff of `checked_in_visit`.
+            Some(model::StaffId::derived("test-RSJ-spb-center").as_str())
+        )
     );
 
     let (status, body) = step(&app, &staff, &id, "rectify", Some("已增加窗口")).await;
