@@ -84,6 +84,17 @@ impl App {
     }
 }
 
+/// A sign-in code (WeChat's `wx.login`, WeCom's OAuth): printable ASCII up to `max` bytes is
+/// passed on, so the issuer, not this service, decides whether it is valid.
+fn check_code(code: &str, max: usize) -> Result<&str, ApiError> {
+    let ok = (1..=max).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(code)
+    } else {
+        Err(ApiError::field("code", "登录凭证格式不正确"))
+    }
+}
+
 /// The Lambda handler: routes on API Gateway's route key.
 pub async fn handle(app: &App, req: Request) -> Response {
     http::serve(req, |req| async move {

@@ -32,20 +32,10 @@ struct CitizenSummary {
     created_at: String,
 }
 
-/// A `wx.login` code: WeChat's are 32 characters; anything printable up to 128 is passed on,
-/// so WeChat, not this service, decides whether it is valid.
-fn check_code(code: &str) -> Result<&str, ApiError> {
-    let ok = (1..=128).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_graphic());
-    if ok {
-        Ok(code)
-    } else {
-        Err(ApiError::field("code", "登录凭证格式不正确"))
-    }
-}
-
 pub async fn login(app: &App, req: &Request) -> Result<Response, ApiError> {
     let body: LoginBody = http::json_body(req)?;
-    let code = check_code(&body.code)?;
+    // WeChat's codes are 32 characters; up to 128 printable ones are passed on.
+    let code = crate::check_code(&body.code, 128)?;
     let session = app.wechat.code_to_session(code).await?;
     let id = CitizenId::for_openid(app.wechat.appid(), &session.openid);
     let (citizen, created) = app

@@ -75,19 +75,9 @@ fn not_enrolled() -> ApiError {
     ApiError::code(Code::StaffNotEnrolled)
 }
 
-/// A WeCom OAuth code: printable ASCII, at most 512 bytes; WeCom decides whether it is valid.
-fn check_code(code: &str) -> Result<&str, ApiError> {
-    let ok = (1..=512).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_graphic());
-    if ok {
-        Ok(code)
-    } else {
-        Err(ApiError::field("code", "登录凭证格式不正确"))
-    }
-}
-
 pub async fn sign_in(app: &App, req: &Request) -> Result<Response, ApiError> {
     let body: SignInBody = http::json_body(req)?;
-    let code = check_code(&body.code)?;
+    let code = crate::check_code(&body.code, 512)?;
     let user = match app.wecom.user_of(code).await {
         Ok(user) => user,
         Err(WecomError::InvalidCode) => {

@@ -56,6 +56,8 @@ enum Cond {
     /// Absent when rated, at the version read when stepped.
     Review,
     Notice,
+    /// The audit record of a staff step is new.
+    Audit,
 }
 
 #[derive(Debug, Clone)]
@@ -147,7 +149,7 @@ impl EvaluationStore {
             tx.item(Cond::Notice, crate::outbox::item(note, &self.outbox_table, now)?);
         }
         if let Some(audit) = audit {
-            tx.item(Cond::Notice, audit);
+            tx.item(Cond::Audit, audit);
         }
         self.run(tx).await
     }
