@@ -64,6 +64,26 @@ const MATRIX: &[(&str, &str)] = &[
         "POST /v1/staff/bookings/{id}/check-in",
         "401 403 403 ok 404 403 403 ok 404 403 403",
     ),
+    (
+        "GET /v1/staff/halls/{hallId}/day",
+        "401 403 403 ok 403 403 403 ok 403 ok 403",
+    ),
+    (
+        "POST /v1/staff/halls/{hallId}/check-in",
+        "401 403 403 ok 403 403 403 ok 403 403 403",
+    ),
+    (
+        "POST /v1/staff/halls/{hallId}/walk-ins",
+        "401 403 403 ok 403 403 403 ok 403 403 403",
+    ),
+    (
+        "POST /v1/staff/windows/{windowId}/call-next",
+        "401 403 403 ok 403 403 403 403 403 403 403",
+    ),
+    (
+        "POST /v1/staff/queue/{ticketId}/finish",
+        "401 403 403 ok 404 403 403 403 403 403 403",
+    ),
     ("POST /v1/uploads", "401 ok ok 403 403 403 403 403 403 403 403"),
     ("POST /v1/applications", "401 ok ok 403 403 403 403 403 403 403 403"),
     (

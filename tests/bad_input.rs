@@ -191,7 +191,7 @@ async fn hostile_input_on_every_route_gets_a_documented_4xx_and_writes_nothing()
                 hard.push((what, base().query(&pairs)));
             }
         }
-        for param in ["id", "no", "code", "hallId"] {
+        for param in ["id", "no", "code", "hallId", "windowId", "ticketId"] {
             if path.contains(&format!("{{{param}}}")) {
                 for (what, value) in [
                     ("traversal", "../../etc/passwd".to_owned()),

@@ -173,9 +173,9 @@ async fn concurrent_check_ins_get_unique_queue_numbers_with_the_window_prefix() 
     let staff = app.staff_token("RSJ", Some("spb-center")).await;
     let results = join_all(ids.iter().map(|id| async {
         read(
-            booking::handle(
-                &app.booking,
-                event("booking-check-in").bearer(&staff).path_param("id", id),
+            hall::handle(
+                &app.hall,
+                event("hall-check-in-by-id").bearer(&staff).path_param("id", id),
             )
             .await,
         )
@@ -197,9 +197,9 @@ async fn concurrent_check_ins_get_unique_queue_numbers_with_the_window_prefix() 
     );
     // Checking in again answers with the same number.
     let again = read(
-        booking::handle(
-            &app.booking,
-            event("booking-check-in").bearer(&staff).path_param("id", &ids[0]),
+        hall::handle(
+            &app.hall,
+            event("hall-check-in-by-id").bearer(&staff).path_param("id", &ids[0]),
         )
         .await,
     );

@@ -237,26 +237,26 @@ async fn another_citizens_booking_is_404_to_them_and_to_staff_of_another_hall() 
     }
     let elsewhere = app.staff_token("RSJ", Some("spb-xiyong")).await;
     let (status, _) = read(
-        booking::handle(
-            &app.booking,
-            event("booking-check-in").bearer(&elsewhere).path_param("id", id),
+        hall::handle(
+            &app.hall,
+            event("hall-check-in-by-id").bearer(&elsewhere).path_param("id", id),
         )
         .await,
     );
     assert_eq!(status, 404, "another hall's booking looks like none");
     let no_hall = app.staff_token("RSJ", None).await;
     let (status, _) = read(
-        booking::handle(
-            &app.booking,
-            event("booking-check-in").bearer(&no_hall).path_param("id", id),
+        hall::handle(
+            &app.hall,
+            event("hall-check-in-by-id").bearer(&no_hall).path_param("id", id),
         )
         .await,
     );
     assert_eq!(status, 403, "staff posted at no hall check no one in");
     let (status, _) = read(
-        booking::handle(
-            &app.booking,
-            event("booking-check-in").bearer(&alice).path_param("id", id),
+        hall::handle(
+            &app.hall,
+            event("hall-check-in-by-id").bearer(&alice).path_param("id", id),
         )
         .await,
     );

@@ -252,7 +252,7 @@ fn random_booking_operations_keep_every_slots_seats_equal_to_its_live_bookings()
                         }
                         (_, Some(id)) => {
                             read(
-                                app.invoke("booking", event("booking-check-in").bearer(&staff).path_param("id", id))
+                                app.invoke("hall", event("hall-check-in-by-id").bearer(&staff).path_param("id", id))
                                     .await,
                             )
                             .0

@@ -104,10 +104,40 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         "the booking (its item decides the new hall's rules), hall + item (BatchGet), one transaction",
     ),
     (
-        "booking-check-in",
+        "hall-check-in",
         4,
         3,
-        "the booking, the queue counter (an update that returns the number), the booking's conditional update with its audit record (one transaction); plus 1 for the staff gate's directory read, the first request of this member in this function's instance (none for the next 4 minutes: api::staff)",
+        "the booking by its code (one Query of the hall-day), the queue counter (an update that returns the number), one transaction (the booking, the ticket, its place in the line, the audit record); plus 1 for the staff gate's directory read, the first request of this member in this function's instance (none for the next 4 minutes: api::staff)",
+    ),
+    (
+        "hall-check-in-by-id",
+        1,
+        1,
+        "the booking (GetItem): it is checked in already, and answers with its number",
+    ),
+    (
+        "hall-walk-in",
+        3,
+        3,
+        "the hall and the item (one BatchGet), the queue counter, one transaction (the ticket, its place in the line, the audit record, the idempotency record)",
+    ),
+    (
+        "hall-call-next",
+        3,
+        3,
+        "the hall (what the window serves) and the line (one Query), read at once; one transaction (the line's entry, the ticket, the audit record, the visitor's notice)",
+    ),
+    (
+        "hall-day",
+        3,
+        3,
+        "the hall, the hall-day's bookings (one Query of ByHallDay) and its queue (one Query), read at once",
+    ),
+    (
+        "hall-finish",
+        2,
+        2,
+        "the ticket (GetItem), one transaction (the ticket, the booking completed, the audit record)",
     ),
     (
         "booking-cancel",

@@ -204,6 +204,8 @@ class Day:
         self.slots = []  # two bookable slots: booked, then moved to
         self.booked = None
         self.on_the_day = False
+        self.code = None  # the booking's verification code
+        self.ticket = None  # the number window C called
         self.uploads = []
         self.first = self.second = None
 
@@ -231,9 +233,25 @@ def step_book(run, d):
 def step_reschedule(run, d):
     moved = run.call("booking-reschedule", token=d.token, path={"id": d.booked}, body={"slotId": d.slots[1]})
     d.booked = moved.get("id", d.booked)
+    d.code = moved.get("verificationCode", "000000")
     # Check-in is for the booking's own day only.
     today = CLOCK.now().date().isoformat()
     d.on_the_day = d.slots[1].split(".")[1] == today.replace("-", "")
+
+
+def step_call_next(run, d):
+    # The walk-in sample replays its first answer in later rounds, so a round may find
+    # nobody waiting at window C: 204.
+    called = run.call("hall-call-next", token=d.staff, expect=(200, 204))
+    d.ticket = called.get("ticketId") if isinstance(called, dict) else None
+
+
+def step_finish(run, d):
+    if d.ticket:
+        run.call("hall-finish", token=d.staff, path={"ticketId": d.ticket}, body={"outcome": "served"})
+    else:
+        # Nothing called this round: the sample's own ticket is none of this window's.
+        run.call("hall-finish", token=d.staff, expect=(404, 409))
 
 
 def step_uploads(run, d):
@@ -287,8 +305,16 @@ STEPS = {
     "booking-create": step_book,
     "booking-get": lambda run, d: run.call("booking-get", token=d.token, path={"id": d.booked}),
     "booking-reschedule": step_reschedule,
-    "booking-check-in": lambda run, d: run.call("booking-check-in", token=d.staff, path={"id": d.booked},
-                                                expect=(200,) if d.on_the_day else (409,)),
+    # The hall: the visitor's code (a booking of another day is no code of today's), a
+    # walk-in number, the next number at window C, the board, and the visit finished.
+    "hall-check-in": lambda run, d: run.call("hall-check-in", token=d.staff, body={"verificationCode": d.code},
+                                             expect=(200,) if d.on_the_day else (422,)),
+    "hall-check-in-by-id": lambda run, d: run.call("hall-check-in-by-id", token=d.staff, path={"id": d.booked},
+                                                   expect=(200,) if d.on_the_day else (409,)),
+    "hall-walk-in": lambda run, d: run.call("hall-walk-in", token=d.staff, expect=(201,)),
+    "hall-call-next": step_call_next,
+    "hall-day": lambda run, d: run.call("hall-day", token=d.staff, query={"date": CLOCK.now().date().isoformat()}),
+    "hall-finish": step_finish,
     "booking-cancel": lambda run, d: run.call("booking-cancel", token=d.token, path={"id": d.booked},
                                               expect=(409,) if d.on_the_day else (200,)),
     "submission-upload": step_uploads,

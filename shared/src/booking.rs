@@ -99,6 +99,12 @@ pub struct Booking {
     /// The member of staff who checked the visitor in: who the visit's rating is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_in_by: Option<String>,
+    /// The hall's ticket for the visit, from check-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<crate::queue::TicketId>,
+    /// When the window finished serving the visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
     pub hall_day: String,
 }
 
@@ -136,6 +142,8 @@ impl Booking {
             checked_in_at: None,
             queue_number: None,
             checked_in_by: None,
+            ticket_id: None,
+            completed_at: None,
             hall_day: String::new(),
         };
         b.place(at);
@@ -155,6 +163,11 @@ impl Booking {
         self.cancel_by = rfc3339(cancel_by(at.hall, at.slot.start));
         self.hall_day = format!("{}#{date}", at.hall.hall_id);
         self.date = date;
+    }
+
+    /// A fresh verification code, when the one drawn is already another booking's that day.
+    pub fn redraw_code(&mut self) {
+        self.verification_code = verification_code();
     }
 
     /// The same booking moved to `at` (a reschedule).
@@ -177,12 +190,13 @@ impl Booking {
         }
     }
 
-    /// The booking as a check-in leaves it.
-    pub fn checked_in(self, queue_number: String, staff: &str, now: Timestamp) -> Self {
+    /// The booking as a check-in with `ticket` leaves it.
+    pub fn checked_in(self, ticket: &crate::queue::TicketId, staff: &str, now: Timestamp) -> Self {
         let at = rfc3339(now);
         Self {
             status: BookingStatus::CheckedIn,
-            queue_number: Some(queue_number),
+            queue_number: Some(ticket.number().to_owned()),
+            ticket_id: Some(ticket.clone()),
             checked_in_by: Some(staff.to_owned()),
             checked_in_at: Some(at.clone()),
             updated_at: at,

@@ -23,6 +23,7 @@ pub mod form;
 pub mod identity;
 pub mod mask;
 pub mod notification;
+pub mod queue;
 pub mod random;
 pub mod staff;
 pub mod text;

@@ -15,6 +15,7 @@ pub enum Kind {
     ApplicationRejected,
     EvaluationInvitation,
     ReviewOutcome,
+    NumberCalled,
 }
 
 impl Kind {
@@ -28,10 +29,11 @@ impl Kind {
             Kind::ApplicationRejected => "application_rejected",
             Kind::EvaluationInvitation => "evaluation_invitation",
             Kind::ReviewOutcome => "review_outcome",
+            Kind::NumberCalled => "number_called",
         }
     }
 
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::BookingConfirmed,
         Kind::BookingReminder,
         Kind::ApplicationAccepted,
@@ -40,6 +42,7 @@ impl Kind {
         Kind::ApplicationRejected,
         Kind::EvaluationInvitation,
         Kind::ReviewOutcome,
+        Kind::NumberCalled,
     ];
 
     pub fn parse(raw: &str) -> Option<Kind> {
@@ -56,6 +59,7 @@ impl Kind {
             Kind::ApplicationRejected => "application-rejected",
             Kind::EvaluationInvitation => "evaluation-invitation",
             Kind::ReviewOutcome => "review-outcome",
+            Kind::NumberCalled => "number-called",
         }
     }
 }

@@ -50,8 +50,8 @@ impl TestApp {
         let staff = self.staff_token("RSJ", Some("spb-center")).await;
         let (status, c) = read(
             self.invoke(
-                "booking",
-                event("booking-check-in").bearer(&staff).path_param("id", &id),
+                "hall",
+                event("hall-check-in-by-id").bearer(&staff).path_param("id", &id),
             )
             .await,
         );

@@ -74,6 +74,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     let mut apps = Samples::default();
     let mut booked = String::new();
     let mut to_cancel = String::new();
+    let mut called = String::new();
     let mut driven = Vec::new();
     for name in order() {
         let binary = function_of(name);
@@ -148,7 +149,16 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             "{name}: {route} is not a route of {binary} in template.yaml"
         );
         let req = match name {
-            "booking-check-in" => req.bearer(&staff).path_param("id", &booked),
+            "hall-check-in" => {
+                let get = event("booking-get").bearer(&token).path_param("id", &booked);
+                let (_, b) = read(app.invoke("booking", get).await);
+                let code = b["verificationCode"].as_str().expect("a booking's code").to_owned();
+                req.bearer(&staff)
+                    .json(&serde_json::json!({ "verificationCode": code }))
+            }
+            "hall-check-in-by-id" => req.bearer(&staff).path_param("id", &booked),
+            "hall-walk-in" | "hall-call-next" | "hall-day" => req.bearer(&staff),
+            "hall-finish" => req.bearer(&staff).path_param("ticketId", &called),
             "booking-cancel" => req.bearer(&token).path_param("id", &to_cancel),
             "booking-get" | "booking-reschedule" => req.bearer(&token).path_param("id", &booked),
             "submission-create" => req.bearer(&token).json(&apps.body),
@@ -184,6 +194,13 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             (status, body.to_string(), Some(body))
         };
         assert!((200..300).contains(&status), "{name}: {status} {text}");
+        if name == "hall-call-next" {
+            called = body
+                .as_ref()
+                .and_then(|b| b["ticketId"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+        }
         driven.push(Driven {
             name,
             route: Some(route),

@@ -7,6 +7,8 @@ use serde_json::json;
 
 pub struct World {
     pub visit: String,
+    /// The visit's ticket at the hall, waiting to be called.
+    pub ticket: String,
     pub submitted: String,
     pub completed: String,
     /// The demo directory's admin, for the admin routes.
@@ -28,7 +30,14 @@ impl TestApp {
             }));
         let (status, body) = read(self.invoke("evaluation", req).await);
         assert_eq!(status, 201, "{body}");
+        let get = event("booking-get").bearer(token).path_param("id", &visit);
+        let (_, booking) = read(self.invoke("booking", get).await);
+        let ticket = booking["ticketId"]
+            .as_str()
+            .expect("a checked-in visit has a ticket")
+            .to_owned();
         World {
+            ticket,
             visit,
             submitted,
             completed,
@@ -43,6 +52,7 @@ impl World {
     pub fn point(&self, route: &str, req: Request) -> Request {
         match route {
             r if r.contains("/bookings/{id}") => req.path_param("id", &self.visit),
+            r if r.contains("{ticketId}") => req.path_param("ticketId", &self.ticket),
             r if r.contains("/evaluations/{id}") => req.path_param("id", &format!("B{}", self.visit)),
             "POST /v1/applications/{no}/evaluation" => req.path_param("no", &self.completed),
             r if r.contains("{no}") => req.path_param("no", &self.submitted),

@@ -88,6 +88,7 @@ registry! {
     auth => "auth", Http, clocked;
     catalog => "catalog", Http;
     booking => "booking", Http, clocked;
+    hall => "hall", Http, clocked;
     booking_sweeper => "booking-sweeper", Schedule, clocked;
     submission => "submission", Http, clocked;
     progress => "progress", Http, clocked;

@@ -7,8 +7,8 @@
 //! yesterday.
 
 use api::ApiError;
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::{Span, Timestamp};
 use model::WorkCalendar;
 use model::booking::sessions;
 use model::catalog::Hall;
@@ -106,24 +106,8 @@ impl App {
                 continue;
             }
             report.no_shows = report.no_shows.saturating_add(1);
-            // The window's first day: `W` days ending today. A window too long to reckon (a
-            // hall's misconfiguration) counts from the earliest day there is.
-            let back = i64::from(rules.no_show_window_days.max(1)).saturating_sub(1);
-            let from = Span::new()
-                .try_days(back)
-                .ok()
-                .and_then(|span| day.checked_sub(span).ok())
-                .unwrap_or(Date::MIN);
-            let count = self.bookings.no_shows_between(&b.id_key, &ymd(from), &ymd(day)).await?;
-            if rules.no_show_limit > 0 && count >= rules.no_show_limit {
-                let until = Span::new()
-                    .try_hours(i64::from(rules.ban_days).saturating_mul(24))
-                    .ok()
-                    .and_then(|span| now.checked_add(span).ok())
-                    .unwrap_or(Timestamp::MAX);
-                self.bookings.ban(&b.id_key, until, now).await?;
+            if self.bookings.after_no_show(&b, rules, day, now).await? {
                 report.bans = report.bans.saturating_add(1);
-                tracing::info!(booking = %b.id, no_shows = count, "booking ban");
             }
         }
         Ok(())

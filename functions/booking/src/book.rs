@@ -20,6 +20,9 @@ struct BookBody {
     item_code: String,
 }
 
+/// Further draws of a verification code when one is taken.
+pub(crate) const CODE_DRAWS: usize = 3;
+
 pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     let citizen = app.verifier.citizen(req)?;
     let body: BookBody = http::json_body(req)?;
@@ -45,19 +48,34 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         item,
         now,
     );
-    let new = NewBooking {
+    let mut new = NewBooking {
         confirmation: booking.notification(Kind::BookingConfirmed),
         booking,
         capacity: slot.capacity,
         idempotency: claim,
     };
-    match app.bookings.book(&new, now).await? {
+    let mut outcome = app.bookings.book(&new, now).await?;
+    // A code already another booking's that day: draw again (one in a million per booking
+    // of the day, so a third draw is as good as never needed).
+    for _ in 0..CODE_DRAWS {
+        if outcome != Booked::CodeTaken {
+            break;
+        }
+        new.booking.redraw_code();
+        new.confirmation = new.booking.notification(Kind::BookingConfirmed);
+        outcome = app.bookings.book(&new, now).await?;
+    }
+    match outcome {
         Booked::Done => {
             tracing::info!(booking = %new.booking.id, slot = %slot_id, "booked");
             api::metrics::count(api::metrics::Metric::Bookings, 1);
             Ok(http::json_response(201, &BookingView::from(&new.booking)))
         }
         Booked::SlotFull => Err(ApiError::code(Code::SlotFull)),
+        Booked::CodeTaken => Err(ApiError::internal(
+            "drawing a free verification code",
+            std::io::Error::other("every code drawn was taken"),
+        )),
         Booked::Duplicate => Err(ApiError::code(Code::DuplicateBooking)),
         Booked::Banned => {
             let until = app.bookings.ban_until(&id_key, now).await?;

@@ -1,11 +1,11 @@
-//! The booking function (预约): slots, bookings, cancel, reschedule and check-in.
+//! The booking function (预约): slots, bookings, cancel and reschedule. Check-in is the
+//! hall's (`functions/hall`).
 //!
 //! Routes (API.md § Booking): `GET /v1/halls/{hallId}/slots`, `POST /v1/bookings`,
 //! `GET /v1/me/bookings`, `GET /v1/bookings/{id}`, `POST /v1/bookings/{id}/cancel`,
-//! `POST /v1/bookings/{id}/reschedule`, `POST /v1/staff/bookings/{id}/check-in`.
+//! `POST /v1/bookings/{id}/reschedule`.
 
 mod book;
-mod checkin;
 mod context;
 mod manage;
 mod slots;
@@ -15,12 +15,10 @@ use api::ApiError;
 use api::auth::Verifier;
 use api::cursor::CursorKey;
 use api::http::{self, Response};
-use api::staff::Gate;
 use lambda_http::Request;
 use model::WorkCalendar;
 use model::config::{ConfigError, Env};
 use model::time::Clock;
-use store::audit::Trail;
 use store::bookings::BookingStore;
 use store::catalog::CatalogStore;
 use store::citizens::CitizenStore;
@@ -31,8 +29,6 @@ pub struct App {
     catalog: CatalogStore,
     citizens: CitizenStore,
     verifier: Verifier,
-    gate: Gate,
-    trail: Trail,
     cursors: CursorKey,
     calendar: &'static WorkCalendar,
     clock: Clock,
@@ -40,7 +36,7 @@ pub struct App {
 
 impl App {
     /// Reads `BOOKINGS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
-    /// `STAFF_TABLE`, `AUDIT_TABLE`, `CURSOR_KEY` and the JWT verification settings, and connects the store.
+    /// `CURSOR_KEY` and the JWT verification settings, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let outbox = env.required("OUTBOX_TABLE")?.to_owned();
@@ -54,8 +50,6 @@ impl App {
             catalog: CatalogStore::new(client.clone(), catalog),
             citizens: CitizenStore::new(client.clone(), citizens),
             verifier,
-            gate: Gate::from_env(env, client.clone(), Clock::system())?,
-            trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),
             cursors,
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
@@ -64,7 +58,6 @@ impl App {
 
     /// The same app reading the time from `clock` (tests).
     pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.gate = self.gate.with_clock(clock.clone());
         self.clock = clock;
         self
     }
@@ -79,7 +72,6 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "GET /v1/bookings/{id}" => manage::get(app, &req).await,
             "POST /v1/bookings/{id}/cancel" => manage::cancel(app, &req).await,
             "POST /v1/bookings/{id}/reschedule" => manage::reschedule(app, &req).await,
-            "POST /v1/staff/bookings/{id}/check-in" => checkin::check_in(app, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })

@@ -123,7 +123,7 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
     let ctx = load(app, None, slot_id.hall(), Some(&b.item_code)).await?;
     let (hall, slot, window, _) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
     let now = app.clock.now();
-    let moved = b.moved_to(
+    let mut moved = b.moved_to(
         Visit {
             hall,
             window,
@@ -131,7 +131,16 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
         },
         now,
     );
-    match app.bookings.reschedule(&b, &moved, slot.capacity, now).await? {
+    let mut outcome = app.bookings.reschedule(&b, &moved, slot.capacity, now).await?;
+    // The code is claimed again for a new day, where another booking may hold it.
+    for _ in 0..crate::book::CODE_DRAWS {
+        if outcome != Moved::CodeTaken {
+            break;
+        }
+        moved.redraw_code();
+        outcome = app.bookings.reschedule(&b, &moved, slot.capacity, now).await?;
+    }
+    match outcome {
         Moved::Done => {
             tracing::info!(booking = %b.id, from = %b.slot_id, to = %slot_id, "rescheduled");
             http::ok(&BookingView::from(&moved))
@@ -146,5 +155,9 @@ pub async fn reschedule(app: &App, req: &Request) -> Result<Response, ApiError> 
         },
         Moved::SlotFull => Err(ApiError::code(Code::SlotFull)),
         Moved::Duplicate => Err(ApiError::code(Code::DuplicateBooking)),
+        Moved::CodeTaken => Err(ApiError::internal(
+            "drawing a free verification code",
+            std::io::Error::other("every code drawn was taken"),
+        )),
     }
 }

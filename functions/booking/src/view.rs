@@ -21,6 +21,11 @@ pub struct BookingView<'a> {
     created_at: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     queue_number: Option<&'a str>,
+    /// The hall's ticket for the visit, from check-in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completed_at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     checked_in_at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,6 +50,8 @@ impl<'a> From<&'a Booking> for BookingView<'a> {
             verification_code: &b.verification_code,
             created_at: &b.created_at,
             queue_number: b.queue_number.as_deref(),
+            ticket_id: b.ticket_id.as_ref().map(|t| t.as_str()),
+            completed_at: b.completed_at.as_deref(),
             checked_in_at: b.checked_in_at.as_deref(),
             cancelled_at: b.cancelled_at.as_deref(),
             cancel_reason: b.cancel_reason.as_ref(),

@@ -78,11 +78,14 @@ impl App {
             due.push((id.clone(), invitation(&id, a.citizen_id, &a.subject_name)));
         }
         for hall in self.catalog.halls().await? {
-            for b in self
+            // Visits checked in, whether or not the window marked them served since.
+            let visited = self
                 .bookings
-                .on_day(&hall.hall_id, &day, BookingStatus::CheckedIn)
+                .of_day(&hall.hall_id, &day)
                 .await?
-            {
+                .into_iter()
+                .filter(|b| matches!(b.status, BookingStatus::CheckedIn | BookingStatus::Completed));
+            for b in visited {
                 let id = EvaluationId::for_booking(&b.id);
                 due.push((
                     id.clone(),

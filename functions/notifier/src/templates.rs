@@ -62,6 +62,7 @@ fn values_of(kind: Kind) -> &'static [&'static str] {
         | Kind::ApplicationRejected => &["applicationNo", "subjectName", "status", "at"],
         Kind::EvaluationInvitation => &["subjectName"],
         Kind::ReviewOutcome => &["subjectName", "outcome", "outcomeText", "note", "at"],
+        Kind::NumberCalled => &["queueNumber", "windowName", "hallName", "itemName", "at"],
     }
 }
 

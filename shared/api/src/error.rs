@@ -63,6 +63,7 @@ codes! {
     AlreadyEvaluated => 409, "ALREADY_EVALUATED", "您已评价过该服务";
     InvalidTransition => 409, "INVALID_TRANSITION", "当前状态不允许此操作";
     VersionConflict => 409, "VERSION_CONFLICT", "数据已被他人修改，请刷新后重试";
+    AlreadyCalled => 409, "ALREADY_CALLED", "该号码不是本窗口正在办理的号码，或已办结";
     WecomAccountTaken => 409, "WECOM_ACCOUNT_TAKEN", "该政务微信账号已属于另一名工作人员";
     IdentityAlreadyBound => 409, "IDENTITY_ALREADY_BOUND", "该身份信息已绑定其他账号，或本账号已绑定其他身份";
     PayloadTooLarge => 413, "PAYLOAD_TOO_LARGE", "请求内容过大";
@@ -70,6 +71,7 @@ codes! {
     OutsideBookingWindow => 422, "OUTSIDE_BOOKING_WINDOW", "所选时段不在可预约范围内";
     CancelDeadlinePassed => 422, "CANCEL_DEADLINE_PASSED", "已超过可取消时间";
     NotEvaluable => 422, "NOT_EVALUABLE", "该服务尚不能评价";
+    WrongVerificationCode => 422, "WRONG_VERIFICATION_CODE", "核验码不正确，或不是本大厅当天的预约";
     IdempotencyKeyReused => 422, "IDEMPOTENCY_KEY_REUSED", "幂等键已用于其他请求";
     RateLimited => 429, "RATE_LIMITED", "请求过于频繁，请稍后再试";
     Internal => 500, "INTERNAL", "系统错误，请稍后再试";

@@ -163,6 +163,16 @@ pub fn ok<T: Serialize>(value: &T) -> Result<Response, ApiError> {
     Ok(json_response(200, value))
 }
 
+/// 204: done, nothing to say (a window called and nobody waits).
+pub fn no_content() -> Response {
+    let mut response = http::Response::new(Body::Empty);
+    *response.status_mut() = http::StatusCode::NO_CONTENT;
+    response
+        .headers_mut()
+        .insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// The bearer token, if the request carries one.
 pub fn bearer(req: &Request) -> Option<&str> {
     let value = req.headers().get(http::header::AUTHORIZATION)?.to_str().ok()?;

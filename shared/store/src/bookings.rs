@@ -11,7 +11,9 @@
 //! | no-show record | `PERSON#<idKey>` | `NOSHOW#<date>#<bookingId>` |
 //! | booking ban (`untilEpoch`) | `PERSON#<idKey>` | `BAN` |
 //! | queue counter (`last`) | `QUEUE#<hallId>#<date>` | `<prefix>` |
-//! | idempotency record | `IDEM#<citizenId>#<key>` | `IDEM` |
+//! | verification code claim (`bookingId`) | `CODE#<date>` | `<code>` |
+//! | ticket, waiting entry | `HALLQ#<hallId>#<date>` | `T#<number>`, `W#<lane>#<issuedAt>#<number>` (the `queue` module) |
+//! | idempotency record | `IDEM#<scope>#<key>` | `IDEM` |
 //!
 //! Persons are keyed by `idKey` (the keyed hash of the ID number), so two WeChat accounts
 //! of one person share one guard and one no-show record.
@@ -25,24 +27,32 @@
 //!   Counters exist only for slots that have been booked: the first booking creates one
 //!   with a conditional update, so no job has to materialise the calendar.
 //! - Book: one transaction: counter `ADD taken 1` if `taken < capacity`, booking put if
-//!   absent, guard put if absent, ban checked absent or expired, idempotency record put if
-//!   absent, and the confirmation's outbox record.
+//!   absent, guard put if absent, the verification code's claim for the day put if absent
+//!   (a code names one booking of a day; a taken code is drawn again), ban checked absent or
+//!   expired, idempotency record put if absent, and the confirmation's outbox record.
 //! - Cancel: one transaction: booking `booked → cancelled` (the condition makes a second
 //!   cancel a no-op), counter `ADD taken -1`, guard deleted.
 //! - Reschedule: one transaction: booking moved if still `booked` at the old slot, old
-//!   counter -1, new counter +1 if below capacity, guard moved when the day changes.
-//! - Check-in: queue counter `ADD last 1` (returns the number), then the booking
-//!   `booked → checked_in` with its number. A lost race burns a number; numbers stay unique.
+//!   counter -1, new counter +1 if below capacity, guard and code claim moved when the day
+//!   changes.
+//! - Check-in: the booking by code (`Query ByHallDay`, filtered on the code) or by id; queue
+//!   counter `ADD last 1` (returns the number), then one transaction: the booking
+//!   `booked → checked_in`, its ticket and waiting entry, the audit record. A lost race burns
+//!   a number; numbers stay unique. Calling and finishing numbers: the `queue` module.
 //! - One booking: `GetItem`. A citizen's bookings: `Query ByCitizen`, newest first.
 //! - Sweeper: `Query ByHallDay`; each no-show is one transaction (status and record), the
 //!   count a `Query pk = PERSON#idKey, sk between NOSHOW#from and NOSHOW#to`, the ban a
 //!   conditional put that only ever extends it.
 
 mod change;
+mod hall;
+mod queue;
 mod sweep;
 mod write;
 
 pub use change::Moved;
+pub use hall::Waiting;
+pub use queue::{Call, Finish, Finished, Issued, Visit};
 pub use write::{Booked, NewBooking};
 
 use super::{AttributeValue, Client, Item, from_item, s, sdk_error, to_item};

@@ -9,7 +9,6 @@ use crate::tx::{Outcome, Transaction};
 use crate::{AttributeValue, s, sdk_error};
 use aws_sdk_dynamodb::types::Update;
 use model::FreeText;
-use model::booking::BookingStatus;
 use model::time::rfc3339;
 
 /// How moving a booking ended.
@@ -23,6 +22,8 @@ pub enum Moved {
     SlotFull,
     /// The person has a booking of the item on the new day.
     Duplicate,
+    /// Another booking of the new day holds the verification code: draw again.
+    CodeTaken,
 }
 
 impl BookingStore {
@@ -74,7 +75,8 @@ impl BookingStore {
             .set_key(Some(key(pk, sk)))
             .update_expression(
                 "SET slotId = :slot, #date = :date, #start = :start, #end = :end, hallId = :hall, hallName = :hallName, \
-                 windowCode = :window, queuePrefix = :prefix, hallDay = :hallDay, cancelBy = :cancelBy, updatedAt = :at",
+                 windowCode = :window, queuePrefix = :prefix, hallDay = :hallDay, cancelBy = :cancelBy, \
+                 verificationCode = :code, updatedAt = :at",
             )
             .condition_expression("#status = :booked AND slotId = :old")
             .expression_attribute_names("#status", "status")
@@ -93,6 +95,7 @@ impl BookingStore {
             .expression_attribute_values(":prefix", s(moved.queue_prefix.clone()))
             .expression_attribute_values(":cancelBy", s(moved.cancel_by.clone()))
             .expression_attribute_values(":hallDay", s(moved.hall_day.clone()))
+            .expression_attribute_values(":code", s(moved.verification_code.clone()))
             .expression_attribute_values(":at", s(rfc3339(now)));
         let mut tx = Transaction::new("rescheduling a booking");
         tx.update(Cond::Booking, update)?;
@@ -101,27 +104,34 @@ impl BookingStore {
         if old.date != moved.date {
             self.unguard(&mut tx, old)?;
             self.guard(&mut tx, moved)?;
+            self.claim_code(&mut tx, moved)?;
         }
         Ok(match tx.run(&self.client).await? {
             Outcome::Done => Moved::Done,
             o if o.refused(Cond::Booking) => Moved::Changed,
             o if o.refused(Cond::Seat) => Moved::SlotFull,
             o if o.refused(Cond::Guard) => Moved::Duplicate,
+            o if o.refused(Cond::Code) => Moved::CodeTaken,
             Outcome::Refused(_) => return Err(unexpected("rescheduling: the old seat is missing")),
         })
     }
 
-    /// The next queue number of a window group at a hall today: `A001`, `A002`, …
-    pub async fn next_queue_number(&self, b: &Booking, prefix: &str) -> Result<String, StoreError> {
+    /// The next queue number of a window group at a hall on a day: `A001`, `A002`, …
+    pub async fn next_queue_number(
+        &self,
+        hall: &model::HallId,
+        date: &str,
+        prefix: &str,
+    ) -> Result<String, StoreError> {
         let out = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(format!("QUEUE#{}#{}", b.hall_id, b.date), prefix.to_owned())))
+            .set_key(Some(key(format!("QUEUE#{hall}#{date}"), prefix.to_owned())))
             .update_expression("SET expiresAt = :exp ADD #last :one")
             .expression_attribute_names("#last", "last")
             .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":exp", n(day_end_epoch(&b.date)))
+            .expression_attribute_values(":exp", n(day_end_epoch(date)))
             .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
             .send()
             .await
@@ -138,41 +148,5 @@ impl BookingStore {
             }
         };
         Ok(format!("{prefix}{number:03}"))
-    }
-
-    /// Checks a booked booking in with its queue number, with the audit record of the act
-    /// in the same transaction. `Ok(false)`: it is no longer booked (checked in meanwhile,
-    /// or cancelled), so nothing changed.
-    pub async fn check_in(
-        &self,
-        b: &Booking,
-        queue_number: &str,
-        staff: &str,
-        audit: aws_sdk_dynamodb::types::TransactWriteItem,
-        now: jiff::Timestamp,
-    ) -> Result<bool, StoreError> {
-        let (pk, sk) = booking_key(&b.id);
-        let at = rfc3339(now);
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key(pk, sk)))
-            .update_expression(
-                "SET #status = :in, queueNumber = :q, checkedInAt = :at, checkedInBy = :by, updatedAt = :at",
-            )
-            .expression_attribute_values(":by", s(staff))
-            .condition_expression("#status = :booked")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":in", s(BookingStatus::CheckedIn.as_str()))
-            .expression_attribute_values(":booked", s("booked"))
-            .expression_attribute_values(":q", s(queue_number))
-            .expression_attribute_values(":at", s(at));
-        let mut tx = Transaction::new("checking a booking in");
-        tx.update(Cond::Booking, update)?;
-        tx.item(Cond::Audit, audit);
-        match tx.run(&self.client).await? {
-            Outcome::Done => Ok(true),
-            o if o.refused(Cond::Booking) => Ok(false),
-            Outcome::Refused(_) => Err(unexpected("an audit record's id was taken")),
-        }
     }
 }

@@ -66,6 +66,38 @@ impl BookingStore {
         Ok(tx.run(&self.client).await? == Outcome::Done)
     }
 
+    /// After a no-show of `b` on `day` was recorded: the person's no-shows in the hall's
+    /// window of `W` days ending that day, and the ban when they reach `N`. `true` if banned.
+    pub async fn after_no_show(
+        &self,
+        b: &Booking,
+        rules: &model::catalog::BookingRules,
+        day: jiff::civil::Date,
+        now: jiff::Timestamp,
+    ) -> Result<bool, StoreError> {
+        use jiff::{Span, Timestamp, civil::Date};
+        let ymd = |d: Date| d.strftime("%Y-%m-%d").to_string();
+        // A window too long to reckon (a hall's misconfiguration) counts from the earliest day.
+        let back = i64::from(rules.no_show_window_days.max(1)).saturating_sub(1);
+        let from = Span::new()
+            .try_days(back)
+            .ok()
+            .and_then(|span| day.checked_sub(span).ok())
+            .unwrap_or(Date::MIN);
+        let count = self.no_shows_between(&b.id_key, &ymd(from), &ymd(day)).await?;
+        if rules.no_show_limit == 0 || count < rules.no_show_limit {
+            return Ok(false);
+        }
+        let until = Span::new()
+            .try_hours(i64::from(rules.ban_days).saturating_mul(24))
+            .ok()
+            .and_then(|span| now.checked_add(span).ok())
+            .unwrap_or(Timestamp::MAX);
+        self.ban(&b.id_key, until, now).await?;
+        tracing::info!(booking = %b.id, no_shows = count, "booking ban");
+        Ok(true)
+    }
+
     /// A person's no-shows on dates from `from` to `to` (inclusive, `YYYY-MM-DD`).
     pub async fn no_shows_between(&self, id_key: &str, from: &str, to: &str) -> Result<u32, StoreError> {
         let out = self

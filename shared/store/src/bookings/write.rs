@@ -36,6 +36,12 @@ pub(super) enum Cond {
     NoShow,
     /// The audit record of a staff act is new.
     Audit,
+    /// The verification code is no other booking's that day.
+    Code,
+    /// A ticket: new when issued, in the state its change expects.
+    Ticket,
+    /// A waiting entry: new when a number joins the line, there when it is called.
+    Waiting,
 }
 
 /// What a booking needs written.
@@ -58,6 +64,8 @@ pub enum Booked {
     Banned,
     /// The idempotency key was used before: replay or refuse by comparing the hash.
     KeyUsed,
+    /// Another booking that day holds the verification code drawn: draw again.
+    CodeTaken,
 }
 
 pub(super) fn n(v: impl ToString) -> AttributeValue {
@@ -136,6 +144,20 @@ impl BookingStore {
         Ok(())
     }
 
+    /// Claims the booking's verification code for its date, so a code names one booking
+    /// of a day and the hall finds it by the code alone. Claims expire with their day.
+    pub(super) fn claim_code(&self, tx: &mut Transaction<Cond>, b: &Booking) -> Result<(), StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(format!("CODE#{}", b.date)))
+            .item("sk", s(b.verification_code.clone()))
+            .item("bookingId", s(b.id.as_str()))
+            .item("expiresAt", n(day_end_epoch(&b.date)))
+            .condition_expression("attribute_not_exists(pk)");
+        tx.put(Cond::Code, put)?;
+        Ok(())
+    }
+
     pub(super) fn unguard(&self, tx: &mut Transaction<Cond>, b: &Booking) -> Result<(), StoreError> {
         let (pk, sk) = guard_key(&b.id_key, &b.item_code, &b.date);
         let delete = Delete::builder()
@@ -159,6 +181,7 @@ impl BookingStore {
             .condition_expression("attribute_not_exists(pk)");
         tx.put(Cond::Booking, booking)?;
         self.guard(&mut tx, b)?;
+        self.claim_code(&mut tx, b)?;
         let ban = ConditionCheck::builder()
             .table_name(&self.table)
             .set_key(Some(key(person_pk(&b.id_key), "BAN".into())))
@@ -181,6 +204,7 @@ impl BookingStore {
             o if o.refused(Cond::Guard) => Booked::Duplicate,
             o if o.refused(Cond::Ban) => Booked::Banned,
             o if o.refused(Cond::Seat) => Booked::SlotFull,
+            o if o.refused(Cond::Code) => Booked::CodeTaken,
             Outcome::Refused(_) => return Err(unexpected("booking a seat")),
         })
     }
