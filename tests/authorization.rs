@@ -3,7 +3,8 @@
 //! fails here. Another citizen's resources are 404 (never 403, never data).
 //!
 //! Staff act by role and scope (API.md, "Staff identity"): window staff and hall managers at
-//! their halls (check-in), approvers for their department (queues, transitions, reviews,
+//! their halls (check-in, walk-ins, the board; window staff alone call and finish numbers,
+//! scan materials and take applications in), approvers for their department (queues, transitions, reviews,
 //! the application view), supervisors read any application, admins keep the directory and
 //! nothing else. A resource outside a caller's scope is 404, as another citizen's is; a
 //! route the caller's roles have no business with is 403. The callers are the demo
@@ -84,8 +85,8 @@ const MATRIX: &[(&str, &str)] = &[
         "POST /v1/staff/queue/{ticketId}/finish",
         "401 403 403 ok 404 403 403 403 403 403 403",
     ),
-    ("POST /v1/uploads", "401 ok ok 403 403 403 403 403 403 403 403"),
-    ("POST /v1/applications", "401 ok ok 403 403 403 403 403 403 403 403"),
+    ("POST /v1/uploads", "401 ok ok ok ok 403 403 403 403 403 403"),
+    ("POST /v1/applications", "401 ok ok ok ok 403 403 403 403 403 403"),
     (
         "POST /v1/applications/{no}/corrections",
         "401 ok 404 403 403 403 403 403 403 403 403",

@@ -158,6 +158,12 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         "citizen + item (BatchGet), the uploads' records (BatchGet), one transaction; the sample's Idempotency-Key is read first, so a key reused with another body is refused before any file is tagged in S3 (3 without a key)",
     ),
     (
+        "submission-intake",
+        5,
+        4,
+        "the item and the window's hall (one BatchGet), the scans' records (BatchGet), the person's identity claim (GetItem: the sample's person has an account; with none, one more transaction opens it), one transaction with the audit record; plus 1: the sample's Idempotency-Key is read first, as for the citizen's",
+    ),
+    (
         "submission-queue",
         2,
         1,

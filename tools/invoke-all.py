@@ -272,6 +272,15 @@ def step_create(run, d):
         setattr(d, attr, no)
 
 
+def step_intake(run, d):
+    # The window clerk scans the materials of the person in front of the window and takes
+    # the application in. Each round's scans are new, so the sample's key is left out.
+    intake = json.loads(sample("submission-intake")["body"])
+    for m in intake["materials"]:
+        m["objectKey"] = upload(run, d.staff)
+    run.call("submission-intake", token=d.staff, body=intake, expect=(201,), drop_idempotency=True)
+
+
 def step_transition(run, d):
     run.call("submission-transition", token=d.rsj, path={"no": d.first})
     run.call("submission-transition", token=d.rsj, path={"no": d.first}, body={
@@ -319,6 +328,7 @@ STEPS = {
                                               expect=(409,) if d.on_the_day else (200,)),
     "submission-upload": step_uploads,
     "submission-create": step_create,
+    "submission-intake": step_intake,
     "submission-transition": step_transition,
     "submission-correct": step_correct,
     "submission-withdraw": lambda run, d: run.call("submission-withdraw", token=d.token, path={"no": d.second}),

@@ -10,7 +10,9 @@ mod record;
 pub mod view;
 
 pub use plan::{Plan, Planned, Step};
-pub use record::{Application, Case, Correction, MaterialRef, Subject, Submission, TimelineEntry, Upload, View};
+pub use record::{
+    Application, Case, Channel, Correction, Intake, MaterialRef, Subject, Submission, TimelineEntry, Upload, View,
+};
 
 use crate::{Invalid, string_newtype_serde};
 use std::str::FromStr;

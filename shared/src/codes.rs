@@ -126,6 +126,16 @@ impl CitizenId {
     }
 }
 
+impl CitizenId {
+    /// The account a hall's window opens for a person who has none (收件 for someone who
+    /// never used the mini-program): derived from the keyed hash of their ID number, so two
+    /// windows opening it at once open the same one.
+    pub fn for_person(id_key: &str) -> Self {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, format!("person:{id_key}").as_bytes());
+        Self::from_bytes(digest.as_ref())
+    }
+}
+
 hex_id!(
     /// A member of staff's directory id: `s` and 16 hex digits.
     StaffId, 's', 16, "工作人员编号格式不正确"

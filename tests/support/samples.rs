@@ -162,6 +162,15 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             "booking-cancel" => req.bearer(&token).path_param("id", &to_cancel),
             "booking-get" | "booking-reschedule" => req.bearer(&token).path_param("id", &booked),
             "submission-create" => req.bearer(&token).json(&apps.body),
+            "submission-intake" => {
+                // The window scans the materials of the person in front of it.
+                let mut body: serde_json::Value =
+                    serde_json::from_str(crate::event_json(name)["body"].as_str().unwrap()).unwrap();
+                for m in body["materials"].as_array_mut().unwrap() {
+                    m["objectKey"] = serde_json::Value::String(app.upload(&staff, "扫描件.jpg").await);
+                }
+                req.bearer(&staff).json(&body)
+            }
             "submission-transition" => req.bearer(&rsj).path_param("no", &apps.first),
             "submission-correct" => req
                 .bearer(&token)

@@ -85,9 +85,20 @@ pub async fn bind(app: &App, req: &Request) -> Result<Response, ApiError> {
         phone,
     };
     let key = identity_key(&app.identity_key, &identity.id_number);
-    if app.citizens.bind_identity(&id, &identity, &key, now()).await? == Binding::Taken {
-        return Err(ApiError::code(Code::IdentityAlreadyBound));
+    match app.citizens.bind_identity(&id, &identity, &key, now()).await? {
+        Binding::Taken => return Err(ApiError::code(Code::IdentityAlreadyBound)),
+        Binding::Adopted(window_account) => {
+            tracing::info!(citizen = %id, adopted = %window_account, "a window's account adopted");
+        }
+        Binding::Bound => {}
     }
     tracing::info!(citizen = %id, id_number = %identity.id_number, "identity bound");
-    profile(app, &id).await
+    let citizen = app.citizens.get(&id).await?.ok_or_else(ApiError::not_found)?;
+    // The applications a window took in for this person become this account's. A binding
+    // sent again finishes a move an earlier one left half done.
+    if let Some(from) = &citizen.adopted {
+        let moved = app.applications.reown(from, &id).await?;
+        tracing::info!(citizen = %id, moved, "applications taken in at a window moved to the account");
+    }
+    http::ok(&Profile::from(citizen))
 }

@@ -19,6 +19,7 @@ use lambda_http::Request;
 use model::config::{ConfigError, Env};
 use model::time::Clock;
 use std::sync::Arc;
+use store::applications::ApplicationStore;
 use store::audit::Trail;
 use store::catalog::CatalogStore;
 use store::citizens::CitizenStore;
@@ -31,6 +32,8 @@ use wechat::wecom::Wecom;
 #[derive(Debug, Clone)]
 pub struct App {
     citizens: CitizenStore,
+    /// Where an adopted window account's applications move from (`reown`).
+    applications: ApplicationStore,
     staff: StaffStore,
     catalog: CatalogStore,
     trail: Trail,
@@ -45,15 +48,12 @@ pub struct App {
 }
 
 impl App {
-    /// Reads `CITIZENS_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CATALOG_TABLE`, `WECHAT_TABLE`,
+    /// Reads `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CATALOG_TABLE`, `WECHAT_TABLE`,
     /// `IDENTITY_HASH_KEY`, the JWT, WeChat and WeCom settings, and connects the store.
     /// Fails naming the first setting that is missing or malformed.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("CITIZENS_TABLE")?.to_owned();
-        let identity_key = env.required("IDENTITY_HASH_KEY")?.as_bytes().to_vec();
-        if identity_key.len() < 32 {
-            return Err(ConfigError::new("IDENTITY_HASH_KEY", "must be at least 32 bytes"));
-        }
+        let identity_key = store::citizens::identity_secret(env)?;
         let signer = Signer::from_env(env)?;
         let verifier = Verifier::from_env(env)?;
         let wechat = WechatClient::from_env(env)?;
@@ -62,6 +62,7 @@ impl App {
         let wecom = Wecom::from_env(env, WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?))?;
         Ok(Self {
             citizens: CitizenStore::new(client.clone(), table),
+            applications: ApplicationStore::new(client.clone(), env.required("APPLICATIONS_TABLE")?, ""),
             staff: StaffStore::new(client.clone(), env.required("STAFF_TABLE")?),
             catalog: CatalogStore::new(client.clone(), env.required("CATALOG_TABLE")?),
             trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),

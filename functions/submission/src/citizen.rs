@@ -58,7 +58,7 @@ pub async fn correct(app: &App, req: &Request) -> Result<Response, ApiError> {
     let uploads = crate::materials::owned(app, &prefix, &keys).await?;
     let mut attached = Vec::new();
     for (i, (m, u)) in body.materials.iter().zip(uploads).enumerate() {
-        let Some(u) = u.filter(|u| u.citizen_id == v.application.citizen_id) else {
+        let Some(u) = u.filter(|u| u.uploaded_by == v.application.citizen_id.as_str()) else {
             errors.add(&format!("materials[{i}].objectKey"), "不是您上传的文件");
             continue;
         };

@@ -7,6 +7,7 @@
 
 mod change;
 mod citizen;
+mod intake;
 mod materials;
 mod s3;
 mod staff;
@@ -38,15 +39,20 @@ pub struct App {
     gate: Gate,
     trail: Trail,
     cursors: CursorKey,
+    /// The deployment's identity key: the person behind an ID number (`IDENTITY_HASH_KEY`).
+    identity_key: Vec<u8>,
     /// Uploads a citizen may start in a day (`UPLOADS_PER_DAY`, 60).
     upload_quota: u32,
+    /// Scans a window's member of staff may start in a day (`STAFF_UPLOADS_PER_DAY`, 600):
+    /// a window takes in many people's materials.
+    staff_upload_quota: u32,
     calendar: &'static WorkCalendar,
     clock: Clock,
 }
 
 impl App {
     /// Reads `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
-    /// `STAFF_TABLE`, `AUDIT_TABLE`,
+    /// `STAFF_TABLE`, `AUDIT_TABLE`, `IDENTITY_HASH_KEY`,
     /// `UPLOADS_BUCKET`, `CURSOR_KEY` and the JWT verification settings, and connects the
     /// store and S3.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
@@ -58,6 +64,7 @@ impl App {
         let verifier = Verifier::from_env(env)?;
         let cursors = CursorKey::from_env(env)?;
         let upload_quota = env.parsed_or("UPLOADS_PER_DAY", 60u32)?;
+        let staff_upload_quota = env.parsed_or("STAFF_UPLOADS_PER_DAY", 600u32)?;
         let sdk = store::sdk_config(env).await;
         let client = store::dynamodb(&sdk, env);
         Ok(Self {
@@ -69,7 +76,9 @@ impl App {
             gate: Gate::from_env(env, client.clone(), Clock::system())?,
             trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),
             cursors,
+            identity_key: store::citizens::identity_secret(env)?,
             upload_quota,
+            staff_upload_quota,
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
         })

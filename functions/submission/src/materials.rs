@@ -1,18 +1,20 @@
 //! The materials of an application: every required one given, each known to the item and
-//! uploaded by this citizen, and each file what its upload declared before it is attached.
+//! uploaded by the one submitting (the citizen, or the window staff who scanned it), and
+//! each file what its upload declared before it is attached.
 
 use crate::App;
 use crate::s3::Attach;
 use api::ApiError;
+use model::FieldErrors;
 use model::application::{MaterialRef, Upload};
 use model::catalog::{Item, Material};
-use model::{CitizenId, FieldErrors};
 
-/// Every required material present, every one known and uploaded by this citizen; all
-/// problems reported together with the form's. Returns the upload records, in order.
+/// Every required material present, every one known and uploaded by `owner` (a citizen's or
+/// a member of staff's id); all problems reported together with the form's. Returns the
+/// upload records, in order.
 pub async fn check(
     app: &App,
-    citizen: &CitizenId,
+    owner: &str,
     items: &[Item],
     given: &[MaterialRef],
     errors: &mut FieldErrors,
@@ -35,7 +37,7 @@ pub async fn check(
     if !missing.is_empty() {
         errors.add("materials", format!("缺少材料：{}", missing.join("、")));
     }
-    let prefix = format!("materials/{citizen}/");
+    let prefix = format!("materials/{owner}/");
     let keys: Vec<String> = given.iter().map(|g| g.object_key.clone()).collect();
     let owned = owned(app, &prefix, &keys).await?;
     let mut uploads = Vec::new();
@@ -45,7 +47,7 @@ pub async fn check(
         } else if given.iter().take(i).any(|o| o.code == g.code) {
             errors.add(&format!("materials[{i}].code"), "同一材料只能提交一份");
         }
-        match upload.filter(|u| &u.citizen_id == citizen) {
+        match upload.filter(|u| u.uploaded_by == owner) {
             Some(u) => uploads.push(u),
             None => errors.add(&format!("materials[{i}].objectKey"), "不是您上传的文件"),
         }

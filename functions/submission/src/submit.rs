@@ -1,84 +1,149 @@
 //! `POST /v1/applications`: an item or a 一件事 package, one form, one set of materials, one
-//! submission that fans out into one case per item.
+//! submission that fans out into one case per item. A citizen applies online; window staff
+//! take one in for the person in front of them ([`crate::intake`]).
 
 use crate::App;
-use crate::subject::{self, Named};
+use crate::subject::{self, Named, Reader};
 use api::http::{self, Response};
+use api::staff::Caller;
 use api::{ApiError, Code, idempotency};
 use lambda_http::Request;
-use model::FieldErrors;
 use model::application::view::{self, Viewer};
-use model::application::{ApplicationNo, MaterialRef, Submission, View};
+use model::application::{ApplicationNo, Intake, MaterialRef, Subject, Submission, Upload, View};
 use model::time::local;
+use model::{CitizenId, FieldErrors};
 use serde::Deserialize;
+use store::TransactWriteItem;
 use store::applications::{Change, Committed};
 use store::idempotency::Claim;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SubmitBody {
+pub struct SubmitBody {
     #[serde(default)]
-    item_code: Option<String>,
+    pub item_code: Option<String>,
     #[serde(default)]
-    package_code: Option<String>,
+    pub package_code: Option<String>,
     #[serde(default)]
-    form: serde_json::Map<String, serde_json::Value>,
+    pub form: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
-    materials: Vec<MaterialRef>,
+    pub materials: Vec<MaterialRef>,
+    /// `online` (the default) or `window` (staff taking it in).
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// The person in front of the window (window intake only).
+    #[serde(default)]
+    pub applicant: Option<crate::intake::ApplicantBody>,
+}
+
+/// A submission checked and ready to write: whose, what, and what comes with it.
+pub struct Ready {
+    pub owner: CitizenId,
+    pub subject: Subject,
+    pub given: Submission,
+    pub uploads: Vec<Upload>,
+    pub claim: Option<Claim>,
+    pub intake: Option<Intake>,
+    /// The audit record of a member of staff's intake.
+    pub audit: Option<TransactWriteItem>,
+    pub viewer: Viewer,
 }
 
 pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    match app.gate.caller(&app.verifier, req).await? {
+        Caller::Citizen(citizen) => online(app, req, citizen).await,
+        Caller::Staff(actor) => crate::intake::take_in(app, req, actor).await,
+    }
+}
+
+async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response, ApiError> {
     let body: SubmitBody = http::json_body(req)?;
+    if body.channel.as_deref().is_some_and(|c| c != "online") {
+        return Err(ApiError::field("channel", "网上申报应为online；窗口收件由工作人员提交"));
+    }
+    if body.applicant.is_some() {
+        return Err(ApiError::field("applicant", "仅窗口收件时填写"));
+    }
     let claim = idempotency::claim(req, citizen.as_str(), req.body().as_ref())?;
     let named = Named::parse(body.item_code.as_deref(), body.package_code.as_deref())?;
-    let (who, subject) = subject::read(app, &citizen, &named).await?;
-    let phone = who
+    let read = subject::read(app, Reader::Citizen(&citizen), &named).await?;
+    let phone = read
+        .citizen
         .and_then(|c| c.identity)
         .map(|i| i.phone)
         .ok_or_else(|| ApiError::code(Code::IdentityRequired))?;
     let mut errors = FieldErrors::default();
-    let form = model::form::check(&subject.form, &body.form, &mut errors);
-    let uploads = crate::materials::check(app, &citizen, &subject.items, &body.materials, &mut errors).await?;
+    let form = model::form::check(&read.subject.form, &body.form, &mut errors);
+    let uploads =
+        crate::materials::check(app, citizen.as_str(), &read.subject.items, &body.materials, &mut errors).await?;
     errors.finish()?;
+    let ready = Ready {
+        given: Submission {
+            form,
+            materials: body.materials,
+            phone_last4: last4(&phone),
+        },
+        owner: citizen,
+        subject: read.subject,
+        uploads,
+        claim,
+        intake: None,
+        audit: None,
+        viewer: Viewer::Applicant,
+    };
+    submit(app, ready).await
+}
 
+/// The last four digits of a phone number: the public lookup's second key.
+pub fn last4(phone: &str) -> String {
+    phone
+        .get(phone.len().saturating_sub(4)..)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Writes a checked submission: its files attached, then one transaction under a fresh
+/// application number (drawn again on the rare collision).
+pub async fn submit(app: &App, ready: Ready) -> Result<Response, ApiError> {
     // A key used before is answered before any file is tagged: the first answer, or 422.
-    if let Some(claim) = &claim
+    if let Some(claim) = &ready.claim
         && let Some(recorded) = app.applications.recorded(claim).await?
     {
-        return replay(app, claim, Some(recorded)).await;
+        return replay(app, claim, Some(recorded), ready.viewer).await;
     }
-    crate::materials::attach(app, &uploads).await?;
+    crate::materials::attach(app, &ready.uploads).await?;
     let now = app.clock.now();
-    let given = Submission {
-        form,
-        materials: body.materials,
-        phone_last4: phone
-            .get(phone.len().saturating_sub(4)..)
-            .unwrap_or_default()
-            .to_owned(),
-    };
     for _ in 0..3 {
         let no = ApplicationNo::generate(local(now).date());
-        let v = View::submit(no.clone(), citizen.clone(), &subject, given.clone(), now);
-        let change = Change::submitted(&v, claim.as_ref())
-            .ok_or_else(|| ApiError::internal("a submission without its entry", std::io::Error::other("entry")))?;
+        let mut v = View::submit(
+            no.clone(),
+            ready.owner.clone(),
+            &ready.subject,
+            ready.given.clone(),
+            now,
+        );
+        if let Some(intake) = &ready.intake {
+            v = v.taken_in(intake.clone());
+        }
+        let change = Change::submitted(&v, ready.claim.as_ref())
+            .ok_or_else(|| ApiError::internal("a submission without its entry", std::io::Error::other("entry")))?
+            .audited(ready.audit.clone());
         match app.applications.commit(&change, now).await? {
             Committed::Done => {
-                tracing::info!(application = %no, subject = %subject.code, cases = v.cases.len(), "submitted");
+                tracing::info!(application = %no, subject = %ready.subject.code, cases = v.cases.len(), channel = ?v.application.channel, "submitted");
                 api::metrics::count(api::metrics::Metric::Submissions, 1);
                 return Ok(http::json_response(
                     201,
-                    &view::present(&v, local(now).date(), app.calendar, Viewer::Applicant),
+                    &view::present(&v, local(now).date(), app.calendar, ready.viewer),
                 ));
             }
             // Another number was drawn at the same moment: draw again.
             Committed::Stale => continue,
             Committed::KeyUsed => {
-                let Some(claim) = &claim else {
+                let Some(claim) = &ready.claim else {
                     return Err(ApiError::code(Code::IdempotencyKeyReused));
                 };
-                return replay(app, claim, app.applications.recorded(claim).await?).await;
+                return replay(app, claim, app.applications.recorded(claim).await?, ready.viewer).await;
             }
         }
     }
@@ -93,6 +158,7 @@ async fn replay(
     app: &App,
     claim: &Claim,
     recorded: Option<store::idempotency::Recorded>,
+    viewer: Viewer,
 ) -> Result<Response, ApiError> {
     let no: ApplicationNo = idempotency::replay(claim, recorded)?
         .parse()
@@ -100,6 +166,6 @@ async fn replay(
     let v = app.applications.view(&no).await?.ok_or_else(ApiError::not_found)?;
     Ok(http::json_response(
         201,
-        &view::present(&v, local(app.clock.now()).date(), app.calendar, Viewer::Applicant),
+        &view::present(&v, local(app.clock.now()).date(), app.calendar, viewer),
     ))
 }

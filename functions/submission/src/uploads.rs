@@ -4,8 +4,10 @@ use crate::App;
 use crate::s3::UPLOAD_URL_SECONDS;
 use api::ApiError;
 use api::http::{self, Response};
+use api::staff::Caller;
 use lambda_http::Request;
 use model::FieldErrors;
+use model::staff::StaffRole;
 use model::time::rfc3339;
 use serde::{Deserialize, Serialize};
 use store::applications::Upload;
@@ -60,7 +62,13 @@ fn file_name(raw: &str, extension: &str) -> Result<String, String> {
 }
 
 pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    // A citizen uploads their own materials; window staff scan those of the person in
+    // front of them (收件). Either way the key starts with the uploader's id.
+    let (owner, quota) = match app.gate.caller(&app.verifier, req).await? {
+        Caller::Citizen(citizen) => (citizen.to_string(), app.upload_quota),
+        Caller::Staff(actor) if actor.has(StaffRole::Window) => (actor.id.to_string(), app.staff_upload_quota),
+        Caller::Staff(_) => return Err(ApiError::forbidden()),
+    };
     let body: UploadBody = http::json_body(req)?;
     let mut errors = FieldErrors::default();
     let extension = TYPES.iter().find(|(t, _)| *t == body.content_type).map(|(_, e)| *e);
@@ -74,12 +82,12 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     let (name, extension) = errors.done(name.zip(extension))?;
     let id = store::random_id("");
     // The key holds the owner and a random part; the file's own name is kept in the record.
-    let object_key = format!("materials/{citizen}/{id}.{extension}");
+    let object_key = format!("materials/{owner}/{id}.{extension}");
     let now = app.clock.now();
     let day = model::time::local(now).date();
     let upload = Upload {
         object_key: object_key.clone(),
-        citizen_id: citizen,
+        uploaded_by: owner,
         file_name: name,
         content_type: body.content_type.clone(),
         size: body.size,
@@ -87,7 +95,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     };
     if !app
         .applications
-        .put_upload(&upload, &day.strftime("%Y-%m-%d").to_string(), app.upload_quota, now)
+        .put_upload(&upload, &day.strftime("%Y-%m-%d").to_string(), quota, now)
         .await?
     {
         // The quota is a day's in Shanghai: it frees at the next midnight there.
@@ -101,7 +109,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
             })
             .map_or(3600, |t| t.as_second().saturating_sub(now.as_second()).max(1));
         return Err(ApiError::rate_limited(u64::try_from(midnight).unwrap_or(3600))
-            .with_details(serde_json::json!({ "dailyUploads": app.upload_quota })));
+            .with_details(serde_json::json!({ "dailyUploads": quota })));
     }
     let signed = app
         .files

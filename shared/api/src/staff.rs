@@ -21,6 +21,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use store::staff::StaffStore;
 
+/// Who calls a route open to citizens and staff alike.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Citizen(model::CitizenId),
+    Staff(Actor),
+}
+
 /// The longest a directory answer is trusted.
 const MAX_RECHECK_SECONDS: u64 = 240;
 /// Entries remembered per instance; past it the memory starts afresh.
@@ -72,6 +79,15 @@ impl Gate {
     pub async fn staff(&self, verifier: &Verifier, req: &Request) -> Result<Actor, ApiError> {
         let staff = verifier.staff_claims(req)?;
         self.admit(staff, req).await
+    }
+
+    /// The caller as a citizen or as a member of staff acting (checked against the
+    /// directory), for the routes both may call.
+    pub async fn caller(&self, verifier: &Verifier, req: &Request) -> Result<Caller, ApiError> {
+        match verifier.principal(req)? {
+            Principal::Staff(s) => Ok(Caller::Staff(self.admit(s, req).await?)),
+            Principal::Citizen(c) => Ok(Caller::Citizen(c)),
+        }
     }
 
     /// The caller, with a staff token checked against the directory.

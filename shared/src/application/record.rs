@@ -51,6 +51,30 @@ pub struct Application {
     /// The day it became `completed` (`YYYY-MM-DD`): the key of the evaluation invitations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_on: Option<String>,
+    /// Where it was submitted: online, or taken in at a hall's window (收件).
+    #[serde(default)]
+    pub channel: Channel,
+    /// The window that took it in, and who: results return there (统一出件).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake: Option<Intake>,
+}
+
+/// Where an application was submitted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Online,
+    Window,
+}
+
+/// An application taken in at a window: which window, by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Intake {
+    pub window_id: crate::staff::WindowId,
+    /// The member of staff's id.
+    pub staff: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -105,7 +129,9 @@ pub struct TimelineEntry {
 #[serde(rename_all = "camelCase")]
 pub struct Upload {
     pub object_key: String,
-    pub citizen_id: CitizenId,
+    /// Who uploaded it: a citizen's id, or a member of staff's for a scan at a window.
+    #[serde(alias = "citizenId")]
+    pub uploaded_by: String,
     pub file_name: String,
     pub content_type: String,
     pub size: u64,
@@ -163,6 +189,8 @@ impl View {
             updated_at: at.clone(),
             correction: None,
             completed_on: None,
+            channel: Channel::Online,
+            intake: None,
         };
         let cases = subject
             .items
@@ -199,6 +227,18 @@ impl View {
             cases,
             timeline: vec![entry],
         }
+    }
+
+    /// The same new application taken in at a window (收件) by a member of staff, for the
+    /// person in front of it: the first step is theirs, and results return to that window.
+    pub fn taken_in(mut self, intake: Intake) -> Self {
+        for e in &mut self.timeline {
+            e.action = "intake".into();
+            e.actor = format!("window:{}", intake.staff);
+        }
+        self.application.channel = Channel::Window;
+        self.application.intake = Some(intake);
+        self
     }
 }
 
@@ -241,10 +281,11 @@ impl Case {
 }
 
 impl Upload {
-    /// The record of an upload about to happen: whose it is and what was declared.
+    /// The record of an upload about to happen: whose it is (a citizen's id, or the member
+    /// of staff scanning at a window) and what was declared.
     pub fn new(
         object_key: String,
-        citizen: CitizenId,
+        owner: String,
         file_name: String,
         content_type: String,
         size: u64,
@@ -252,7 +293,7 @@ impl Upload {
     ) -> Self {
         Self {
             object_key,
-            citizen_id: citizen,
+            uploaded_by: owner,
             file_name,
             content_type,
             size,

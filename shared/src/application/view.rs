@@ -28,9 +28,12 @@ pub enum Viewer {
     Staff,
 }
 
-/// A timeline actor as recorded (`citizen`, `staff:<id>@<dept>`): its kind, the department
-/// and the member of staff.
+/// A timeline actor as recorded (`citizen`, `staff:<id>@<dept>`, `window:<id>` for a
+/// window's intake): its kind, the department and the member of staff.
 fn actor(recorded: &str) -> (&str, Option<&str>, Option<&str>) {
+    if let Some(id) = recorded.strip_prefix("window:") {
+        return ("window", None, Some(id));
+    }
     match recorded.strip_prefix("staff:").and_then(|rest| rest.rsplit_once('@')) {
         Some((id, dept)) => ("staff", Some(dept), Some(id)),
         None => (recorded, None, None),
@@ -87,5 +90,7 @@ pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar, viewer: V
         "timeline": timeline,
         "subCases": cases,
         "correction": a.correction,
+        "channel": a.channel,
+        "intakeWindowId": a.intake.as_ref().map(|i| i.window_id.as_str()),
     })
 }

@@ -35,6 +35,7 @@
 //!   and the upload record put if absent.
 
 mod read;
+mod reown;
 mod write;
 
 pub use read::Listed;

@@ -19,7 +19,11 @@
 //! - Profile (`GET /v1/me`): one strongly consistent `GetItem` on `C#<id>`.
 //! - Binding (`PUT /v1/me/identity`): one transaction: the claim `IDN#<idKey>` is put only
 //!   if absent or already this citizen's, and the citizen is updated only if unbound or
-//!   bound to the same number. Two accounts racing for one ID number: one wins.
+//!   bound to the same number. Two accounts racing for one ID number: one wins. A claim
+//!   held by an account a window opened (`origin: window`, no WeChat) is taken over instead:
+//!   see [`window`].
+//! - A window's intake (收件) for a person: the claim's `GetItem` names their account; with
+//!   none, one transaction opens one (the account and its claim, each if absent).
 
 use super::{AttributeValue, Client, Item, from_item, s, sdk_error};
 use crate::StoreError;
@@ -29,6 +33,8 @@ use aws_sdk_dynamodb::types::{Put, Update};
 use model::time::rfc3339;
 use model::{CitizenId, Identity};
 use serde::Deserialize;
+
+mod window;
 
 /// The stored identity, full values: read only to serve the citizen and staff, never logged.
 #[derive(Clone, Deserialize)]
@@ -53,26 +59,37 @@ impl std::fmt::Debug for StoredIdentity {
 #[serde(rename_all = "camelCase")]
 pub struct Citizen {
     pub citizen_id: CitizenId,
+    /// Empty for an account a window opened, until the person adopts it through WeChat.
+    #[serde(default)]
     pub openid: String,
     #[serde(default)]
     pub unionid: Option<String>,
     pub created_at: String,
+    #[serde(default)]
     pub last_login_at: String,
+    #[serde(default)]
     pub login_count: u64,
     #[serde(default)]
     pub identity: Option<StoredIdentity>,
     /// The keyed hash of the bound ID number: the person behind the account.
     #[serde(default)]
     pub id_key: Option<String>,
+    /// The account a window opened for this person, which this one adopted on binding:
+    /// its applications move here ([`CitizenStore::adopt`]).
+    #[serde(default)]
+    pub adopted: Option<CitizenId>,
 }
 
 /// How a binding ended.
 #[must_use]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Binding {
     Bound,
     /// The number is another account's, or this account holds another number.
     Taken,
+    /// The number was held by an account a window opened for the person: this account took
+    /// the claim over, and the applications of that one are to move here.
+    Adopted(CitizenId),
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +104,18 @@ fn citizen_key(id: &CitizenId) -> AttributeValue {
 
 fn key_of(id: &CitizenId) -> Item {
     Item::from([("pk".to_owned(), citizen_key(id))])
+}
+
+/// The deployment's identity key (`IDENTITY_HASH_KEY`, at least 32 bytes), read once.
+pub fn identity_secret(env: &model::config::Env) -> Result<Vec<u8>, model::config::ConfigError> {
+    let secret = env.required("IDENTITY_HASH_KEY")?.as_bytes().to_vec();
+    if secret.len() < 32 {
+        return Err(model::config::ConfigError::new(
+            "IDENTITY_HASH_KEY",
+            "must be at least 32 bytes",
+        ));
+    }
+    Ok(secret)
 }
 
 /// HMAC-SHA256 of the ID number under the deployment's identity key, hex.
@@ -168,11 +197,7 @@ impl CitizenStore {
         now: jiff::Timestamp,
     ) -> Result<Binding, StoreError> {
         let now = rfc3339(now);
-        let mut stored = Item::new();
-        stored.insert("realName".into(), s(identity.real_name.expose()));
-        stored.insert("idNumber".into(), s(identity.id_number.expose()));
-        stored.insert("phone".into(), s(identity.phone.expose()));
-        stored.insert("boundAt".into(), s(now.clone()));
+        let stored = window::stored_identity(identity, &now);
         let claim = Put::builder()
             .table_name(&self.table)
             .item("pk", s(format!("IDN#{id_key}")))
@@ -186,7 +211,7 @@ impl CitizenStore {
             .update_expression("SET #identity = :identity, idKey = :key")
             .expression_attribute_names("#identity", "identity")
             .condition_expression("attribute_exists(pk) AND (attribute_not_exists(idKey) OR idKey = :key)")
-            .expression_attribute_values(":identity", AttributeValue::M(stored))
+            .expression_attribute_values(":identity", stored)
             .expression_attribute_values(":key", s(id_key));
         // Either condition failing means the same to the citizen: the number is not theirs
         // to bind (another account holds it, or theirs holds another).
@@ -195,7 +220,7 @@ impl CitizenStore {
         tx.update((), citizen)?;
         Ok(match tx.run(&self.client).await? {
             Outcome::Done => Binding::Bound,
-            Outcome::Refused(_) => Binding::Taken,
+            Outcome::Refused(_) => self.adopt(id, identity, id_key, &now).await?,
         })
     }
 }

@@ -34,6 +34,8 @@ use std::time::Duration;
 
 pub use aws_sdk_dynamodb::Client;
 pub use aws_sdk_dynamodb::types::AttributeValue;
+/// One item of a transaction (an audit record, built by a trail, for the action's own write).
+pub use aws_sdk_dynamodb::types::TransactWriteItem;
 
 pub type Item = std::collections::HashMap<String, AttributeValue>;
 

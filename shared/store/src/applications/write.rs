@@ -188,7 +188,7 @@ impl ApplicationStore {
         );
         let count = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(format!("UQ#{}#{day}", u.citizen_id)))
+            .key("pk", s(format!("UQ#{}#{day}", u.uploaded_by)))
             .key("sk", s("UQ"))
             .update_expression("SET expiresAt = :exp ADD uses :one")
             .condition_expression("attribute_not_exists(uses) OR uses < :quota")
