@@ -104,6 +104,22 @@ const MATRIX: &[(&str, &str)] = &[
         "401 403 403 403 403 ok 404 403 403 403 403",
     ),
     ("GET /v1/applications/{no}", "401 ok 404 404 404 ok 404 404 404 ok 404"),
+    (
+        "GET /v1/applications/{no}/receipt",
+        "401 ok 404 404 404 ok 404 404 404 ok 404",
+    ),
+    (
+        "POST /v1/staff/applications/{no}/delivery",
+        "401 403 403 404 404 ok 404 403 403 403 403",
+    ),
+    (
+        "GET /v1/staff/applications/{no}/materials/{objectKey}",
+        "401 403 403 403 403 ok 404 403 403 403 403",
+    ),
+    (
+        "GET /v1/staff/applications/{no}/applicant",
+        "401 403 403 403 403 ok 404 403 403 403 403",
+    ),
     ("GET /v1/me/applications", "401 ok ok 403 403 403 403 403 403 403 403"),
     ("GET /v1/progress", "ok ok ok ok ok ok ok ok ok ok ok"),
     (

@@ -183,6 +183,36 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
     ),
     ("submission-withdraw", 2, 2, "the application (Query), one transaction"),
     (
+        "submission-decide",
+        2,
+        2,
+        "the application's partition (one Query), one transaction (application, case, timeline entry, audit record)",
+    ),
+    (
+        "submission-material",
+        2,
+        2,
+        "the application (GetItem: its departments and materials), the audit record (PutItem, before the link is given); the link is signed locally",
+    ),
+    (
+        "submission-applicant",
+        3,
+        3,
+        "the application (GetItem), the applicant's account (GetItem: it names the account), the audit record with the reason (PutItem, before the identity is given)",
+    ),
+    (
+        "submission-delivery",
+        2,
+        2,
+        "the application's partition (one Query), one transaction (application, timeline entry, notice, audit record)",
+    ),
+    (
+        "progress-receipt",
+        1,
+        1,
+        "one Query: application, cases and timeline share a partition",
+    ),
+    (
         "progress-get",
         1,
         1,

@@ -208,6 +208,7 @@ class Day:
         self.ticket = None  # the number window C called
         self.uploads = []
         self.first = self.second = None
+        self.first_material = None  # the first application's ID card scan
 
 
 def step_login(run, d):
@@ -267,6 +268,8 @@ def step_create(run, d):
     for drop, attr in [(False, "first"), (True, "second")]:
         for m in create["materials"]:
             m["objectKey"] = d.uploads.pop(0)
+        if attr == "first":
+            d.first_material = create["materials"][0]["objectKey"]
         no = run.call("submission-create", token=d.token, body=create, expect=(201,),
                       drop_idempotency=drop)["applicationNo"]
         setattr(d, attr, no)
@@ -295,7 +298,7 @@ def step_correct(run, d):
 
 
 def step_rate_application(run, d):
-    run.call("submission-transition", token=d.rsj, path={"no": d.first}, body={"action": "complete", "version": 4})
+    run.call("submission-transition", token=d.rsj, path={"no": d.first}, body={"action": "complete", "version": 5})
     rating = json.loads(sample("evaluation-application")["body"])
     rating.update({"rating": 1, "tags": ["办理超时"], "indicators": {k: 1 for k in rating["indicators"]}})
     run.call("evaluation-application", token=d.token, path={"no": d.first}, body=rating, expect=(201,))
@@ -330,6 +333,12 @@ STEPS = {
     "submission-create": step_create,
     "submission-intake": step_intake,
     "submission-transition": step_transition,
+    "submission-decide": lambda run, d: run.call("submission-decide", token=d.rsj, path={"no": d.first}),
+    "submission-material": lambda run, d: run.call("submission-material", token=d.rsj, path={"no": d.first,
+                                                   "objectKey": d.first_material}),
+    "submission-applicant": lambda run, d: run.call("submission-applicant", token=d.rsj, path={"no": d.first}),
+    "submission-delivery": lambda run, d: run.call("submission-delivery", token=d.rsj, path={"no": d.first}),
+    "progress-receipt": lambda run, d: run.call("progress-receipt", token=d.token, path={"no": d.first}),
     "submission-correct": step_correct,
     "submission-withdraw": lambda run, d: run.call("submission-withdraw", token=d.token, path={"no": d.second}),
     "progress-get": lambda run, d: run.call("progress-get", token=d.token, path={"no": d.first}),

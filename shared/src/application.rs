@@ -5,13 +5,15 @@
 //! case per item, each owned by the item's department. Staff move cases; the application's
 //! own status is derived from its cases ([`derived_status`]).
 
+pub mod documents;
 pub mod plan;
 mod record;
 pub mod view;
 
 pub use plan::{Plan, Planned, Step};
 pub use record::{
-    Application, Case, Channel, Correction, Intake, MaterialRef, Subject, Submission, TimelineEntry, Upload, View,
+    Application, Case, Channel, Correction, Decision, Delivered, Delivery, DeliveryMethod, Intake, MaterialRef,
+    Subject, Submission, TimelineEntry, Upload, Verdict, View,
 };
 
 use crate::{Invalid, string_newtype_serde};
@@ -70,6 +72,8 @@ pub enum Status {
     Rejected,
     Completed,
     Withdrawn,
+    /// 不予许可: accepted, reviewed and refused, with the legal basis and the reason.
+    Denied,
 }
 
 impl Status {
@@ -81,6 +85,7 @@ impl Status {
             Status::Rejected => "rejected",
             Status::Completed => "completed",
             Status::Withdrawn => "withdrawn",
+            Status::Denied => "denied",
         }
     }
 
@@ -93,11 +98,15 @@ impl Status {
             Status::Rejected => "不予受理",
             Status::Completed => "已办结",
             Status::Withdrawn => "已撤回",
+            Status::Denied => "不予许可",
         }
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, Status::Rejected | Status::Completed | Status::Withdrawn)
+        matches!(
+            self,
+            Status::Rejected | Status::Completed | Status::Withdrawn | Status::Denied
+        )
     }
 }
 
@@ -105,7 +114,7 @@ impl FromStr for Status {
     type Err = Invalid;
     fn from_str(raw: &str) -> Result<Self, Invalid> {
         serde_json::from_value(serde_json::Value::String(raw.to_owned())).map_err(|_| {
-            Invalid::new("状态应为submitted、correction_required、accepted、rejected、completed或withdrawn")
+            Invalid::new("状态应为submitted、correction_required、accepted、rejected、completed、withdrawn或denied")
         })
     }
 }
@@ -118,6 +127,8 @@ pub enum Action {
     RequestCorrection,
     Reject,
     Complete,
+    /// 准予 or 不予许可 on an accepted case ([`Verdict`]).
+    Decide,
 }
 
 impl Action {
@@ -127,6 +138,7 @@ impl Action {
             Action::RequestCorrection => "request_correction",
             Action::Reject => "reject",
             Action::Complete => "complete",
+            Action::Decide => "decide",
         }
     }
 }
@@ -135,22 +147,33 @@ impl FromStr for Action {
     type Err = Invalid;
     fn from_str(raw: &str) -> Result<Self, Invalid> {
         serde_json::from_value(serde_json::Value::String(raw.to_owned()))
-            .map_err(|_| Invalid::new("action应为accept、request_correction、reject或complete"))
+            .map_err(|_| Invalid::new("action应为accept、request_correction、reject、decide或complete"))
     }
 }
 
 /// The status a staff action leads to from `from`, or `None` when the machine forbids it.
-/// `instant` is a 即办件, which may be completed on the spot straight from `submitted`.
+/// `instant` is a 即办件, which may be completed on the spot straight from `submitted`. A
+/// decision is taken on an accepted case: approving keeps it `accepted` until `complete`
+/// ([`decided`]), denying ends it.
 pub fn next(from: Status, action: Action, instant: bool) -> Option<Status> {
     use Action::*;
     use Status::*;
     match (from, action) {
+        (Accepted, Decide) => Some(Accepted),
         (Submitted, Accept) => Some(Accepted),
         (Submitted, RequestCorrection) | (Accepted, RequestCorrection) => Some(CorrectionRequired),
         (Submitted, Reject) => Some(Rejected),
         (Submitted, Complete) if instant => Some(Completed),
         (Accepted, Complete) => Some(Completed),
         _ => None,
+    }
+}
+
+/// The status a decision leaves an accepted case in.
+pub fn decided(verdict: Verdict) -> Status {
+    match verdict {
+        Verdict::Approve => Status::Accepted,
+        Verdict::Deny => Status::Denied,
     }
 }
 
@@ -177,11 +200,13 @@ pub fn derived_status(cases: &[Status]) -> Status {
         return Accepted;
     }
     // Every case is decided. Something done makes it completed; else a withdrawal (of what
-    // a refusal left) makes it withdrawn; else it was refused.
+    // a refusal left) makes it withdrawn; else a denial after review; else it was refused.
     if cases.contains(&Completed) {
         Completed
     } else if cases.contains(&Withdrawn) {
         Withdrawn
+    } else if cases.contains(&Denied) {
+        Denied
     } else {
         Rejected
     }

@@ -16,6 +16,8 @@ pub enum Kind {
     EvaluationInvitation,
     ReviewOutcome,
     NumberCalled,
+    ApplicationDenied,
+    ResultDelivered,
 }
 
 impl Kind {
@@ -30,10 +32,12 @@ impl Kind {
             Kind::EvaluationInvitation => "evaluation_invitation",
             Kind::ReviewOutcome => "review_outcome",
             Kind::NumberCalled => "number_called",
+            Kind::ApplicationDenied => "application_denied",
+            Kind::ResultDelivered => "result_delivered",
         }
     }
 
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::BookingConfirmed,
         Kind::BookingReminder,
         Kind::ApplicationAccepted,
@@ -43,6 +47,8 @@ impl Kind {
         Kind::EvaluationInvitation,
         Kind::ReviewOutcome,
         Kind::NumberCalled,
+        Kind::ApplicationDenied,
+        Kind::ResultDelivered,
     ];
 
     pub fn parse(raw: &str) -> Option<Kind> {
@@ -60,6 +66,8 @@ impl Kind {
             Kind::EvaluationInvitation => "evaluation-invitation",
             Kind::ReviewOutcome => "review-outcome",
             Kind::NumberCalled => "number-called",
+            Kind::ApplicationDenied => "application-denied",
+            Kind::ResultDelivered => "result-delivered",
         }
     }
 }

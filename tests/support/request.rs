@@ -56,8 +56,13 @@ impl EventExt for Request {
         self
     }
 
+    /// Sets one path parameter, keeping the others the sample has.
     fn path_param(self, name: &str, value: &str) -> Self {
-        let mut params: HashMap<String, String> = HashMap::new();
+        let mut params: HashMap<String, String> = self
+            .path_parameters()
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
         params.insert(name.to_owned(), value.to_owned());
         self.with_path_parameters(params)
     }

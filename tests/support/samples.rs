@@ -96,8 +96,9 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
         if name == "evaluation-application" {
             // A completed application and a checked-in visit to rate.
             let staff = app.staff_token("RSJ", None).await;
-            // apps.first was accepted, corrected and resubmitted by the samples before: version 4.
-            for (action, version) in [("complete", 4)] {
+            // apps.first was accepted, corrected, resubmitted and approved by the samples
+            // before: version 5.
+            for (action, version) in [("complete", 5)] {
                 let req = event("submission-transition")
                     .bearer(&staff)
                     .path_param("no", &apps.first);
@@ -179,6 +180,14 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                     "materials": [{ "code": "M-PHOTO", "objectKey": app.upload(&token, "新照片.jpg").await }]
                 })),
             "submission-withdraw" => req.bearer(&token).path_param("no", &apps.second),
+            "submission-decide" | "submission-applicant" | "submission-delivery" => {
+                req.bearer(&rsj).path_param("no", &apps.first)
+            }
+            "submission-material" => req
+                .bearer(&rsj)
+                .path_param("no", &apps.first)
+                .path_param("objectKey", apps.body["materials"][0]["objectKey"].as_str().unwrap()),
+            "progress-receipt" => req.bearer(&token).path_param("no", &apps.first),
             "progress-get" => req.bearer(&token).path_param("no", &apps.first),
             "progress-lookup" => req.query(&[("applicationNo", apps.first.as_str()), ("phoneLast4", "5678")]),
             "evaluation-application" => req.bearer(&token).path_param("no", &apps.first),

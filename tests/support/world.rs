@@ -9,6 +9,8 @@ pub struct World {
     pub visit: String,
     /// The visit's ticket at the hall, waiting to be called.
     pub ticket: String,
+    /// A material of the submitted application (its object key).
+    pub material: String,
     pub submitted: String,
     pub completed: String,
     /// The demo directory's admin, for the admin routes.
@@ -36,7 +38,14 @@ impl TestApp {
             .as_str()
             .expect("a checked-in visit has a ticket")
             .to_owned();
+        let get = event("progress-get").bearer(token).path_param("no", &submitted);
+        let (_, application) = read(self.invoke("progress", get).await);
+        let material = application["materials"][0]["objectKey"]
+            .as_str()
+            .expect("the application has materials")
+            .to_owned();
         World {
+            material,
             ticket,
             visit,
             submitted,
@@ -53,6 +62,9 @@ impl World {
         match route {
             r if r.contains("/bookings/{id}") => req.path_param("id", &self.visit),
             r if r.contains("{ticketId}") => req.path_param("ticketId", &self.ticket),
+            r if r.contains("{objectKey}") => req
+                .path_param("no", &self.submitted)
+                .path_param("objectKey", &self.material),
             r if r.contains("/evaluations/{id}") => req.path_param("id", &format!("B{}", self.visit)),
             "POST /v1/applications/{no}/evaluation" => req.path_param("no", &self.completed),
             r if r.contains("{no}") => req.path_param("no", &self.submitted),

@@ -75,8 +75,10 @@ macro_rules! registry {
             _ => None,
         }
     };
+    // Boxed: the dispatch's future would otherwise be as large as the largest handler's,
+    // and every caller of `invoke` (the gateway, the tests) would carry it on its stack.
     (@call Http, $self:ident, $field:ident, $req:ident) => {
-        Some($field::handle(&$self.$field, $req).await)
+        Some(Box::pin($field::handle(&$self.$field, $req)).await)
     };
     (@call $other:ident, $self:ident, $field:ident, $req:ident) => {{
         let _ = $req;

@@ -63,6 +63,7 @@ fn values_of(kind: Kind) -> &'static [&'static str] {
         Kind::EvaluationInvitation => &["subjectName"],
         Kind::ReviewOutcome => &["subjectName", "outcome", "outcomeText", "note", "at"],
         Kind::NumberCalled => &["queueNumber", "windowName", "hallName", "itemName", "at"],
+        Kind::ApplicationDenied | Kind::ResultDelivered => &["applicationNo", "subjectName", "status", "at", "note"],
     }
 }
 

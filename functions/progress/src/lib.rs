@@ -2,7 +2,7 @@
 //! application, the citizen's list, and the public lookup by number and phone digits.
 //!
 //! Routes (API.md § Applications): `GET /v1/applications/{no}`, `GET /v1/me/applications`,
-//! `GET /v1/progress`.
+//! `GET /v1/progress`, and the case's documents, `GET /v1/applications/{no}/receipt`.
 
 mod lookup;
 
@@ -15,7 +15,7 @@ use lambda_http::Request;
 use model::WorkCalendar;
 use model::application::view;
 use model::application::view::Viewer;
-use model::application::{ApplicationNo, Status};
+use model::application::{ApplicationNo, Status, View};
 use model::config::{ConfigError, Env};
 use model::staff::StaffRole;
 use model::time::{Clock, local};
@@ -69,25 +69,44 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "GET /v1/applications/{no}" => one(app, &req).await,
             "GET /v1/me/applications" => mine(app, &req).await,
             "GET /v1/progress" => lookup::public(app, &req).await,
+            "GET /v1/applications/{no}/receipt" => receipt(app, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })
     .await
 }
 
-/// The full view, for its owner, the approvers of a department it involves and the
-/// supervisors; 404 for anyone else.
-async fn one(app: &App, req: &Request) -> Result<Response, ApiError> {
+/// The application and how the caller sees it: its owner as the applicant; the approvers
+/// of a department it involves, window staff of the window that took it in (results return
+/// there) and supervisors as staff; 404 for anyone else.
+async fn readable(app: &App, req: &Request) -> Result<(View, Viewer), ApiError> {
     let who = app.gate.principal(&app.verifier, req).await?;
     let no: ApplicationNo = http::path(req, "no")?;
     let v = app.applications.view(&no).await?.ok_or_else(ApiError::not_found)?;
+    let a = &v.application;
+    let at_window = |s: &api::auth::Staff| {
+        s.has(StaffRole::Window) && a.intake.as_ref().is_some_and(|i| s.windows.contains(&i.window_id))
+    };
     let viewer = match &who {
-        Principal::Citizen(id) if &v.application.citizen_id == id => Viewer::Applicant,
-        Principal::Staff(s) if s.approver_dept().is_some_and(|d| v.application.dept_codes.contains(d)) => Viewer::Staff,
-        Principal::Staff(s) if s.has(StaffRole::Supervisor) => Viewer::Staff,
+        Principal::Citizen(id) if &a.citizen_id == id => Viewer::Applicant,
+        Principal::Staff(s) if s.approver_dept().is_some_and(|d| a.dept_codes.contains(d)) => Viewer::Staff,
+        Principal::Staff(s) if s.has(StaffRole::Supervisor) || at_window(s) => Viewer::Staff,
         _ => return Err(ApiError::not_found()),
     };
+    Ok((v, viewer))
+}
+
+/// `GET /v1/applications/{no}`: the full view.
+async fn one(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let (v, viewer) = readable(app, req).await?;
     http::ok(&view::present(&v, local(app.clock.now()).date(), app.calendar, viewer))
+}
+
+/// `GET /v1/applications/{no}/receipt`: the document the case's state stands for (受理回执,
+/// 一次告知书, 不予受理决定书, 不予许可决定书), as structured data. One `Query`.
+async fn receipt(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let (v, _) = readable(app, req).await?;
+    http::ok(&model::application::documents::document(&v))
 }
 
 #[derive(Serialize)]

@@ -16,8 +16,8 @@ use api::audit::Actor;
 use api::http::{self, Response};
 use api::{ApiError, Code, idempotency};
 use lambda_http::Request;
-use model::application::Intake;
 use model::application::view::Viewer;
+use model::application::{Delivery, DeliveryMethod, Intake};
 use model::catalog::Hall;
 use model::staff::{StaffRole, WindowId};
 use model::{FieldErrors, HallId, IdNumber, Identity, Phone, RealName};
@@ -73,6 +73,11 @@ pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response,
         .cloned()
         .ok_or_else(|| ApiError::with_message(Code::Forbidden, "您所在的窗口不办理该事项"))?;
     let form = model::form::check(&read.subject.form, &body.form, &mut errors);
+    // Taken in at a window, the result comes back to it unless the person asks for mail.
+    let delivery = crate::submit::delivery(body.delivery.as_ref(), &mut errors).or(Some(Delivery {
+        method: DeliveryMethod::Window,
+        address: None,
+    }));
     let uploads = crate::materials::check(
         app,
         actor.id.as_str(),
@@ -106,6 +111,7 @@ pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response,
             form,
             materials: body.materials,
             phone_last4: last4(identity.phone.expose()),
+            delivery,
         },
         subject: read.subject,
         uploads,

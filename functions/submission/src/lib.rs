@@ -3,12 +3,18 @@
 //!
 //! Routes (API.md § Applications): `POST /v1/uploads`, `POST /v1/applications`,
 //! `POST /v1/applications/{no}/corrections`, `POST /v1/applications/{no}/withdraw`,
-//! `GET /v1/staff/applications`, `POST /v1/staff/applications/{no}/transitions`.
+//! `GET /v1/staff/applications`, `POST /v1/staff/applications/{no}/transitions`,
+//! `POST /v1/staff/applications/{no}/delivery`,
+//! `GET /v1/staff/applications/{no}/materials/{objectKey}`,
+//! `GET /v1/staff/applications/{no}/applicant`.
 
 mod change;
 mod citizen;
+mod delivery;
 mod intake;
 mod materials;
+mod opening;
+mod queue;
 mod s3;
 mod staff;
 mod subject;
@@ -98,8 +104,11 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "POST /v1/applications" => submit::create(app, &req).await,
             "POST /v1/applications/{no}/corrections" => citizen::correct(app, &req).await,
             "POST /v1/applications/{no}/withdraw" => citizen::withdraw(app, &req).await,
-            "GET /v1/staff/applications" => staff::queue(app, &req).await,
+            "GET /v1/staff/applications" => queue::queue(app, &req).await,
             "POST /v1/staff/applications/{no}/transitions" => staff::transition(app, &req).await,
+            "POST /v1/staff/applications/{no}/delivery" => delivery::record(app, &req).await,
+            "GET /v1/staff/applications/{no}/materials/{objectKey}" => opening::material(app, &req).await,
+            "GET /v1/staff/applications/{no}/applicant" => opening::applicant(app, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })

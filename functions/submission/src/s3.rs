@@ -19,6 +19,9 @@ use store::applications::Upload;
 
 /// How long a presigned upload URL works.
 pub const UPLOAD_URL_SECONDS: u64 = 900;
+/// How long staff may fetch a material once opened: long enough to load a scan, short
+/// enough that a link passed on is soon useless (each opening is audited).
+pub const MATERIAL_URL_SECONDS: u64 = 120;
 /// Bytes read to tell a file's real type.
 const SNIFF_BYTES: usize = 16;
 
@@ -92,6 +95,21 @@ impl Files {
             url: request.uri().to_owned(),
             headers,
         })
+    }
+
+    /// A short-lived GET of a material for the staff judging it (`MATERIAL_URL_SECONDS`).
+    pub async fn presign_get(&self, key: &str) -> Result<String, ApiError> {
+        let config = PresigningConfig::expires_in(Duration::from_secs(MATERIAL_URL_SECONDS))
+            .map_err(|e| ApiError::internal("presigning a material", e))?;
+        let request = self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .presigned(config)
+            .await
+            .map_err(|e| ApiError::internal("presigning a material", e))?;
+        Ok(request.uri().to_owned())
     }
 
     /// Checks a file against its upload record and marks it used by an application.

@@ -1,94 +1,23 @@
-//! The staff's side: their department's queue, and the transitions of its cases through
-//! the state machine, each with its timeline entry and the citizen's notification.
+//! `POST /v1/staff/applications/{no}/transitions`: the department's approvers move its cases
+//! through the state machine (accept, correct, reject, decide, complete), each move with its
+//! timeline entry, its audit record and the citizen's notification, in one transaction.
 
 use crate::App;
 use crate::change::{commit_audited, load, today};
 use api::ApiError;
 use api::Code;
-use api::http::{self, Page, Response};
+use api::http::{self, Response};
 use lambda_http::Request;
 use model::FieldErrors;
 use model::application::view;
-use model::application::{Action, ApplicationNo, Case, Correction, Plan, Status, Step, next};
+use model::application::{
+    Action, ApplicationNo, Case, Correction, Decision, Plan, Status, Step, Verdict, decided as decided_status, next,
+};
 use model::catalog::ItemKind;
 use model::notification::Kind;
 use model::time::rfc3339;
 use model::{FreeText, Invalid, ItemCode};
-use serde::{Deserialize, Serialize};
-use std::str::FromStr;
-
-/// `?overdue=true|false`.
-struct Flag(bool);
-
-impl FromStr for Flag {
-    type Err = Invalid;
-    fn from_str(raw: &str) -> Result<Self, Invalid> {
-        match raw {
-            "true" => Ok(Flag(true)),
-            "false" => Ok(Flag(false)),
-            _ => Err(Invalid::new("应为true或false")),
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct QueueEntry<'a> {
-    application_no: &'a str,
-    item_code: &'a str,
-    item_name: &'a str,
-    status: &'static str,
-    status_text: &'static str,
-    submitted_at: &'a str,
-    deadline: Option<&'a str>,
-    near_due: bool,
-    overdue: bool,
-    flag: Option<&'a str>,
-}
-
-/// `GET /v1/staff/applications?status=&overdue=`: the cases of the caller's department.
-pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let actor = app.gate.staff(&app.verifier, req).await?;
-    let dept = actor.approver_dept().ok_or_else(ApiError::forbidden)?;
-    let status: Option<Status> = http::query(req, "status")?;
-    let overdue: Option<Flag> = http::query(req, "overdue")?;
-    let overdue_only = overdue.as_ref().is_some_and(|f| f.0);
-    let scope = [
-        dept.as_str(),
-        status.map_or("", Status::as_str),
-        if overdue_only { "overdue" } else { "" },
-    ];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
-    let today = today(app);
-    let due_before = overdue_only.then(|| today.strftime("%Y-%m-%d").to_string());
-    let found = app
-        .applications
-        .queue(dept, status, due_before.as_deref(), page.cursor.as_ref(), page.limit)
-        .await?;
-    let items: Vec<QueueEntry> = found
-        .items
-        .iter()
-        .map(|c| {
-            let (near, over) = c
-                .deadline
-                .as_deref()
-                .map_or((false, false), |d| view::due_flags(d, today, app.calendar));
-            QueueEntry {
-                application_no: c.application_no.as_str(),
-                item_code: c.item_code.as_str(),
-                item_name: &c.item_name,
-                status: c.status.as_str(),
-                status_text: c.status.text(),
-                submitted_at: &c.submitted_at,
-                deadline: c.deadline.as_deref(),
-                near_due: near,
-                overdue: over,
-                flag: c.flag.as_deref(),
-            }
-        })
-        .collect();
-    http::ok(&page.list(items, found.next))
-}
+use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -102,6 +31,46 @@ struct TransitionBody {
     /// Which case, when the department owns more than one in a package.
     #[serde(default)]
     item_code: Option<String>,
+    /// `decide`: `approve` (准予) or `deny` (不予许可).
+    #[serde(default)]
+    decision: Option<String>,
+    /// `decide`: the legal basis (法律依据).
+    #[serde(default)]
+    basis: Option<String>,
+    /// `decide`: why; required to deny.
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// A decision's fields, checked: the verdict, the legal basis (required), the reason
+/// (required to deny). Outside `decide` they must be absent.
+fn decision_fields(
+    body: &TransitionBody,
+    decide: bool,
+    errors: &mut FieldErrors,
+) -> Option<(Verdict, FreeText, Option<FreeText>)> {
+    if !decide {
+        for (field, given) in [
+            ("decision", &body.decision),
+            ("basis", &body.basis),
+            ("reason", &body.reason),
+        ] {
+            if given.is_some() {
+                errors.add(field, "仅action为decide时填写");
+            }
+        }
+        return None;
+    }
+    let verdict = match body.decision.as_deref() {
+        Some(raw) => errors.check("decision", raw.parse::<Verdict>()),
+        None => {
+            errors.add("decision", "必填：approve或deny");
+            None
+        }
+    };
+    let basis = errors.check("basis", note(body.basis.as_deref(), true));
+    let reason = errors.check("reason", note(body.reason.as_deref(), verdict == Some(Verdict::Deny)));
+    Some((verdict?, basis.flatten()?, reason?))
 }
 
 fn note(raw: Option<&str>, required: bool) -> Result<Option<FreeText>, Invalid> {
@@ -143,6 +112,7 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
     } else {
         Vec::new()
     };
+    let decided = decision_fields(&body, action == Some(Action::Decide), &mut errors);
     let (action, text) = errors.done(action.zip(text))?;
 
     let v = load(app, &no).await?;
@@ -169,13 +139,29 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         return Err(ApiError::code(Code::VersionConflict)
             .with_details(serde_json::json!({ "currentVersion": v.application.version })));
     }
-    let to = next(case.status, action, case.kind == ItemKind::Instant).ok_or_else(|| {
+    let refused = || {
         ApiError::code(Code::InvalidTransition)
             .with_details(serde_json::json!({ "from": case.status.as_str(), "action": action.as_str() }))
-    })?;
+    };
+    let mut to = next(case.status, action, case.kind == ItemKind::Instant).ok_or_else(refused)?;
+    let now = app.clock.now();
+    // A case is decided once: a second decision, or one after the first, is refused.
+    let decision = match (&decided, &case.decision) {
+        (Some(_), Some(_)) => return Err(refused()),
+        (Some((verdict, basis, reason)), None) => {
+            to = decided_status(*verdict);
+            Some(Decision {
+                verdict: *verdict,
+                basis: basis.clone(),
+                reason: reason.clone(),
+                at: rfc3339(now),
+                by: actor.id.to_string(),
+            })
+        }
+        (None, _) => None,
+    };
     let from = case.status;
     let item_code = case.item_code.clone();
-    let now = app.clock.now();
     let mut plan = Plan::new(v);
     plan.touch(
         |c| c.item_code == item_code,
@@ -197,6 +183,13 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
                     case.correction_items = items.clone();
                     case.stop_clock(now, app.calendar);
                 }
+                Action::Decide => {
+                    if to == Status::Denied {
+                        case.deadline = None;
+                        case.flag = None;
+                    }
+                    case.decision = decision.clone();
+                }
             }
         },
     );
@@ -212,10 +205,18 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         });
     }
     let kind = match action {
-        Action::Accept => Kind::ApplicationAccepted,
-        Action::RequestCorrection => Kind::CorrectionRequired,
-        Action::Complete => Kind::ApplicationCompleted,
-        Action::Reject => Kind::ApplicationRejected,
+        Action::Accept => Some(Kind::ApplicationAccepted),
+        Action::RequestCorrection => Some(Kind::CorrectionRequired),
+        Action::Complete => Some(Kind::ApplicationCompleted),
+        Action::Reject => Some(Kind::ApplicationRejected),
+        // A denial is told at once, with its reason; an approval when the case completes.
+        Action::Decide if to == Status::Denied => Some(Kind::ApplicationDenied),
+        Action::Decide => None,
+    };
+    // The step's note: the reason of a denial, the basis of an approval, else the note.
+    let text = match &decision {
+        Some(d) => d.reason.clone().or_else(|| Some(d.basis.clone())),
+        None => text,
     };
     let record = actor
         .record(
@@ -230,7 +231,7 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         item: Some(&item_code),
         note: text,
     };
-    let v = commit_audited(app, plan, step, Some(kind), Some(record)).await?;
+    let v = commit_audited(app, plan, step, kind, Some(record)).await?;
     tracing::info!(application = %no, item = %item_code, action = action.as_str(), "transition");
     http::ok(&view::present(&v, today(app), app.calendar, view::Viewer::Staff))
 }

@@ -9,7 +9,9 @@ use api::staff::Caller;
 use api::{ApiError, Code, idempotency};
 use lambda_http::Request;
 use model::application::view::{self, Viewer};
-use model::application::{ApplicationNo, Intake, MaterialRef, Subject, Submission, Upload, View};
+use model::application::{
+    ApplicationNo, Delivery, DeliveryMethod, Intake, MaterialRef, Subject, Submission, Upload, View,
+};
 use model::time::local;
 use model::{CitizenId, FieldErrors};
 use serde::Deserialize;
@@ -34,6 +36,49 @@ pub struct SubmitBody {
     /// The person in front of the window (window intake only).
     #[serde(default)]
     pub applicant: Option<crate::intake::ApplicantBody>,
+    /// How the result is to reach the applicant (出件): window pickup unless they say.
+    #[serde(default)]
+    pub delivery: Option<DeliveryBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeliveryBody {
+    method: String,
+    #[serde(default)]
+    address: Option<String>,
+}
+
+/// The delivery asked for, checked: mail needs an address (5 to 200 characters), window
+/// pickup takes none.
+pub fn delivery(raw: Option<&DeliveryBody>, errors: &mut FieldErrors) -> Option<Delivery> {
+    let raw = raw?;
+    let method = errors.check("delivery.method", raw.method.parse::<DeliveryMethod>())?;
+    let address = match (method, raw.address.as_deref()) {
+        (DeliveryMethod::Mail, Some(a)) => errors.check(
+            "delivery.address",
+            model::FreeText::parse(a, 200).and_then(|t| {
+                if t.expose().chars().count() < 5 {
+                    Err(model::Invalid::new("请填写完整的邮寄地址"))
+                } else {
+                    Ok(t)
+                }
+            }),
+        )?,
+        (DeliveryMethod::Mail, None) => {
+            errors.add("delivery.address", "邮寄须填写地址");
+            return None;
+        }
+        (DeliveryMethod::Window, Some(_)) => {
+            errors.add("delivery.address", "窗口领取无需地址");
+            return None;
+        }
+        (DeliveryMethod::Window, None) => return Some(Delivery { method, address: None }),
+    };
+    Some(Delivery {
+        method,
+        address: Some(address),
+    })
 }
 
 /// A submission checked and ready to write: whose, what, and what comes with it.
@@ -74,6 +119,7 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
         .ok_or_else(|| ApiError::code(Code::IdentityRequired))?;
     let mut errors = FieldErrors::default();
     let form = model::form::check(&read.subject.form, &body.form, &mut errors);
+    let delivery = delivery(body.delivery.as_ref(), &mut errors);
     let uploads =
         crate::materials::check(app, citizen.as_str(), &read.subject.items, &body.materials, &mut errors).await?;
     errors.finish()?;
@@ -82,6 +128,7 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
             form,
             materials: body.materials,
             phone_last4: last4(&phone),
+            delivery,
         },
         owner: citizen,
         subject: read.subject,

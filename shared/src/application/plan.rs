@@ -119,6 +119,12 @@ impl Plan {
                     ("subjectName", a.subject_name.clone()),
                     ("status", entry.status.text().to_owned()),
                     ("at", at),
+                    // A refusal's reason, a correction's note: with personal data masked,
+                    // as everything leaving the store.
+                    (
+                        "note",
+                        entry.note.as_ref().map(|n| n.shown().into_owned()).unwrap_or_default(),
+                    ),
                 ]),
             })
             .into_iter()

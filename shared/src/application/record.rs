@@ -57,6 +57,13 @@ pub struct Application {
     /// The window that took it in, and who: results return there (统一出件).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intake: Option<Intake>,
+    /// How the applicant takes the result, as chosen at submission (window pickup when
+    /// they did not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+    /// The result handed over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered: Option<Delivered>,
 }
 
 /// Where an application was submitted.
@@ -105,6 +112,84 @@ pub struct Case {
     /// `near_due` or `overdue`, as the sweeper last found it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
+    /// The statutory limit (法定办结时限) in working days, kept from the catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_days: Option<u32>,
+    /// The department's decision (准予 / 不予许可), once taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+}
+
+/// 准予许可 or 不予许可.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Approve,
+    Deny,
+}
+
+impl std::str::FromStr for Verdict {
+    type Err = crate::Invalid;
+    fn from_str(raw: &str) -> Result<Self, crate::Invalid> {
+        match raw {
+            "approve" => Ok(Verdict::Approve),
+            "deny" => Ok(Verdict::Deny),
+            _ => Err(crate::Invalid::new("应为approve或deny")),
+        }
+    }
+}
+
+/// A department's decision on a case: what, on which legal basis, why (required to deny).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    pub verdict: Verdict,
+    pub basis: FreeText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<FreeText>,
+    pub at: String,
+    /// The member of staff's id.
+    pub by: String,
+}
+
+/// How the applicant takes the result (出件): at the window, or by mail to an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMethod {
+    Window,
+    Mail,
+}
+
+impl std::str::FromStr for DeliveryMethod {
+    type Err = crate::Invalid;
+    fn from_str(raw: &str) -> Result<Self, crate::Invalid> {
+        match raw {
+            "window" => Ok(DeliveryMethod::Window),
+            "mail" => Ok(DeliveryMethod::Mail),
+            _ => Err(crate::Invalid::new("应为window或mail")),
+        }
+    }
+}
+
+/// The delivery the applicant chose at submission.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    pub method: DeliveryMethod,
+    /// The mailing address (mail only): free text, personal data, masked outside the store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<FreeText>,
+}
+
+/// The result handed over: how, the tracking number of a mailing, when, by whom.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivered {
+    pub method: DeliveryMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_no: Option<String>,
+    pub at: String,
+    pub by: String,
 }
 
 /// One step of an application's life, as it is kept for good (留痕).
@@ -165,6 +250,8 @@ pub struct Submission {
     pub materials: Vec<MaterialRef>,
     /// The last four digits of the applicant's phone: the public lookup's second key.
     pub phone_last4: String,
+    /// How they will take the result.
+    pub delivery: Option<Delivery>,
 }
 
 impl View {
@@ -191,6 +278,8 @@ impl View {
             completed_on: None,
             channel: Channel::Online,
             intake: None,
+            delivery: given.delivery,
+            delivered: None,
         };
         let cases = subject
             .items
@@ -211,6 +300,8 @@ impl View {
                 resume_to: None,
                 correction_items: vec![],
                 flag: None,
+                legal_days: Some(i.legal_days),
+                decision: None,
             })
             .collect();
         let entry = TimelineEntry {

@@ -55,6 +55,9 @@ pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar, viewer: V
                 "status": c.status.as_str(), "statusText": c.status.text(),
                 "acceptedAt": c.accepted_at, "deadline": c.deadline, "nearDue": near, "overdue": over,
                 "clockStopped": c.remaining_days.is_some(), "correctionItems": c.correction_items,
+                "legalDays": c.legal_days, "decision": c.decision.as_ref().map(|d| json!({
+                    "verdict": d.verdict, "basis": d.basis, "reason": d.reason, "at": d.at,
+                })),
             })
         })
         .collect();
@@ -92,5 +95,9 @@ pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar, viewer: V
         "correction": a.correction,
         "channel": a.channel,
         "intakeWindowId": a.intake.as_ref().map(|i| i.window_id.as_str()),
+        "delivery": a.delivery,
+        "delivered": a.delivered.as_ref().map(|d| json!({
+            "method": d.method, "trackingNo": d.tracking_no, "at": d.at,
+        })),
     })
 }
