@@ -66,6 +66,15 @@ pub fn rfc3339(ts: Timestamp) -> String {
     whole.display_with_offset(SHANGHAI).to_string()
 }
 
+/// `2026-12-01T14:39:57.042+08:00`: to the millisecond, for what must keep its order
+/// within a second (the audit trail's sort keys).
+pub fn rfc3339_millis(ts: Timestamp) -> String {
+    let ms = ts
+        .round(TimestampRound::new().smallest(Unit::Millisecond).mode(RoundMode::Trunc))
+        .unwrap_or(ts);
+    format!("{:.3}", ms.display_with_offset(SHANGHAI))
+}
+
 /// The instant as Shanghai wall-clock time.
 pub fn local(ts: Timestamp) -> DateTime {
     SHANGHAI.to_datetime(ts)

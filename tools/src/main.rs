@@ -2,7 +2,7 @@
 //! command lives in `fingertip_cli::cmd`; this is the command line.
 
 use clap::{Parser, Subcommand};
-use fingertip_cli::cmd::{measure, stack, tokens};
+use fingertip_cli::cmd::{audit, measure, stack, tokens};
 
 #[derive(Parser)]
 #[command(name = "fingertip-cli", about = "指尖办 developer CLI")]
@@ -45,6 +45,12 @@ enum Command {
         hall: Option<String>,
         #[arg(long)]
         sub: Option<String>,
+    },
+    /// Print a member's audit trail (留痕) on the local stack, oldest first.
+    Audit {
+        /// Their WeCom user id (`chuangkou`, `rsj`, …).
+        #[arg(long)]
+        user: String,
     },
     /// Print a new Ed25519 key pair as JWT_SIGNING_KEY and JWT_VERIFY_KEYS values.
     Keygen {
@@ -93,6 +99,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::EnrolAdmin { user, name, table } => stack::enrol_admin(&ctx, &user, &name, table).await,
         Command::Token { role, dept, hall, sub } => tokens::token(&ctx, role, dept, hall, sub),
         Command::Keygen { kid } => tokens::keygen(&kid),
+        Command::Audit { user } => audit::audit(&ctx, &user).await,
         Command::Sweep => stack::sweep(&ctx).await,
         Command::Env => stack::env(&ctx),
         Command::Functions => {

@@ -18,7 +18,7 @@
 use crate::{Client, StoreError, s, sdk_error, to_item};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use model::FreeText;
-use model::time::{local, rfc3339};
+use model::time::local;
 use serde::{Deserialize, Serialize};
 
 /// One audited act.
@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Record {
     pub id: String,
+    /// RFC 3339 in Shanghai, to the millisecond (the sort key's first part).
     pub at: String,
     /// The member of staff's id.
     pub actor: String,
@@ -58,7 +59,8 @@ impl Record {
     ) -> Self {
         Self {
             id: crate::random_id(""),
-            at: rfc3339(now),
+            // Milliseconds: one member's records of one second keep the order they came in.
+            at: model::time::rfc3339_millis(now),
             actor: actor.to_owned(),
             roles,
             dept,
@@ -129,5 +131,20 @@ impl Trail {
             .await
             .map_err(|e| sdk_error("appending an audit record", e))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Record;
+
+    #[test]
+    fn records_of_one_second_sort_in_the_order_they_were_made() {
+        let t = |ms: i64| jiff::Timestamp::from_millisecond(1_796_234_000_000 + ms).unwrap();
+        let a = Record::new("s1", "window".into(), None, "queue.call", "ticket:x", t(5));
+        let b = Record::new("s1", "window".into(), None, "queue.served", "ticket:x", t(870));
+        assert_eq!(a.at, "2026-12-03T01:53:20.005+08:00");
+        assert!(a.at < b.at);
+        assert!(a.at.parse::<jiff::Timestamp>().is_ok());
     }
 }
