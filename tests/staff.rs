@@ -43,19 +43,10 @@ async fn update(app: &TestApp, id: &str, change: Value) -> (u16, Value) {
 
 /// The audit records of one member, oldest first: (action, subject).
 async fn audit_of(app: &TestApp, staff_id: &str) -> Vec<(String, String)> {
-    let out = app
-        .dynamo
-        .query()
-        .table_name(&app.tables["AuditTable"])
-        .key_condition_expression("pk = :pk")
-        .expression_attribute_values(":pk", store::s(format!("A#{staff_id}")))
-        .send()
+    app.trail_of(staff_id)
         .await
-        .unwrap();
-    let text = |i: &store::Item, k: &str| i[k].as_s().unwrap().clone();
-    out.items()
-        .iter()
-        .map(|i| (text(i, "action"), text(i, "subject")))
+        .into_iter()
+        .map(|e| (e.action, e.subject))
         .collect()
 }
 

@@ -13,6 +13,7 @@ mod moto;
 pub mod openapi;
 mod request;
 pub mod samples;
+pub mod trail;
 pub mod wechat;
 pub mod world;
 

@@ -86,6 +86,7 @@ def first_requests():
         headers={"content-type": "application/json"})
     citizen = json.loads(urllib.request.urlopen(login, timeout=30).read())["token"]
     staff = cli("token", "--role", "staff", "--dept", "RSJ").strip()
+    clerk = cli("token", "--role", "window").strip()
     slots = sample("booking-slots")
     day = next_weekday().isoformat()
     slots["queryStringParameters"]["date"] = day
@@ -95,8 +96,13 @@ def first_requests():
     today = today_in_shanghai()
     stats["queryStringParameters"] = {"dept": "RSJ", "from": today.replace(day=1).isoformat(), "to": today.isoformat()}
     stats["rawQueryString"] = "&".join(f"{k}={v}" for k, v in stats["queryStringParameters"].items())
+    # The hall's board today, as a window clerk opens it all day.
+    board = sample("hall-day")
+    board["queryStringParameters"] = {"date": today.isoformat()}
+    board["rawQueryString"] = f"date={today.isoformat()}"
     return {
         "auth": sample("auth-login"),
+        "hall": bearer(board, clerk),
         "booking": slots,
         "booking-sweeper": sample("booking-sweeper-hourly"),
         "catalog": sample("catalog-item"),

@@ -402,21 +402,7 @@ async fn the_board_shows_the_day_by_session_without_naming_anyone_and_every_act_
         "{text}"
     );
 
-    let me = model::StaffId::derived("chuangkou");
-    let out = app
-        .dynamo
-        .query()
-        .table_name(&app.tables["AuditTable"])
-        .key_condition_expression("pk = :pk")
-        .expression_attribute_values(":pk", store::s(format!("A#{me}")))
-        .send()
-        .await
-        .unwrap();
-    let actions: Vec<String> = out
-        .items()
-        .iter()
-        .map(|i| i["action"].as_s().unwrap().clone())
-        .collect();
+    let actions = app.actions_of("chuangkou").await;
     for act in ["booking.check_in", "queue.walk_in", "queue.call", "queue.served"] {
         assert!(
             actions.iter().any(|a| a == act),

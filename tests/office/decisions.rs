@@ -22,23 +22,11 @@ async fn receipt(app: &TestApp, token: &str, no: &str) -> (u16, Value) {
 
 /// The audit records of a member of staff: (action, reason).
 async fn trail(app: &TestApp, user: &str) -> Vec<(String, Option<String>)> {
-    let out = app
-        .dynamo
-        .query()
-        .table_name(&app.tables["AuditTable"])
-        .key_condition_expression("pk = :pk")
-        .expression_attribute_values(":pk", store::s(format!("A#{}", model::StaffId::derived(user))))
-        .send()
+    let id = model::StaffId::derived(user);
+    app.trail_of(id.as_str())
         .await
-        .unwrap();
-    out.items()
-        .iter()
-        .map(|i| {
-            (
-                i["action"].as_s().unwrap().clone(),
-                i.get("reason").and_then(|r| r.as_s().ok()).cloned(),
-            )
-        })
+        .into_iter()
+        .map(|e| (e.action, e.reason))
         .collect()
 }
 

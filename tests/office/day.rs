@@ -11,22 +11,10 @@ async fn route(app: &TestApp, req: lambda_http::Request) -> (u16, Value) {
     read(app.route(req).await)
 }
 
+/// A member's actions, sorted: the test's clock stands still, so records of one instant are
+/// in id order.
 async fn actions_of(app: &TestApp, user: &str) -> Vec<String> {
-    let out = app
-        .dynamo
-        .query()
-        .table_name(&app.tables["AuditTable"])
-        .key_condition_expression("pk = :pk")
-        .expression_attribute_values(":pk", store::s(format!("A#{}", model::StaffId::derived(user))))
-        .send()
-        .await
-        .unwrap();
-    // The test's clock stands still, so records of one instant are in id order: compare sets.
-    let mut actions: Vec<String> = out
-        .items()
-        .iter()
-        .map(|i| i["action"].as_s().unwrap().clone())
-        .collect();
+    let mut actions = app.actions_of(user).await;
     actions.sort();
     actions
 }
