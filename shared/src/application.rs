@@ -6,14 +6,15 @@
 //! own status is derived from its cases ([`derived_status`]).
 
 pub mod documents;
+mod outcome;
 pub mod plan;
 mod record;
 pub mod view;
 
+pub use outcome::{Decision, Delivered, Delivery, DeliveryMethod, Verdict};
 pub use plan::{Plan, Planned, Step};
 pub use record::{
-    Application, Case, Channel, Correction, Decision, Delivered, Delivery, DeliveryMethod, Intake, MaterialRef,
-    Subject, Submission, TimelineEntry, Upload, Verdict, View,
+    Application, Case, Channel, Correction, Intake, MaterialRef, Subject, Submission, TimelineEntry, Upload, View,
 };
 
 use crate::{Invalid, string_newtype_serde};

@@ -2,6 +2,7 @@
 //! uploads; made whole by [`View::submit`] and [`Upload::new`], and changed case by case
 //! (the clocks of [`Case`]; the changes in [`super::plan`]).
 
+use super::outcome::{Decision, Delivered, Delivery};
 use super::{ApplicationNo, Status};
 use crate::WorkCalendar;
 use crate::catalog::{FormField, Item, ItemKind};
@@ -118,78 +119,6 @@ pub struct Case {
     /// The department's decision (准予 / 不予许可), once taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
-}
-
-/// 准予许可 or 不予许可.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Approve,
-    Deny,
-}
-
-impl std::str::FromStr for Verdict {
-    type Err = crate::Invalid;
-    fn from_str(raw: &str) -> Result<Self, crate::Invalid> {
-        match raw {
-            "approve" => Ok(Verdict::Approve),
-            "deny" => Ok(Verdict::Deny),
-            _ => Err(crate::Invalid::new("应为approve或deny")),
-        }
-    }
-}
-
-/// A department's decision on a case: what, on which legal basis, why (required to deny).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Decision {
-    pub verdict: Verdict,
-    pub basis: FreeText,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<FreeText>,
-    pub at: String,
-    /// The member of staff's id.
-    pub by: String,
-}
-
-/// How the applicant takes the result (出件): at the window, or by mail to an address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryMethod {
-    Window,
-    Mail,
-}
-
-impl std::str::FromStr for DeliveryMethod {
-    type Err = crate::Invalid;
-    fn from_str(raw: &str) -> Result<Self, crate::Invalid> {
-        match raw {
-            "window" => Ok(DeliveryMethod::Window),
-            "mail" => Ok(DeliveryMethod::Mail),
-            _ => Err(crate::Invalid::new("应为window或mail")),
-        }
-    }
-}
-
-/// The delivery the applicant chose at submission.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Delivery {
-    pub method: DeliveryMethod,
-    /// The mailing address (mail only): free text, personal data, masked outside the store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<FreeText>,
-}
-
-/// The result handed over: how, the tracking number of a mailing, when, by whom.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Delivered {
-    pub method: DeliveryMethod,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracking_no: Option<String>,
-    pub at: String,
-    pub by: String,
 }
 
 /// One step of an application's life, as it is kept for good (留痕).

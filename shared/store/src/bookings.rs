@@ -45,14 +45,16 @@
 //!   conditional put that only ever extends it.
 
 mod change;
+mod finish;
 mod hall;
 mod queue;
 mod sweep;
 mod write;
 
 pub use change::Moved;
+pub use finish::{Finish, Finished, Visit};
 pub use hall::Waiting;
-pub use queue::{Call, Finish, Finished, Issued, Visit};
+pub use queue::{Call, Issued};
 pub use write::{Booked, NewBooking};
 
 use super::{AttributeValue, Client, Item, from_item, s, sdk_error, to_item};
@@ -98,6 +100,14 @@ fn stored(item: Item) -> Item {
     item
 }
 
+/// A filter expression on a query, with its attribute names and values.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Filter<'a> {
+    pub expression: &'a str,
+    pub names: &'a [(&'a str, &'a str)],
+    pub values: &'a [(&'a str, AttributeValue)],
+}
+
 /// A citizen's page of bookings and the cursor after it.
 pub struct BookingPage {
     pub items: Vec<Booking>,
@@ -125,6 +135,16 @@ impl BookingStore {
 
     pub async fn get(&self, id: &BookingId) -> Result<Option<Booking>, StoreError> {
         let (pk, sk) = booking_key(id);
+        self.read_one(pk, sk, "reading a booking").await
+    }
+
+    /// One record of this table, strongly consistent, as its type.
+    pub(crate) async fn read_one<T: serde::de::DeserializeOwned>(
+        &self,
+        pk: String,
+        sk: String,
+        what: &'static str,
+    ) -> Result<Option<T>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -133,8 +153,42 @@ impl BookingStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| sdk_error("reading a booking", e))?;
-        out.item.map(|i| from_item(stored(i), "reading a booking")).transpose()
+            .map_err(|e| sdk_error(what, e))?;
+        out.item.map(|i| from_item(stored(i), what)).transpose()
+    }
+
+    /// The bookings of a hall-day (`ByHallDay`), those `filter` keeps, in slot order.
+    pub(crate) async fn hall_day(
+        &self,
+        hall: &HallId,
+        date: &str,
+        filter: Option<Filter<'_>>,
+        what: &'static str,
+    ) -> Result<Vec<Booking>, StoreError> {
+        let query = || {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("ByHallDay")
+                .key_condition_expression("hallDay = :hd")
+                .expression_attribute_values(":hd", s(format!("{hall}#{date}")));
+            if let Some(f) = filter {
+                q = q.filter_expression(f.expression);
+                for (placeholder, name) in f.names {
+                    q = q.expression_attribute_names(*placeholder, *name);
+                }
+                for (placeholder, value) in f.values {
+                    q = q.expression_attribute_values(*placeholder, value.clone());
+                }
+            }
+            q
+        };
+        let items = super::page::all(query, what).await?;
+        items
+            .into_iter()
+            .map(|item| from_item(stored(item), "reading a booking"))
+            .collect()
     }
 
     /// Seats taken per slot of a hall-day, by counter key (`HHMM#window`).

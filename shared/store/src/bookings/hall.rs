@@ -2,8 +2,8 @@
 //! one ticket, and the booking behind a verification code.
 
 use super::queue::{queue_pk, ticket_key};
-use super::{Booking, BookingStore, key, stored};
-use crate::{AttributeValue, StoreError, from_item, s, sdk_error};
+use super::{Booking, BookingStore, Filter, stored};
+use crate::{AttributeValue, StoreError, from_item, s};
 use model::HallId;
 use model::queue::{Ticket, TicketId};
 
@@ -20,16 +20,7 @@ impl BookingStore {
     /// One ticket.
     pub async fn ticket(&self, id: &TicketId) -> Result<Option<Ticket>, StoreError> {
         let (pk, sk) = ticket_key(id);
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(pk, sk)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| sdk_error("reading a ticket", e))?;
-        out.item.map(|i| from_item(stored(i), "reading a ticket")).transpose()
+        self.read_one(pk, sk, "reading a ticket").await
     }
 
     /// The records of a hall-day's queue whose sort key starts with `prefix`.
@@ -75,39 +66,21 @@ impl BookingStore {
 
     /// Every booking of a hall-day, in slot order.
     pub async fn of_day(&self, hall: &HallId, date: &str) -> Result<Vec<Booking>, StoreError> {
-        let query = || {
-            self.client
-                .query()
-                .table_name(&self.table)
-                .index_name("ByHallDay")
-                .key_condition_expression("hallDay = :hd")
-                .expression_attribute_values(":hd", s(format!("{hall}#{date}")))
-        };
-        let items = crate::page::all(query, "listing a hall-day's bookings").await?;
-        items
-            .into_iter()
-            .map(|item| from_item(stored(item), "reading a booking"))
-            .collect()
+        self.hall_day(hall, date, None, "listing a hall-day's bookings").await
     }
 
     /// The booking of a hall-day with a verification code. Codes are unique per day (each
     /// booking claims its code for its date when it is made or moved), so there is at most one.
     pub async fn by_code(&self, hall: &HallId, date: &str, code: &str) -> Result<Option<Booking>, StoreError> {
-        let query = || {
-            self.client
-                .query()
-                .table_name(&self.table)
-                .index_name("ByHallDay")
-                .key_condition_expression("hallDay = :hd")
-                .filter_expression("verificationCode = :code")
-                .expression_attribute_values(":hd", s(format!("{hall}#{date}")))
-                .expression_attribute_values(":code", s(code))
+        let values = [(":code", s(code))];
+        let filter = Filter {
+            expression: "verificationCode = :code",
+            names: &[],
+            values: &values,
         };
-        let items = crate::page::all(query, "finding a booking by its code").await?;
-        items
-            .into_iter()
-            .next()
-            .map(|item| from_item(stored(item), "reading a booking"))
-            .transpose()
+        let found = self
+            .hall_day(hall, date, Some(filter), "finding a booking by its code")
+            .await?;
+        Ok(found.into_iter().next())
     }
 }

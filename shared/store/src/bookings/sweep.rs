@@ -3,10 +3,11 @@
 //! sweeps at once, change nothing the second time.
 
 use super::write::Cond;
-use super::{Booking, BookingStore, booking_key, key, person_pk, stored};
+use super::{Booking, BookingStore, Filter, booking_key, key, person_pk};
 use crate::StoreError;
 use crate::tx::{Outcome, Transaction};
-use crate::{AttributeValue, error_code, from_item, s, sdk_error};
+use crate::{AttributeValue, error_code, s, sdk_error};
+use aws_sdk_dynamodb::types::builders::PutBuilder;
 use aws_sdk_dynamodb::types::{Put, Update};
 use model::HallId;
 use model::booking::BookingStatus;
@@ -20,22 +21,26 @@ impl BookingStore {
 
     /// The bookings of a hall-day with a status.
     pub async fn on_day(&self, hall: &HallId, date: &str, status: BookingStatus) -> Result<Vec<Booking>, StoreError> {
-        let query = || {
-            self.client
-                .query()
-                .table_name(&self.table)
-                .index_name("ByHallDay")
-                .key_condition_expression("hallDay = :hd")
-                .filter_expression("#status = :booked")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":hd", s(format!("{hall}#{date}")))
-                .expression_attribute_values(":booked", s(status.as_str()))
+        let values = [(":st", s(status.as_str()))];
+        let filter = Filter {
+            expression: "#status = :st",
+            names: &[("#status", "status")],
+            values: &values,
         };
-        let items = crate::page::all(query, "listing a hall-day's bookings").await?;
-        items
-            .into_iter()
-            .map(|item| from_item(stored(item), "reading a booking"))
-            .collect()
+        self.hall_day(hall, date, Some(filter), "listing a hall-day's bookings")
+            .await
+    }
+
+    /// The no-show's record against the person: once per booking (its key names both).
+    pub(super) fn no_show_record(&self, b: &Booking, at: &str) -> PutBuilder {
+        Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(person_pk(&b.id_key)))
+            .item("sk", s(format!("NOSHOW#{}#{}", b.date, b.id)))
+            .item("hallId", s(b.hall_id.as_str()))
+            .item("bookingId", s(b.id.as_str()))
+            .item("at", s(at))
+            .condition_expression("attribute_not_exists(pk)")
     }
 
     /// Marks a booking `no_show` and records it against the person, in one transaction;
@@ -52,14 +57,7 @@ impl BookingStore {
             .expression_attribute_values(":ns", s("no_show"))
             .expression_attribute_values(":booked", s("booked"))
             .expression_attribute_values(":at", s(at.clone()));
-        let record = Put::builder()
-            .table_name(&self.table)
-            .item("pk", s(person_pk(&b.id_key)))
-            .item("sk", s(format!("NOSHOW#{}#{}", b.date, b.id)))
-            .item("hallId", s(b.hall_id.as_str()))
-            .item("bookingId", s(b.id.as_str()))
-            .item("at", s(at))
-            .condition_expression("attribute_not_exists(pk)");
+        let record = self.no_show_record(b, &at);
         let mut tx = Transaction::new("recording a no-show");
         tx.update(Cond::Booking, update)?;
         tx.put(Cond::NoShow, record)?;
