@@ -218,6 +218,43 @@ impl Ticket {
         }
     }
 
+    /// The ticket as a call by `window` leaves it (what the store's call writes).
+    pub fn called(mut self, window: &WindowId, staff: &str, now: Timestamp) -> Self {
+        self.status = TicketStatus::Called;
+        self.called_by = Some(window.clone());
+        self.called_at = Some(rfc3339(now));
+        self.called_staff = Some(staff.to_owned());
+        self.calls = self.calls.saturating_add(1);
+        self
+    }
+
+    /// The ticket as `window` ending the visit leaves it: finished (served or absent, with
+    /// the application taken in), or back in the line, never to be offered to that window
+    /// again (transferred).
+    pub fn finished(
+        mut self,
+        outcome: Outcome,
+        window: &WindowId,
+        application_no: Option<&str>,
+        now: Timestamp,
+    ) -> Self {
+        self.status = match outcome {
+            Outcome::Served => TicketStatus::Served,
+            Outcome::Absent => TicketStatus::Absent,
+            Outcome::Transferred => TicketStatus::Waiting,
+        };
+        if outcome == Outcome::Transferred {
+            self.called_by = None;
+            self.called_at = None;
+            self.called_staff = None;
+            self.passed_over.push(window.clone());
+        } else {
+            self.finished_at = Some(rfc3339(now));
+            self.application_no = application_no.map(str::to_owned);
+        }
+        self
+    }
+
     /// Whether `window` may call it: the window group serves its item, and has not passed
     /// it on before.
     pub fn callable_by(&self, window: &WindowId, serves: &[ItemCode]) -> bool {
@@ -302,5 +339,33 @@ mod tests {
         ];
         keys.sort();
         assert!(keys[0].ends_with("A002") && keys[1].ends_with("A003") && keys[2].ends_with("A001"));
+    }
+
+    #[test]
+    fn a_transferred_number_goes_back_waiting_and_is_never_offered_to_that_window_again() {
+        let at = Timestamp::from_second(1_796_230_800).unwrap();
+        let item: crate::catalog::Item = serde_json::from_value(serde_json::json!({
+            "code": "MZJ-0001", "name": "婚姻登记", "deptCode": "MZJ", "deptName": "民政局",
+            "kind": "committed", "promisedDays": 1, "legalDays": 1, "onlineLevel": "offline",
+            "maxVisits": 1, "materials": [], "bookable": true, "hallIds": [], "audience": "",
+            "fee": "", "description": "",
+        }))
+        .unwrap();
+        let id: TicketId = "spb-center.20261203.C001".parse().unwrap();
+        let c: WindowId = "spb-center.C".parse().unwrap();
+        let e: WindowId = "spb-center.E".parse().unwrap();
+        let serves = [item.code.clone()];
+        let t = Ticket::walk_in(id, &item, "s1", at);
+        assert!(t.callable_by(&c, &serves));
+        let called = t.called(&c, "s2", at);
+        assert_eq!((called.status, called.calls), (TicketStatus::Called, 1));
+        assert!(!called.callable_by(&e, &serves));
+        let back = called.clone().finished(Outcome::Transferred, &c, None, at);
+        assert_eq!(back.status, TicketStatus::Waiting);
+        assert!(back.called_by.is_none() && back.finished_at.is_none());
+        assert!(!back.callable_by(&c, &serves) && back.callable_by(&e, &serves));
+        let served = called.finished(Outcome::Served, &c, Some("SQ20261203ABCDEFGH"), at);
+        assert_eq!(served.status, TicketStatus::Served);
+        assert_eq!(served.application_no.as_deref(), Some("SQ20261203ABCDEFGH"));
     }
 }

@@ -169,6 +169,17 @@ async fn the_receipt_says_what_was_received_when_by_whom_with_the_limits_deadlin
         json!(["近期免冠证件照", "身份证反面"])
     );
     assert_eq!(receipt(&app, &stranger, &no).await.0, 404);
+
+    // Another application refused at acceptance: the 不予受理决定书 with its reason.
+    let refused = app.submitted_application(&citizen).await;
+    let reject = json!({ "action": "reject", "note": "不属于本部门职权范围", "version": 1 });
+    assert_eq!(transition(&app, &rsj, &refused, reject).await.0, 200);
+    let (_, doc) = receipt(&app, &citizen, &refused).await;
+    assert_eq!(
+        (doc["kind"].as_str(), doc["title"].as_str()),
+        (Some("rejection_decision"), Some("不予受理决定书"))
+    );
+    assert_eq!(doc["cases"][0]["reason"], "不属于本部门职权范围");
     assert_eq!(receipt(&app, &app.demo_token("scjg").await, &no).await.0, 404);
 }
 

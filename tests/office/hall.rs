@@ -410,3 +410,23 @@ async fn the_board_shows_the_day_by_session_without_naming_anyone_and_every_act_
         );
     }
 }
+
+#[tokio::test]
+async fn a_walk_in_sent_again_with_its_key_gets_the_same_number_and_another_body_is_refused() {
+    let app = spawn_app().await;
+    app.set_time(DAY);
+    let desk = app.demo_token("dating").await;
+    let send = |item: &str| event("hall-walk-in").bearer(&desk).json(&json!({ "itemCode": item }));
+    let (status, first) = read(app.invoke("hall", send("RSJ-0001")).await);
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = read(app.invoke("hall", send("RSJ-0001")).await);
+    assert_eq!(
+        (status, &again["ticketId"]),
+        (201, &first["ticketId"]),
+        "the first answer again"
+    );
+    let (status, body) = read(app.invoke("hall", send("RSJ-0003")).await);
+    assert_eq!((status, code(&body)), (422, "IDEMPOTENCY_KEY_REUSED"));
+    let day = board(&app, &desk).await;
+    assert_eq!(day["counts"]["walk_in"], 1, "one number issued: {day}");
+}

@@ -78,11 +78,7 @@ pub async fn next(app: &App, req: &Request) -> Result<Response, ApiError> {
                 .await?;
             if called {
                 tracing::info!(ticket = %t.ticket_id, window = %window, "number called");
-                let mut t = t.clone();
-                t.status = model::queue::TicketStatus::Called;
-                t.called_by = Some(window.clone());
-                t.called_at = Some(model::time::rfc3339(now));
-                t.calls = t.calls.saturating_add(1);
+                let t = t.clone().called(&window, actor.id.as_str(), now);
                 return http::ok(&Called {
                     ticket: TicketView::from(&t),
                     window_id: window.as_str(),

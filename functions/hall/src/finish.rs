@@ -104,19 +104,6 @@ pub async fn finish(app: &App, req: &Request) -> Result<Response, ApiError> {
             .await?;
     }
     tracing::info!(ticket = %id, window = %window, outcome = action, "visit finished");
-    let mut done = t.clone();
-    done.status = match outcome {
-        Outcome::Served => TicketStatus::Served,
-        Outcome::Absent => TicketStatus::Absent,
-        Outcome::Transferred => TicketStatus::Waiting,
-    };
-    if outcome == Outcome::Transferred {
-        done.passed_over.push(window);
-        done.called_by = None;
-        done.called_at = None;
-    } else {
-        done.finished_at = Some(model::time::rfc3339(now));
-        done.application_no = application_no.map(|n| n.to_string());
-    }
+    let done = t.finished(outcome, &window, application_no.as_ref().map(|n| n.as_str()), now);
     http::ok(&TicketView::from(&done))
 }

@@ -60,7 +60,11 @@ pub async fn issue(app: &App, req: &Request) -> Result<Response, ApiError> {
         .trail
         .item(&actor.record("queue.walk_in", format!("ticket:{id}"), now))?;
     match app.bookings.walk_in(&ticket, claim.as_ref(), audit, now).await? {
-        Issued::Done | Issued::Changed => {
+        Issued::Changed => Err(ApiError::internal(
+            "issuing a walk-in",
+            std::io::Error::other("a walk-in has no booking to change"),
+        )),
+        Issued::Done => {
             tracing::info!(ticket = %id, "walk-in number issued");
             Ok(http::json_response(201, &TicketView::from(&ticket)))
         }

@@ -8,8 +8,8 @@
 //! | application (status, version, form, materials) | `A#<no>` | `APP` |
 //! | case: one per item, owned by its department | `A#<no>` | `CASE#<itemCode>` |
 //! | timeline entry (留痕: who, when, what, note) | `A#<no>` | `T#<at>#<version>` |
-//! | upload of one material | `U#<objectKey>` | `UPLOAD` |
-//! | a citizen's uploads of one day (`uses`) | `UQ#<citizenId>#<date>` | `UQ` |
+//! | upload of one material (`uploadedBy`: a citizen, or window staff scanning) | `U#<objectKey>` | `UPLOAD` |
+//! | an uploader's uploads of one day (`uses`) | `UQ#<citizenId or staffId>#<date>` | `UQ` |
 //! | idempotency record | `IDEM#<citizenId>#<key>` | `IDEM` |
 //! | rate-limit counter | `RL#<scope>#<key>#<window>` | `RL` |
 //!
@@ -31,6 +31,9 @@
 //!   `deadline <` a date, per department; the sweeper flags what it finds.
 //! - The public lookup: two conditional counter updates (per client, per number), one
 //!   `GetItem` of the application.
+//! - An account a window opened, adopted by the person's WeChat account (`citizens`):
+//!   `Query ByCitizen` of the old account, then one conditional update of each
+//!   application's owner ([`ApplicationStore::reown`]).
 //! - An upload: one transaction: the day's quota counter `ADD uses 1` if below the quota,
 //!   and the upload record put if absent.
 

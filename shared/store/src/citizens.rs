@@ -21,7 +21,7 @@
 //!   if absent or already this citizen's, and the citizen is updated only if unbound or
 //!   bound to the same number. Two accounts racing for one ID number: one wins. A claim
 //!   held by an account a window opened (`origin: window`, no WeChat) is taken over instead:
-//!   see [`window`].
+//!   see the `window` module.
 //! - A window's intake (收件) for a person: the claim's `GetItem` names their account; with
 //!   none, one transaction opens one (the account and its claim, each if absent).
 
@@ -75,7 +75,7 @@ pub struct Citizen {
     #[serde(default)]
     pub id_key: Option<String>,
     /// The account a window opened for this person, which this one adopted on binding:
-    /// its applications move here ([`CitizenStore::adopt`]).
+    /// its applications move here (see the `window` module).
     #[serde(default)]
     pub adopted: Option<CitizenId>,
 }

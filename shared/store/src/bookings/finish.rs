@@ -96,12 +96,7 @@ impl BookingStore {
                 .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
                 .expression_attribute_values(":me", AttributeValue::L(vec![s(window.as_str())]));
             tx.update(Cond::Ticket, ticket)?;
-            let mut back = t.clone();
-            back.status = TicketStatus::Waiting;
-            back.called_by = None;
-            back.called_at = None;
-            back.called_staff = None;
-            back.passed_over.push(window.clone());
+            let back = t.clone().finished(outcome, window, None, now);
             self.wait(&mut tx, &back)?;
         }
         match visit {
