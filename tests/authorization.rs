@@ -5,7 +5,8 @@
 //! Staff act by role and scope (API.md, "Staff identity"): window staff and hall managers at
 //! their halls (check-in, walk-ins, the board; window staff alone call and finish numbers,
 //! scan materials and take applications in), approvers for their department (queues, transitions, reviews,
-//! the application view), supervisors read any application, admins keep the directory and
+//! the application view), supervisors read any application and every 咨询投诉 desk but decide
+//! only extensions, the dispatcher holds the dispatch desk, admins keep the directory and
 //! nothing else. A resource outside a caller's scope is 404, as another citizen's is; a
 //! route the caller's roles have no business with is 403. The callers are the demo
 //! directory's members (`make run` seeds them) and the same roles at the other hall.
@@ -18,7 +19,7 @@ use fingertip_tests::{EventExt, TEMPLATE, event, spawn_app};
 use model::staff::{StaffRole, WindowId};
 use std::collections::BTreeMap;
 
-const CALLERS: [&str; 11] = [
+const CALLERS: [&str; 12] = [
     "anonymous",
     "citizen A",
     "citizen B",
@@ -29,121 +30,163 @@ const CALLERS: [&str; 11] = [
     "hall manager",
     "hall manager, other hall",
     "supervisor",
+    "dispatcher",
     "admin",
 ];
 
 /// Expected statuses, in the order of `CALLERS`. The world is citizen A's, in 人社局 (RSJ)
 /// at spb-center.
 const MATRIX: &[(&str, &str)] = &[
-    ("POST /v1/auth/wechat", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/me", "401 ok ok 403 403 403 403 403 403 403 403"),
-    ("PUT /v1/me/identity", "401 ok ok 403 403 403 403 403 403 403 403"),
-    ("POST /v1/staff/auth/wecom", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/staff/me", "401 403 403 ok ok ok ok ok ok ok ok"),
-    ("GET /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 ok"),
-    ("POST /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 ok"),
-    ("PUT /v1/admin/staff/{id}", "401 403 403 403 403 403 403 403 403 403 ok"),
-    ("GET /v1/catalog/items", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/items/{code}", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/packages", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/packages/{code}", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/halls", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/halls/{hallId}", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/halls/{hallId}/slots", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("POST /v1/bookings", "401 ok ok 403 403 403 403 403 403 403 403"),
-    ("GET /v1/me/bookings", "401 ok ok 403 403 403 403 403 403 403 403"),
-    ("GET /v1/bookings/{id}", "401 ok 404 403 403 403 403 403 403 403 403"),
+    ("POST /v1/auth/wechat", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/me", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    ("PUT /v1/me/identity", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    ("POST /v1/staff/auth/wecom", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/staff/me", "401 403 403 ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 403 ok"),
+    ("POST /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 403 ok"),
+    (
+        "PUT /v1/admin/staff/{id}",
+        "401 403 403 403 403 403 403 403 403 403 403 ok",
+    ),
+    ("GET /v1/catalog/items", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/catalog/items/{code}", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/catalog/packages", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/catalog/packages/{code}", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/halls", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/halls/{hallId}", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/halls/{hallId}/slots", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("POST /v1/bookings", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    ("GET /v1/me/bookings", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    (
+        "GET /v1/bookings/{id}",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
+    ),
     (
         "POST /v1/bookings/{id}/cancel",
-        "401 ok 404 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/bookings/{id}/reschedule",
-        "401 ok 404 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/bookings/{id}/check-in",
-        "401 403 403 ok 404 403 403 ok 404 403 403",
+        "401 403 403 ok 404 403 403 ok 404 403 403 403",
     ),
     (
         "GET /v1/staff/halls/{hallId}/day",
-        "401 403 403 ok 403 403 403 ok 403 ok 403",
+        "401 403 403 ok 403 403 403 ok 403 ok 403 403",
     ),
     (
         "POST /v1/staff/halls/{hallId}/check-in",
-        "401 403 403 ok 403 403 403 ok 403 403 403",
+        "401 403 403 ok 403 403 403 ok 403 403 403 403",
     ),
     (
         "POST /v1/staff/halls/{hallId}/walk-ins",
-        "401 403 403 ok 403 403 403 ok 403 403 403",
+        "401 403 403 ok 403 403 403 ok 403 403 403 403",
     ),
     (
         "POST /v1/staff/windows/{windowId}/call-next",
-        "401 403 403 ok 403 403 403 403 403 403 403",
+        "401 403 403 ok 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/queue/{ticketId}/finish",
-        "401 403 403 ok 404 403 403 403 403 403 403",
+        "401 403 403 ok 404 403 403 403 403 403 403 403",
     ),
-    ("POST /v1/uploads", "401 ok ok ok ok 403 403 403 403 403 403"),
-    ("POST /v1/applications", "401 ok ok ok ok 403 403 403 403 403 403"),
+    ("POST /v1/uploads", "401 ok ok ok ok 403 403 403 403 403 403 403"),
+    ("POST /v1/applications", "401 ok ok ok ok 403 403 403 403 403 403 403"),
     (
         "POST /v1/applications/{no}/corrections",
-        "401 ok 404 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/applications/{no}/withdraw",
-        "401 ok 404 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
     ),
     (
         "GET /v1/staff/applications",
-        "401 403 403 403 403 ok ok 403 403 403 403",
+        "401 403 403 403 403 ok ok 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/applications/{no}/transitions",
-        "401 403 403 403 403 ok 404 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403",
     ),
-    ("GET /v1/applications/{no}", "401 ok 404 404 404 ok 404 404 404 ok 404"),
+    (
+        "GET /v1/applications/{no}",
+        "401 ok 404 404 404 ok 404 404 404 ok 404 404",
+    ),
     (
         "GET /v1/applications/{no}/receipt",
-        "401 ok 404 404 404 ok 404 404 404 ok 404",
+        "401 ok 404 404 404 ok 404 404 404 ok 404 404",
     ),
     (
         "POST /v1/staff/applications/{no}/delivery",
-        "401 403 403 404 404 ok 404 403 403 403 403",
+        "401 403 403 404 404 ok 404 403 403 403 403 403",
     ),
     (
         "GET /v1/staff/applications/{no}/materials/{objectKey}",
-        "401 403 403 403 403 ok 404 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403",
     ),
     (
         "GET /v1/staff/applications/{no}/applicant",
-        "401 403 403 403 403 ok 404 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403",
     ),
-    ("GET /v1/me/applications", "401 ok ok 403 403 403 403 403 403 403 403"),
-    ("GET /v1/progress", "ok ok ok ok ok ok ok ok ok ok ok"),
+    (
+        "GET /v1/me/applications",
+        "401 ok ok 403 403 403 403 403 403 403 403 403",
+    ),
+    ("GET /v1/progress", "ok ok ok ok ok ok ok ok ok ok ok ok"),
     (
         "POST /v1/applications/{no}/evaluation",
-        "401 ok 404 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/bookings/{id}/evaluation",
-        "401 ok 404 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/evaluations/{id}/follow-up",
-        "401 ok 404 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
     ),
-    ("GET /v1/stats/evaluations", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/staff/evaluations", "401 403 403 403 403 ok ok 403 403 403 403"),
+    ("GET /v1/stats/evaluations", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    (
+        "GET /v1/staff/evaluations",
+        "401 403 403 403 403 ok ok 403 403 403 403 403",
+    ),
     (
         "POST /v1/staff/evaluations/{id}/rectification",
-        "401 403 403 403 403 ok 404 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403",
     ),
-    ("GET /v1/wechat/official-account", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("POST /v1/wechat/official-account", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/wechat/mini-program", "ok ok ok ok ok ok ok ok ok ok ok"),
-    ("POST /v1/wechat/mini-program", "ok ok ok ok ok ok ok ok ok ok ok"),
+    ("POST /v1/feedback", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    ("GET /v1/me/feedback", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    (
+        "GET /v1/feedback/{no}",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
+    ),
+    (
+        "POST /v1/feedback/{no}/rating",
+        "401 ok 404 403 403 403 403 403 403 403 403 403",
+    ),
+    ("GET /v1/staff/feedback", "401 403 403 403 403 ok ok ok ok ok ok 403"),
+    (
+        "GET /v1/staff/feedback/{no}",
+        "401 403 403 404 404 ok 404 404 404 ok 404 404",
+    ),
+    (
+        "POST /v1/staff/feedback/{no}/transitions",
+        "401 403 403 404 404 ok 404 404 404 403 404 404",
+    ),
+    (
+        "POST /v1/supervision/feedback/{no}/extension",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    ("GET /v1/wechat/official-account", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    (
+        "POST /v1/wechat/official-account",
+        "ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
+    ("GET /v1/wechat/mini-program", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("POST /v1/wechat/mini-program", "ok ok ok ok ok ok ok ok ok ok ok ok"),
 ];
 
 fn class(status: u16) -> String {
@@ -179,7 +222,7 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
             vec![],
         )
         .await;
-    let tokens: [Option<String>; 11] = [
+    let tokens: [Option<String>; 12] = [
         None,
         Some(a.clone()),
         Some(b),
@@ -190,6 +233,7 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
         Some(app.demo_token("dating").await),
         Some(manager_elsewhere),
         Some(app.demo_token("jiancha").await),
+        Some(app.demo_token("paidan").await),
         Some(app.demo_token("admin").await),
     ];
     let samples = fingertip_tests::world::samples();

@@ -209,6 +209,8 @@ class Day:
         self.uploads = []
         self.first = self.second = None
         self.first_material = None  # the first application's ID card scan
+        self.jiancha = None  # the supervisor
+        self.case = None  # the complaint filed
 
 
 def step_login(run, d):
@@ -216,6 +218,7 @@ def step_login(run, d):
     d.staff = cli_token("--role", "staff", "--dept", "RSJ", "--hall", "spb-center")
     d.rsj = cli_token("--role", "staff", "--dept", "RSJ")
     d.admin = cli_token("--role", "admin")
+    d.jiancha = cli_token("--role", "supervisor")
 
 
 def step_identity(run, d):
@@ -304,6 +307,16 @@ def step_rate_application(run, d):
     run.call("evaluation-application", token=d.token, path={"no": d.first}, body=rating, expect=(201,))
 
 
+def step_file(run, d):
+    d.case = run.call("feedback-create", token=d.token, expect=(201,))["feedbackNo"]
+
+
+def step_rate_reply(run, d):
+    run.call("feedback-transition", token=d.rsj, path={"no": d.case},
+             body={"action": "reply", "note": "已核实，窗口已补发一次性告知书并致歉"})
+    run.call("feedback-rating", token=d.token, path={"no": d.case})
+
+
 # The samples that need more than their caller's token: ids from the steps before, a body
 # of this day's, an answer other than 200. Every other sample of events/day.txt is sent as
 # it is, with the citizen's token, the department's on a staff route, the admin's on an
@@ -350,6 +363,14 @@ STEPS = {
     "evaluation-follow-up": lambda run, d: run.call("evaluation-follow-up", token=d.token,
                                                     path={"id": f"A{d.first}"}, expect=(201,)),
     "evaluation-rectify": lambda run, d: run.call("evaluation-rectify", token=d.rsj, path={"id": f"A{d.first}"}),
+    # 咨询投诉: a complaint to 人社局, which asks for more days (the supervisor agrees),
+    # replies, and is rated.
+    "feedback-create": step_file,
+    "feedback-get": lambda run, d: run.call("feedback-get", token=d.token, path={"no": d.case}),
+    "feedback-staff-get": lambda run, d: run.call("feedback-staff-get", token=d.rsj, path={"no": d.case}),
+    "feedback-transition": lambda run, d: run.call("feedback-transition", token=d.rsj, path={"no": d.case}),
+    "feedback-extension": lambda run, d: run.call("feedback-extension", token=d.jiancha, path={"no": d.case}),
+    "feedback-rating": step_rate_reply,
 }
 
 

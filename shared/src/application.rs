@@ -22,7 +22,7 @@ use std::str::FromStr;
 
 /// Crockford's base32 alphabet: capitals and digits without I, L, O, U, so a number read
 /// out at the window is not misheard.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+pub(crate) const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// `SQ` + the submission date + 8 random characters: 18 characters, digits and capitals.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

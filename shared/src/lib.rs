@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod codes;
 pub mod config;
 pub mod evaluation;
+pub mod feedback;
 pub mod fields;
 pub mod form;
 pub mod identity;

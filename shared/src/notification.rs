@@ -18,6 +18,7 @@ pub enum Kind {
     NumberCalled,
     ApplicationDenied,
     ResultDelivered,
+    FeedbackUpdate,
 }
 
 impl Kind {
@@ -34,10 +35,11 @@ impl Kind {
             Kind::NumberCalled => "number_called",
             Kind::ApplicationDenied => "application_denied",
             Kind::ResultDelivered => "result_delivered",
+            Kind::FeedbackUpdate => "feedback_update",
         }
     }
 
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::BookingConfirmed,
         Kind::BookingReminder,
         Kind::ApplicationAccepted,
@@ -49,6 +51,7 @@ impl Kind {
         Kind::NumberCalled,
         Kind::ApplicationDenied,
         Kind::ResultDelivered,
+        Kind::FeedbackUpdate,
     ];
 
     pub fn parse(raw: &str) -> Option<Kind> {
@@ -68,6 +71,7 @@ impl Kind {
             Kind::NumberCalled => "number-called",
             Kind::ApplicationDenied => "application-denied",
             Kind::ResultDelivered => "result-delivered",
+            Kind::FeedbackUpdate => "feedback-update",
         }
     }
 }

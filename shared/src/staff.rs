@@ -3,9 +3,10 @@
 //!
 //! A member may hold several roles. Each role is scoped: a `window` clerk to the windows of
 //! their halls, a `hall_manager` to their halls, an `approver` to their department; a
-//! `supervisor` reads across departments and an `admin` keeps the directory. A member's
-//! scope is checked when the entry is written ([`Member::check`]), so a token minted from it
-//! never names a window outside its halls or an approver without a department.
+//! `supervisor` reads across departments, a `dispatcher` assigns 咨询投诉 that name no
+//! department, and an `admin` keeps the directory. A member's scope is checked when the
+//! entry is written ([`Member::check`]), so a token minted from it never names a window
+//! outside its halls or an approver without a department.
 
 use crate::{DeptCode, FieldErrors, HallId, Invalid, StaffId, string_newtype_serde};
 use serde::{Deserialize, Serialize};
@@ -23,16 +24,19 @@ pub enum StaffRole {
     HallManager,
     /// 营商环境监管 / 纪检监察: reads across departments, issues 督办, sees the audit trail.
     Supervisor,
+    /// The 咨询投诉 dispatch desk (派单): assigns what names no department.
+    Dispatcher,
     /// Keeps the staff directory.
     Admin,
 }
 
 impl StaffRole {
-    pub const ALL: [StaffRole; 5] = [
+    pub const ALL: [StaffRole; 6] = [
         StaffRole::Window,
         StaffRole::Approver,
         StaffRole::HallManager,
         StaffRole::Supervisor,
+        StaffRole::Dispatcher,
         StaffRole::Admin,
     ];
 
@@ -42,6 +46,7 @@ impl StaffRole {
             StaffRole::Approver => "approver",
             StaffRole::HallManager => "hall_manager",
             StaffRole::Supervisor => "supervisor",
+            StaffRole::Dispatcher => "dispatcher",
             StaffRole::Admin => "admin",
         }
     }
@@ -53,7 +58,9 @@ impl FromStr for StaffRole {
         StaffRole::ALL
             .into_iter()
             .find(|r| r.as_str() == raw)
-            .ok_or(Invalid::new("应为window、approver、hall_manager、supervisor或admin"))
+            .ok_or(Invalid::new(
+                "应为window、approver、hall_manager、supervisor、dispatcher或admin",
+            ))
     }
 }
 

@@ -1,9 +1,10 @@
 //! The office side of the platform, one suite (one test binary: each binary links every
 //! function, so fewer link faster): the hall's queue ([`hall`]), window intake
-//! ([`intake`]), department decisions, documents and results ([`decisions`]), and a whole
-//! morning at the hall end to end ([`day`]).
+//! ([`intake`]), department decisions, documents and results ([`decisions`]), consultations
+//! and complaints ([`feedback`]), and a whole morning at the hall end to end ([`day`]).
 
 mod day;
 mod decisions;
+mod feedback;
 mod hall;
 mod intake;

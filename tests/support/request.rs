@@ -27,6 +27,8 @@ pub fn event(name: &str) -> Request {
 pub trait EventExt: Sized {
     fn bearer(self, token: &str) -> Self;
     fn without_auth(self) -> Self;
+    /// Without the sample's `Idempotency-Key`: each request creates anew.
+    fn without_idempotency(self) -> Self;
     fn json(self, body: &Value) -> Self;
     fn raw_body(self, content_type: &str, body: impl Into<Vec<u8>>) -> Self;
     fn path_param(self, name: &str, value: &str) -> Self;
@@ -42,6 +44,11 @@ impl EventExt for Request {
 
     fn without_auth(mut self) -> Self {
         self.headers_mut().remove("authorization");
+        self
+    }
+
+    fn without_idempotency(mut self) -> Self {
+        self.headers_mut().remove("idempotency-key");
         self
     }
 

@@ -75,6 +75,8 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     let mut booked = String::new();
     let mut to_cancel = String::new();
     let mut called = String::new();
+    let mut case = String::new();
+    let jiancha = app.demo_token("jiancha").await;
     let mut driven = Vec::new();
     for name in order() {
         let binary = function_of(name);
@@ -111,6 +113,16 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                 );
                 assert_eq!(status, 200, "{action}: {body}");
             }
+        }
+        if name == "feedback-rating" {
+            // The citizen rates a reply: the department answers first.
+            let req = event("feedback-transition")
+                .bearer(&rsj)
+                .path_param("no", &case)
+                .json(&serde_json::json!({
+                    "action": "reply", "note": "已核实，窗口已补发一次性告知书并致歉"
+                }));
+            assert_eq!(read(app.invoke("feedback", req).await).0, 200);
         }
         if binary == "evaluation-sweeper" {
             let (done, n) = counting(app.evaluation_sweeper.sweep()).await;
@@ -194,6 +206,9 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             "evaluation-visit" => req.bearer(&token).path_param("id", &booked),
             "evaluation-follow-up" => req.bearer(&token).path_param("id", &format!("B{booked}")),
             "evaluation-rectify" => req.bearer(&rsj).path_param("id", &format!("B{booked}")),
+            "feedback-get" | "feedback-rating" => req.bearer(&token).path_param("no", &case),
+            "feedback-staff-get" | "feedback-transition" => req.bearer(&rsj).path_param("no", &case),
+            "feedback-extension" => req.bearer(&jiancha).path_param("no", &case),
             // Any other sample is sent with its caller's token: the admin's on an admin route,
             // the department's on a staff route, the citizen's elsewhere (as `make
             // invoke-all` sends it).
@@ -212,6 +227,13 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             (status, body.to_string(), Some(body))
         };
         assert!((200..300).contains(&status), "{name}: {status} {text}");
+        if name == "feedback-create" {
+            case = body
+                .as_ref()
+                .and_then(|b| b["feedbackNo"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+        }
         if name == "hall-call-next" {
             called = body
                 .as_ref()

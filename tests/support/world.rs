@@ -1,5 +1,6 @@
 //! A small world every route can be pointed at: citizen A's checked-in visit with a 差评, a
-//! completed application and a submitted one, all in 人社局 (RSJ) at spb-center.
+//! completed application and a submitted one, and a complaint, all in 人社局 (RSJ) at
+//! spb-center.
 
 use crate::{EventExt, TestApp, event, read};
 use lambda_http::Request;
@@ -13,8 +14,12 @@ pub struct World {
     pub material: String,
     pub submitted: String,
     pub completed: String,
+    /// A complaint about RSJ, on its desk.
+    pub feedback: String,
     /// The demo directory's admin, for the admin routes.
     pub admin: String,
+    /// The demo supervisor, for the supervision routes.
+    pub supervisor: String,
 }
 
 impl TestApp {
@@ -44,7 +49,12 @@ impl TestApp {
             .as_str()
             .expect("the application has materials")
             .to_owned();
+        let req = event("feedback-create").bearer(token);
+        let (status, filed) = read(self.invoke("feedback", req).await);
+        assert_eq!(status, 201, "{filed}");
         World {
+            feedback: filed["feedbackNo"].as_str().expect("a number").to_owned(),
+            supervisor: self.demo_token("jiancha").await,
             material,
             ticket,
             visit,
@@ -67,6 +77,7 @@ impl World {
                 .path_param("objectKey", &self.material),
             r if r.contains("/evaluations/{id}") => req.path_param("id", &format!("B{}", self.visit)),
             "POST /v1/applications/{no}/evaluation" => req.path_param("no", &self.completed),
+            r if r.contains("/feedback/{no}") => req.path_param("no", &self.feedback),
             r if r.contains("{no}") => req.path_param("no", &self.submitted),
             "GET /v1/progress" => req.query(&[("applicationNo", &self.submitted), ("phoneLast4", "0000")]),
             _ => req,
@@ -76,14 +87,16 @@ impl World {
 
 impl World {
     /// The route's sample event pointed at this world, with the token its caller needs: the
-    /// admin's on admin routes, the staff token on staff routes, the citizen's elsewhere,
-    /// none where the sample has none.
+    /// admin's on admin routes, the supervisor's on supervision routes, the staff token on
+    /// staff routes, the citizen's elsewhere, none where the sample has none.
     pub fn request(&self, route: &str, sample: &str, citizen: &str, staff: &str) -> Request {
         let req = self.point(route, event(sample));
         if !req.headers().contains_key("authorization") {
             req
         } else if route.contains("/v1/admin/") {
             req.bearer(&self.admin)
+        } else if route.contains("/v1/supervision/") {
+            req.bearer(&self.supervisor)
         } else if route.contains("/v1/staff/") {
             req.bearer(staff)
         } else {

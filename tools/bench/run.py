@@ -109,6 +109,8 @@ def first_requests():
         "deadline-sweeper": sample("deadline-sweeper-daily"),
         "evaluation": stats,
         "evaluation-sweeper": sample("evaluation-sweeper-daily"),
+        # A department's 咨询投诉 desk, as its approvers open it through the day.
+        "feedback": bearer(sample("feedback-staff"), staff),
         "notifier": sample("notifier-outbox-insert"),
         "progress": bearer(sample("progress-mine"), citizen),
         "submission": bearer(sample("submission-queue"), staff),

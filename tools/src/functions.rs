@@ -97,6 +97,7 @@ registry! {
     deadline_sweeper => "deadline-sweeper", Schedule, clocked;
     evaluation => "evaluation", Http, clocked;
     evaluation_sweeper => "evaluation-sweeper", Schedule, clocked;
+    feedback => "feedback", Http, clocked;
     wechat_callback => "wechat-callback", Http, clocked;
     notifier => "notifier", Stream, clocked;
 }

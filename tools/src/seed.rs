@@ -29,7 +29,8 @@ pub async fn seed(store: &CatalogStore, catalog: &Catalog) -> Result<usize, Stri
 }
 
 /// The demo directory (API.md, "Local development, office side"): `admin`, `jiancha`
-/// (supervisor), `dating` (hall manager of spb-center), `chuangkou` (window staff of
+/// (supervisor), `dating` (hall manager of spb-center), `paidan` (the 咨询投诉 dispatch
+/// desk), `chuangkou` (window staff of
 /// spb-center's comprehensive windows, which serve several departments), and one approver per
 /// department, named by the department's code in lower case (`rsj`, `scjg`, …). Each id is
 /// derived from the WeCom user id ([`StaffId::derived`]), so the CLI can mint their tokens.
@@ -73,6 +74,7 @@ pub fn demo_directory(catalog: &Catalog, at: &str) -> Result<Vec<Member>, String
         member("admin", "名录管理员", vec![StaffRole::Admin], None)?,
         member("jiancha", "监察专员", vec![StaffRole::Supervisor], None)?,
         member("dating", "大厅值班长", vec![StaffRole::HallManager], None)?,
+        member("paidan", "咨询投诉派单员", vec![StaffRole::Dispatcher], None)?,
         member("chuangkou", "综合窗口一", vec![StaffRole::Window], None)?,
     ];
     for d in &catalog.departments {
@@ -131,10 +133,10 @@ mod tests {
         let c = super::parse(super::DEMO_CATALOG).unwrap();
         let d = super::demo_directory(&c, "2026-12-02T08:00:00+08:00").unwrap();
         let users: Vec<&str> = d.iter().map(|m| m.wecom_user_id.as_str()).collect();
-        for u in ["admin", "jiancha", "dating", "chuangkou", "rsj", "scjg"] {
+        for u in ["admin", "jiancha", "dating", "paidan", "chuangkou", "rsj", "scjg"] {
             assert!(users.contains(&u), "{u}");
         }
-        assert_eq!(d.len(), 4 + c.departments.len());
+        assert_eq!(d.len(), 5 + c.departments.len());
         let chuangkou = d.iter().find(|m| m.wecom_user_id.as_str() == "chuangkou").unwrap();
         assert!(chuangkou.window_ids.len() >= 2, "windows serving several departments");
     }

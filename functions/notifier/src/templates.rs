@@ -64,6 +64,7 @@ fn values_of(kind: Kind) -> &'static [&'static str] {
         Kind::ReviewOutcome => &["subjectName", "outcome", "outcomeText", "note", "at"],
         Kind::NumberCalled => &["queueNumber", "windowName", "hallName", "itemName", "at"],
         Kind::ApplicationDenied | Kind::ResultDelivered => &["applicationNo", "subjectName", "status", "at", "note"],
+        Kind::FeedbackUpdate => &["feedbackNo", "kindText", "status", "note", "at"],
     }
 }
 

@@ -3,27 +3,11 @@
 use crate::App;
 use crate::change::today;
 use api::ApiError;
-use api::http::{self, Page, Response};
+use api::http::{self, Flag, Page, Response};
 use lambda_http::Request;
-use model::Invalid;
 use model::application::Status;
 use model::application::view;
 use serde::Serialize;
-use std::str::FromStr;
-
-/// `?overdue=true|false`.
-struct Flag(bool);
-
-impl FromStr for Flag {
-    type Err = Invalid;
-    fn from_str(raw: &str) -> Result<Self, Invalid> {
-        match raw {
-            "true" => Ok(Flag(true)),
-            "false" => Ok(Flag(false)),
-            _ => Err(Invalid::new("应为true或false")),
-        }
-    }
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

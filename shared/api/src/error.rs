@@ -72,6 +72,7 @@ codes! {
     CancelDeadlinePassed => 422, "CANCEL_DEADLINE_PASSED", "已超过可取消时间";
     NotEvaluable => 422, "NOT_EVALUABLE", "该服务尚不能评价";
     WrongVerificationCode => 422, "WRONG_VERIFICATION_CODE", "核验码不正确，或不是本大厅当天的预约";
+    ExtensionNotAllowed => 422, "EXTENSION_NOT_ALLOWED", "延期申请只能提出一次";
     IdempotencyKeyReused => 422, "IDEMPOTENCY_KEY_REUSED", "幂等键已用于其他请求";
     RateLimited => 429, "RATE_LIMITED", "请求过于频繁，请稍后再试";
     Internal => 500, "INTERNAL", "系统错误，请稍后再试";

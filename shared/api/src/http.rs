@@ -16,7 +16,7 @@ mod body;
 mod params;
 
 pub use body::json_body;
-pub use params::{Limit, List, Page, path, query};
+pub use params::{Flag, Limit, List, Page, path, query};
 
 pub type Response = http::Response<Body>;
 pub use http::HeaderValue;

@@ -15,6 +15,7 @@ pub mod count;
 pub mod delivery;
 pub mod error;
 pub mod evaluations;
+pub mod feedback;
 pub mod idempotency;
 pub mod outbox;
 pub mod page;

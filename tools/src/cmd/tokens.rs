@@ -35,7 +35,8 @@ pub fn keygen(kid: &str) -> Result<(), String> {
 /// The principal a `token` command names. For staff, the demo member of that role:
 /// `--role staff --dept RSJ` the department's approver (`rsj`), `--role staff --hall
 /// spb-center` or `--role window` the window clerk (`chuangkou`), `--role hall_manager`
-/// (`dating`), `--role supervisor` (`jiancha`), `--role admin` (`admin`); `--sub USERID` any
+/// (`dating`), `--role supervisor` (`jiancha`), `--role dispatcher` (`paidan`), `--role admin`
+/// (`admin`); `--sub USERID` any
 /// demo member by WeCom user id.
 pub fn principal(
     role: &str,
@@ -54,11 +55,12 @@ pub fn principal(
         ("window", None, None, None) => "chuangkou".into(),
         ("hall_manager", None, _, _) => "dating".into(),
         ("supervisor", None, _, _) => "jiancha".into(),
+        ("dispatcher", None, _, _) => "paidan".into(),
         ("admin", None, _, _) => "admin".into(),
         (other, ..) => {
             return Err(format!(
                 "no demo member for --role {other} with these options: staff --dept D, window, hall_manager, \
-                 supervisor, admin, or --sub USERID"
+                 supervisor, dispatcher, admin, or --sub USERID"
             ));
         }
     };

@@ -32,6 +32,21 @@ pub fn query<T: FromStr<Err = Invalid>>(req: &Request, name: &str) -> Result<Opt
     }
 }
 
+/// A yes-or-no filter: `?overdue=true|false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl FromStr for Flag {
+    type Err = Invalid;
+    fn from_str(raw: &str) -> Result<Self, Invalid> {
+        match raw {
+            "true" => Ok(Flag(true)),
+            "false" => Ok(Flag(false)),
+            _ => Err(Invalid::new("应为true或false")),
+        }
+    }
+}
+
 /// `?limit=&cursor=` of one list: default 20, at most 100, and the cursor opened for this
 /// list's scope: its route, its caller and its filters (see [`crate::cursor`]).
 #[derive(Debug, Clone)]

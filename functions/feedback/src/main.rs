@@ -1,0 +1,14 @@
+//! The `feedback` Lambda: config and clients built once, then the runtime loop.
+
+use lambda_http::{Error, service_fn};
+use model::config::Env;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    api::telemetry::init();
+    let app: &'static feedback::App = Box::leak(Box::new(feedback::App::from_env(&Env::from_process()).await?));
+    lambda_http::run(service_fn(move |req| async move {
+        Ok::<_, Error>(feedback::handle(app, req).await)
+    }))
+    .await
+}
