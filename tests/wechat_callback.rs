@@ -130,6 +130,51 @@ async fn an_applicant_asking_by_number_gets_the_status_and_anyone_else_the_same_
 }
 
 #[tokio::test]
+async fn a_text_starting_with_complaint_opens_a_case_for_a_known_citizen_and_the_reply_gives_its_number() {
+    let app = spawn_app().await;
+    let (token, _) = app.login("carol").await;
+    let carol = app.sandbox.oa_openid_for("carol");
+    let stranger = app.sandbox.oa_openid_for("stranger");
+    let now = app.clock.now().as_second();
+    let say = |from: &str, text: &str, id: u64| app.push(Account::Official, &text_xml(from, text, id, now), true);
+    let reply = |sealed: String| {
+        app.open_reply(Account::Official, &sealed)
+            .get("Content")
+            .unwrap()
+            .to_owned()
+    };
+
+    let (status, sealed) = app
+        .send_push(say(&carol, "投诉：窗口让我跑了三次，电话13812345678", 11))
+        .await;
+    assert_eq!(status, 200, "{sealed}");
+    let text = reply(sealed);
+    assert!(text.contains("投诉已受理") && text.contains("编号 FK"), "{text}");
+    let (_, mine) = read(app.invoke("feedback", event("feedback-mine").bearer(&token)).await);
+    let case = &mine["items"][0];
+    assert!(text.contains(case["feedbackNo"].as_str().unwrap()), "{mine}");
+    assert_eq!(
+        (case["kind"].as_str(), case["status"].as_str()),
+        (Some("complaint"), Some("received"))
+    );
+    assert_eq!(case["content"], "窗口让我跑了三次，电话138****5678");
+    let paidan = app.demo_token("paidan").await;
+    let req = event("feedback-staff").bearer(&paidan).query(&[("status", "received")]);
+    let (_, at_dispatch) = read(app.invoke("feedback", req).await);
+    assert_eq!(at_dispatch["items"][0]["source"], "official_account");
+
+    let (_, sealed) = app.send_push(say(&stranger, "咨询 社保卡怎么补办", 12)).await;
+    assert!(
+        reply(sealed).contains("请先在"),
+        "a follower with no citizen account files nothing"
+    );
+    let (_, sealed) = app.send_push(say(&carol, "咨询", 13)).await;
+    assert!(reply(sealed).contains("写明具体内容"));
+    let (_, mine) = read(app.invoke("feedback", event("feedback-mine").bearer(&token)).await);
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn a_safe_mode_push_is_proved_by_its_msg_signature_and_a_url_check_always_by_its_signature() {
     use lambda_http::RequestExt;
     let app = spawn_app().await;

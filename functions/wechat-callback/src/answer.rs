@@ -3,6 +3,8 @@
 //! - `subscribe`: the follower is recorded with their unionid (from `user/info`), which is
 //!   how a follower is known as a citizen of the mini-program; a welcome reply.
 //! - `unsubscribe`: recorded, so no template message is sent to someone who left.
+//! - a text starting with 咨询 or 投诉: a consultation or complaint opened for the sender
+//!   (`cases`), its number in the reply.
 //! - a text holding an application number: its status if the sender is its applicant, and
 //!   otherwise the same hint whether the number exists or not.
 //! - delivery reports update the notification they belong to; subscription choices in the
@@ -31,7 +33,10 @@ pub async fn answer(app: &App, account: &Account, env: &Envelope) -> Result<Opti
             Ok(None)
         }
         // The mini-program cannot take passive text replies, so its texts are not looked up.
-        Inbound::Text(content) if oa => Ok(Some(progress(app, &env.from, content).await?)),
+        Inbound::Text(content) if oa => match crate::cases::opening(content) {
+            Some(opening) => Ok(Some(crate::cases::open(app, &env.from, opening).await?)),
+            None => Ok(Some(progress(app, &env.from, content).await?)),
+        },
         Inbound::Delivered(reports) => {
             let now = app.clock.now();
             for report in reports {
@@ -104,6 +109,19 @@ async fn lookup_unionid(app: &App, openid: &str) -> Option<String> {
     }
 }
 
+/// The citizen account behind a follower, when WeChat has told us their unionid and they
+/// have signed in to the mini-program with it.
+pub(crate) async fn citizen_of(app: &App, openid: &str) -> Result<Option<CitizenId>, ApiError> {
+    let link = match app.wechat.follower(openid).await? {
+        Some(link) if link.unionid.is_some() => link,
+        _ => follow(app, openid, true).await?,
+    };
+    let Some(unionid) = link.unionid else {
+        return Ok(None);
+    };
+    Ok(app.subscriptions.citizen_of(&unionid).await?)
+}
+
 async fn progress(app: &App, openid: &str, content: &str) -> Result<String, ApiError> {
     let Some(no) = find_number(content) else {
         return Ok(HINT.to_owned());
@@ -112,17 +130,11 @@ async fn progress(app: &App, openid: &str, content: &str) -> Result<String, ApiE
         "未找到与您的微信绑定的申报 {}。请核对编号，或在小程序登录后查询。",
         no.as_str()
     );
-    let link = match app.wechat.follower(openid).await? {
-        Some(link) if link.unionid.is_some() => link,
-        _ => follow(app, openid, true).await?,
-    };
-    let Some(unionid) = link.unionid else {
+    // The application is read only for a sender we know: a stranger costs no read.
+    let Some(citizen) = citizen_of(app, openid).await? else {
         return Ok(not_yours);
     };
-    let (Some(citizen), Some(application)) = (
-        app.subscriptions.citizen_of(&unionid).await?,
-        app.applications.application(&no).await?,
-    ) else {
+    let Some(application) = app.applications.application(&no).await? else {
         return Ok(not_yours);
     };
     if application.citizen_id != citizen {

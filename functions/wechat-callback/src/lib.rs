@@ -13,6 +13,7 @@
 //! signed URL seen once (in a log, at a proxy, in the URL check) cannot carry another body.
 
 mod answer;
+mod cases;
 mod verify;
 
 use api::ApiError;
@@ -23,6 +24,7 @@ use model::config::{ConfigError, Env};
 use model::time::Clock;
 use store::applications::ApplicationStore;
 use store::delivery::Deliveries;
+use store::feedback::FeedbackStore;
 use store::subscriptions::Subscriptions;
 use store::wechat::{Claim, NonceClaim, WechatStore};
 use wechat::crypto::MessageCrypto;
@@ -105,6 +107,8 @@ pub struct App {
     subscriptions: Subscriptions,
     applications: ApplicationStore,
     deliveries: Deliveries,
+    feedback: FeedbackStore,
+    calendar: &'static model::WorkCalendar,
     /// The official account's API access, to learn a follower's unionid; without
     /// `WECHAT_OA_SECRET` followers are recorded without one.
     oa_api: Option<(Api, Tokens)>,
@@ -116,7 +120,7 @@ impl App {
     /// `WECHAT_MP_ENCODING_AES_KEY`, `WECHAT_MP_MESSAGE_MODE` (the secret optional; a key
     /// required unless the mode is `plaintext`; the mode `safe` by default),
     /// `WECHAT_TIMESTAMP_WINDOW_S` (300), `WECHAT_API_BASE` and the tables `WECHAT_TABLE`,
-    /// `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `OUTBOX_TABLE`.
+    /// `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `FEEDBACK_TABLE`.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let oa = Account::from_env(env, "oa", "WECHAT_OA")?;
         let mp = Account::from_env(env, "mp", "WECHAT_MP")?;
@@ -138,6 +142,12 @@ impl App {
             clock: Clock::system(),
             subscriptions: Subscriptions::new(client.clone(), env.required("CITIZENS_TABLE")?),
             applications: ApplicationStore::reader(client.clone(), env.required("APPLICATIONS_TABLE")?),
+            feedback: FeedbackStore::new(
+                client.clone(),
+                env.required("FEEDBACK_TABLE")?,
+                env.required("OUTBOX_TABLE")?,
+            ),
+            calendar: model::WorkCalendar::shipped(),
             deliveries: Deliveries::new(client, env.required("OUTBOX_TABLE")?),
             wechat,
             oa_api,
