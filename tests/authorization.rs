@@ -4,12 +4,13 @@
 //!
 //! Staff act by role and scope (API.md, "Staff identity"): window staff and hall managers at
 //! their halls (check-in, walk-ins, the board; window staff alone call and finish numbers,
-//! scan materials and take applications in), approvers for their department (queues, transitions, reviews,
-//! the application view), supervisors read any application and every 咨询投诉 desk but decide
-//! only extensions, the dispatcher holds the dispatch desk, admins keep the directory and
-//! nothing else. A resource outside a caller's scope is 404, as another citizen's is; a
-//! route the caller's roles have no business with is 403. The callers are the demo
-//! directory's members (`make run` seeds them) and the same roles at the other hall.
+//! scan materials and take applications in), approvers for their department (queues,
+//! transitions, reviews, the application view, the 督办 orders to it), supervisors read any
+//! application and every 咨询投诉 desk, decide extensions, issue, return and close 督办
+//! orders and read the audit trail, the dispatcher holds the dispatch desk, admins keep the
+//! directory and nothing else. A resource outside a caller's scope is 404, as another
+//! citizen's is; a route the caller's roles have no business with is 403. The callers are
+//! the demo directory's members (`make run` seeds them) and the same roles at the other hall.
 //! The WeChat callbacks answer to WeChat's signature, not to tokens.
 //!
 //! `ok` means the caller got past authorization: a 2xx, or the route's own business answer
@@ -178,6 +179,34 @@ const MATRIX: &[(&str, &str)] = &[
     ),
     (
         "POST /v1/supervision/feedback/{no}/extension",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    (
+        "POST /v1/supervision/orders",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    (
+        "GET /v1/supervision/orders",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    (
+        "POST /v1/supervision/orders/{id}/close",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    (
+        "POST /v1/supervision/orders/{id}/return",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    (
+        "GET /v1/staff/supervision-orders",
+        "401 403 403 403 403 ok ok 403 403 403 403 403",
+    ),
+    (
+        "POST /v1/staff/supervision-orders/{id}/response",
+        "401 403 403 403 403 ok 404 403 403 403 403 403",
+    ),
+    (
+        "GET /v1/supervision/audit",
         "401 403 403 403 403 403 403 403 403 ok 403 403",
     ),
     ("GET /v1/wechat/official-account", "ok ok ok ok ok ok ok ok ok ok ok ok"),

@@ -313,6 +313,38 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         "the case (GetItem), one transaction (the case at its version, the notice when it reopens)",
     ),
     (
+        "supervision-order-issue",
+        4,
+        3,
+        "the subject (GetItem) and the department (BatchGet), read at once, one transaction (the order, the audit record, the idempotency key); plus 1 for the supervisor's first directory read in this instance",
+    ),
+    ("supervision-orders", 1, 1, "one Query (ByList)"),
+    (
+        "supervision-department-orders",
+        2,
+        1,
+        "one Query (ByDept); plus 1 for the staff gate's directory read, this member's first request in this function's instance",
+    ),
+    (
+        "supervision-order-respond",
+        2,
+        2,
+        "the order (GetItem), one transaction (the order at its version, the audit record)",
+    ),
+    (
+        "supervision-order-return",
+        2,
+        2,
+        "the order (GetItem), one transaction (the order at its version, the audit record)",
+    ),
+    (
+        "supervision-order-close",
+        2,
+        2,
+        "the order (GetItem), one transaction (the order at its version, the audit record)",
+    ),
+    ("supervision-audit", 1, 1, "one Query (BySubject) over the span's days"),
+    (
         "notifier-outbox-insert",
         2,
         2,

@@ -211,6 +211,7 @@ class Day:
         self.first_material = None  # the first application's ID card scan
         self.jiancha = None  # the supervisor
         self.case = None  # the complaint filed
+        self.order = None  # the 督办 order about it
 
 
 def step_login(run, d):
@@ -317,6 +318,19 @@ def step_rate_reply(run, d):
     run.call("feedback-rating", token=d.token, path={"no": d.case})
 
 
+def step_issue_order(run, d):
+    body = json.loads(sample("supervision-order-issue")["body"])
+    due = (CLOCK.now().date() + datetime.timedelta(days=7)).isoformat()
+    body.update({"subject": {"feedbackNo": d.case}, "dueDate": due})
+    d.order = run.call("supervision-order-issue", token=d.jiancha, body=body, expect=(201,),
+                       drop_idempotency=True)["id"]
+
+
+def step_close_order(run, d):
+    run.call("supervision-order-respond", token=d.rsj, path={"id": d.order}, body={"note": "已修订一次性告知清单并公示"})
+    run.call("supervision-order-close", token=d.jiancha, path={"id": d.order})
+
+
 # The samples that need more than their caller's token: ids from the steps before, a body
 # of this day's, an answer other than 200. Every other sample of events/day.txt is sent as
 # it is, with the citizen's token, the department's on a staff route, the admin's on an
@@ -371,6 +385,15 @@ STEPS = {
     "feedback-transition": lambda run, d: run.call("feedback-transition", token=d.rsj, path={"no": d.case}),
     "feedback-extension": lambda run, d: run.call("feedback-extension", token=d.jiancha, path={"no": d.case}),
     "feedback-rating": step_rate_reply,
+    # 督办: an order about the complaint, answered, returned, answered again and closed;
+    # then its audit trail.
+    "supervision-order-issue": step_issue_order,
+    "supervision-orders": lambda run, d: run.call("supervision-orders", token=d.jiancha),
+    "supervision-order-respond": lambda run, d: run.call("supervision-order-respond", token=d.rsj, path={"id": d.order}),
+    "supervision-order-return": lambda run, d: run.call("supervision-order-return", token=d.jiancha, path={"id": d.order}),
+    "supervision-order-close": step_close_order,
+    "supervision-audit": lambda run, d: run.call("supervision-audit", token=d.jiancha,
+                                                 query={"subject": f"order:{d.order}"}),
 }
 
 

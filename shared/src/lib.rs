@@ -5,6 +5,7 @@
 //!   [`text`]): each has private fields and one way in, `FromStr` or a constructor, that
 //!   refuses anything malformed with an [`Invalid`] reason a client can read.
 //! - The entities and their rules: [`staff`], [`booking`], [`application`], [`evaluation`],
+//!   [`feedback`] (咨询投诉), [`supervision`] (督办),
 //!   [`notification`], the [`catalog`], one form ([`form`]), and the working-day
 //!   [`calendar`] (data compiled in from `shared/data/calendar/`).
 //! - [`fields`]: every bad field of a request gathered at once; [`mask`]: how personal data
@@ -27,6 +28,7 @@ pub mod notification;
 pub mod queue;
 pub mod random;
 pub mod staff;
+pub mod supervision;
 pub mod text;
 pub mod time;
 

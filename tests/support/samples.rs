@@ -76,6 +76,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     let mut to_cancel = String::new();
     let mut called = String::new();
     let mut case = String::new();
+    let mut order_id = String::new();
     let jiancha = app.demo_token("jiancha").await;
     let mut driven = Vec::new();
     for name in order() {
@@ -123,6 +124,14 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                     "action": "reply", "note": "已核实，窗口已补发一次性告知书并致歉"
                 }));
             assert_eq!(read(app.invoke("feedback", req).await).0, 200);
+        }
+        if name == "supervision-order-close" {
+            // The department answers again what the supervisor returned, then it is closed.
+            let req = event("supervision-order-respond")
+                .bearer(&rsj)
+                .path_param("id", &order_id)
+                .json(&serde_json::json!({ "note": "已修订一次性告知清单并公示" }));
+            assert_eq!(read(app.invoke("supervision", req).await).0, 200);
         }
         if binary == "evaluation-sweeper" {
             let (done, n) = counting(app.evaluation_sweeper.sweep()).await;
@@ -209,6 +218,18 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             "feedback-get" | "feedback-rating" => req.bearer(&token).path_param("no", &case),
             "feedback-staff-get" | "feedback-transition" => req.bearer(&rsj).path_param("no", &case),
             "feedback-extension" => req.bearer(&jiancha).path_param("no", &case),
+            "supervision-order-issue" => {
+                let mut body: serde_json::Value =
+                    serde_json::from_str(crate::event_json(name)["body"].as_str().unwrap()).unwrap();
+                body["subject"] = serde_json::json!({ "feedbackNo": case });
+                req.bearer(&jiancha).json(&body)
+            }
+            "supervision-orders" => req.bearer(&jiancha),
+            "supervision-order-return" | "supervision-order-close" => req.bearer(&jiancha).path_param("id", &order_id),
+            "supervision-order-respond" => req.bearer(&rsj).path_param("id", &order_id),
+            "supervision-audit" => req
+                .bearer(&jiancha)
+                .query(&[("subject", format!("order:{order_id}").as_str())]),
             // Any other sample is sent with its caller's token: the admin's on an admin route,
             // the department's on a staff route, the citizen's elsewhere (as `make
             // invoke-all` sends it).
@@ -231,6 +252,13 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             case = body
                 .as_ref()
                 .and_then(|b| b["feedbackNo"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+        }
+        if name == "supervision-order-issue" {
+            order_id = body
+                .as_ref()
+                .and_then(|b| b["id"].as_str())
                 .unwrap_or_default()
                 .to_owned();
         }

@@ -1,6 +1,6 @@
 //! A small world every route can be pointed at: citizen A's checked-in visit with a 差评, a
-//! completed application and a submitted one, and a complaint, all in 人社局 (RSJ) at
-//! spb-center.
+//! completed application and a submitted one, a complaint and a 督办 order, all in 人社局 (RSJ)
+//! at spb-center.
 
 use crate::{EventExt, TestApp, event, read};
 use lambda_http::Request;
@@ -16,6 +16,8 @@ pub struct World {
     pub completed: String,
     /// A complaint about RSJ, on its desk.
     pub feedback: String,
+    /// A 督办 order to RSJ about the submitted application, waiting for its answer.
+    pub order: String,
     /// The demo directory's admin, for the admin routes.
     pub admin: String,
     /// The demo supervisor, for the supervision routes.
@@ -52,9 +54,17 @@ impl TestApp {
         let req = event("feedback-create").bearer(token);
         let (status, filed) = read(self.invoke("feedback", req).await);
         assert_eq!(status, 201, "{filed}");
+        let supervisor = self.demo_token("jiancha").await;
+        let req = event("supervision-order-issue").bearer(&supervisor).json(&json!({
+            "subject": { "applicationNo": submitted }, "deptCode": "RSJ",
+            "instruction": "请核实受理进度", "dueDate": "2026-12-09"
+        }));
+        let (status, order) = read(self.invoke("supervision", req).await);
+        assert_eq!(status, 201, "{order}");
         World {
+            order: order["id"].as_str().expect("an order id").to_owned(),
             feedback: filed["feedbackNo"].as_str().expect("a number").to_owned(),
-            supervisor: self.demo_token("jiancha").await,
+            supervisor,
             material,
             ticket,
             visit,
@@ -78,6 +88,7 @@ impl World {
             r if r.contains("/evaluations/{id}") => req.path_param("id", &format!("B{}", self.visit)),
             "POST /v1/applications/{no}/evaluation" => req.path_param("no", &self.completed),
             r if r.contains("/feedback/{no}") => req.path_param("no", &self.feedback),
+            r if r.contains("orders/{id}") => req.path_param("id", &self.order),
             r if r.contains("{no}") => req.path_param("no", &self.submitted),
             "GET /v1/progress" => req.query(&[("applicationNo", &self.submitted), ("phoneLast4", "0000")]),
             _ => req,

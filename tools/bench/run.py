@@ -114,6 +114,8 @@ def first_requests():
         "notifier": sample("notifier-outbox-insert"),
         "progress": bearer(sample("progress-mine"), citizen),
         "submission": bearer(sample("submission-queue"), staff),
+        # A department's 督办 orders, as its approvers check them.
+        "supervision": bearer(sample("supervision-department-orders"), staff),
         "wechat-callback": sample("wechat-callback-oa-text-safe"),
         "bench-hello": sample("catalog-halls"),
         "bench-sdk-floor": sample("catalog-halls"),

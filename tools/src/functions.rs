@@ -98,6 +98,7 @@ registry! {
     evaluation => "evaluation", Http, clocked;
     evaluation_sweeper => "evaluation-sweeper", Schedule, clocked;
     feedback => "feedback", Http, clocked;
+    supervision => "supervision", Http, clocked;
     wechat_callback => "wechat-callback", Http, clocked;
     notifier => "notifier", Stream, clocked;
 }

@@ -15,6 +15,10 @@
 //! without its record nor a record without its action; an opening (a material, an
 //! identity) is appended before what was opened is handed out.
 
+mod read;
+
+pub use read::Filter;
+
 use crate::{Client, StoreError, s, sdk_error, to_item};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use model::FreeText;

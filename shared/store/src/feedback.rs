@@ -82,6 +82,12 @@ impl FeedbackStore {
         }
     }
 
+    /// A store for a function that only reads cases (the supervisors' orders): it has no
+    /// outbox, so a step committed through it fails rather than losing its notice.
+    pub fn reader(client: Client, table: impl Into<String>) -> Self {
+        Self::new(client, table, String::new())
+    }
+
     fn item(&self, f: &Feedback) -> Result<Item, StoreError> {
         let mut item = to_item(f, &[("pk", format!("F#{}", f.no)), ("sk", "FB".into())])?;
         item.insert(

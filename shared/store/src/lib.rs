@@ -17,6 +17,7 @@ pub mod error;
 pub mod evaluations;
 pub mod feedback;
 pub mod idempotency;
+pub mod orders;
 pub mod outbox;
 pub mod page;
 pub mod staff;

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# 咨询投诉 and 督办 through the local stack (make run), with curl: a citizen files a complaint
+# about 人社局 and a consultation that names nothing; the dispatcher (wecom-paidan) assigns the
+# consultation to 人社局; the approver (wecom-rsj) replies to both; an unsatisfied rating
+# reopens the complaint (重办). Then the supervisor (wecom-jiancha) issues a 督办单 about the
+# complaint; the department answers, the supervisor returns it for more, the department
+# answers again and the order is closed. It ends with the order's audit trail (留痕).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+API=${API:-http://127.0.0.1:3000}
+j() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
+post() { curl -sf -XPOST "$API$1" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "$3"; }
+get() { curl -sf "$API$1" -H "authorization: Bearer $2"; }
+staff() { curl -sf -XPOST "$API/v1/staff/auth/wecom" -H 'content-type: application/json' -d "{\"code\":\"wecom-$1\"}" | j '["token"]'; }
+# The due date a week ahead, in Shanghai whatever the machine's zone.
+DUE=$(TZ=Asia/Shanghai date -d '+7 days' +%F)
+
+echo "== a citizen files a complaint and a consultation"
+TOKEN=$(curl -sf -XPOST "$API/v1/auth/wechat" -H 'content-type: application/json' -d "{\"code\":\"feedback-demo-$RANDOM\"}" | j '["token"]')
+COMPLAINT=$(post /v1/feedback "$TOKEN" '{"kind":"complaint","content":"社保卡补办窗口让我跑了三次，每次只说缺一样材料","about":{"deptCode":"RSJ"}}' | j '["feedbackNo"]')
+QUESTION=$(post /v1/feedback "$TOKEN" '{"kind":"consultation","content":"灵活就业人员怎么参保？"}' | j '["feedbackNo"]')
+echo "complaint $COMPLAINT (人社局's desk), consultation $QUESTION (dispatch)"
+
+echo "== dispatch assigns the consultation; the approver replies to both"
+PAIDAN=$(staff paidan); RSJ=$(staff rsj)
+post "/v1/staff/feedback/$QUESTION/transitions" "$PAIDAN" '{"action":"assign","deptCode":"RSJ","note":"参保政策，转人社局"}' | j '["status"]'
+post "/v1/staff/feedback/$QUESTION/transitions" "$RSJ" '{"action":"reply","note":"可携身份证到中心大厅或在小程序办理灵活就业参保登记"}' | j '["status"]'
+post "/v1/staff/feedback/$COMPLAINT/transitions" "$RSJ" '{"action":"reply","note":"已核实，系窗口未一次性告知，已致歉"}' | j '["status"]'
+echo "== the citizen is not satisfied: the complaint is handled again (重办)"
+post "/v1/feedback/$COMPLAINT/rating" "$TOKEN" '{"result":"unsatisfied","comment":"只道歉，没解决"}' | j '["status"]'
+
+echo "== the supervisor issues a 督办单 about it, due $DUE"
+JIANCHA=$(staff jiancha)
+ORDER=$(post /v1/supervision/orders "$JIANCHA" "{\"subject\":{\"feedbackNo\":\"$COMPLAINT\"},\"deptCode\":\"RSJ\",
+  \"instruction\":\"群众对答复不满意，请查明多次补正原因，整改一次性告知清单并书面答复\",\"dueDate\":\"$DUE\"}" | j '["id"]')
+echo "order $ORDER; 人社局's orders:"
+get "/v1/staff/supervision-orders?status=issued" "$RSJ" | j '["items"][0]["id"]'
+post "/v1/staff/supervision-orders/$ORDER/response" "$RSJ" '{"note":"已约谈窗口负责人，补办当场办结"}' | j '["status"]'
+post "/v1/supervision/orders/$ORDER/return" "$JIANCHA" '{"note":"请补充一次性告知清单的修订情况"}' | j '["status"]'
+post "/v1/staff/supervision-orders/$ORDER/response" "$RSJ" '{"note":"清单已修订并在大厅和小程序公示"}' | j '["status"]'
+post "/v1/supervision/orders/$ORDER/close" "$JIANCHA" '{"note":"整改到位，予以办结"}' | j '["status"]'
+
+echo "== the order's audit trail, newest first"
+get "/v1/supervision/audit?subject=order:$ORDER" "$JIANCHA" \
+  | python3 -c "import json,sys; [print(r['at'], r['action'], r['roles'], r.get('reason','')) for r in json.load(sys.stdin)['items']]"
