@@ -269,9 +269,9 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
     ),
     (
         "deadline-sweeper-daily",
-        11,
-        11,
-        "per run over the demo day: grows with the open cases",
+        50,
+        50,
+        "per run over the demo day's 10 departments and 4 other desks: the departments and the halls, then per department its cases due (ByDeadline), its submitted cases (ByDept), its desk's open cases (ByDue) and the day's stocks (UpdateItem); per other desk its open cases and its stocks; grows with the units, and with a page per 100 cases",
     ),
     (
         "evaluation-sweeper-daily",
@@ -344,6 +344,18 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         "the order (GetItem), one transaction (the order at its version, the audit record)",
     ),
     ("supervision-audit", 1, 1, "one Query (BySubject) over the span's days"),
+    (
+        "supervision-overview",
+        2,
+        2,
+        "the span's one month of figures (one Query: every unit's days) and of 好差评 counters (one Query), read at once; the same with twenty cases as with twenty thousand (tests/office/figures.rs)",
+    ),
+    (
+        "supervision-trends",
+        2,
+        2,
+        "one Query of the figures per month of the span (the sample's 30 days touch two months)",
+    ),
     (
         "notifier-outbox-insert",
         2,

@@ -4,7 +4,8 @@
 # consultation to 人社局; the approver (wecom-rsj) replies to both; an unsatisfied rating
 # reopens the complaint (重办). Then the supervisor (wecom-jiancha) issues a 督办单 about the
 # complaint; the department answers, the supervisor returns it for more, the department
-# answers again and the order is closed. It ends with the order's audit trail (留痕).
+# answers again and the order is closed. Then the month's figures, and the order's audit
+# trail (留痕).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 API=${API:-http://127.0.0.1:3000}
@@ -39,6 +40,12 @@ post "/v1/staff/supervision-orders/$ORDER/response" "$RSJ" '{"note":"已约谈�
 post "/v1/supervision/orders/$ORDER/return" "$JIANCHA" '{"note":"请补充一次性告知清单的修订情况"}' | j '["status"]'
 post "/v1/staff/supervision-orders/$ORDER/response" "$RSJ" '{"note":"清单已修订并在大厅和小程序公示"}' | j '["status"]'
 post "/v1/supervision/orders/$ORDER/close" "$JIANCHA" '{"note":"整改到位，予以办结"}' | j '["status"]'
+
+echo "== the figures this month: 人社局's row, and the district's received per day"
+get "/v1/supervision/overview?from=$(TZ=Asia/Shanghai date +%Y-%m-01)&dept=RSJ" "$JIANCHA" \
+  | python3 -c "import json,sys; r=json.load(sys.stdin)['district']; print({k: r[k] for k in ('received','accepted','completed','feedbackReceived','feedbackReplied','feedbackOpen')})"
+get "/v1/supervision/trends?metric=feedbackReceived" "$JIANCHA" \
+  | python3 -c "import json,sys; print([(p['date'], p['value']) for p in json.load(sys.stdin)['points'] if p['value']])"
 
 echo "== the order's audit trail, newest first"
 get "/v1/supervision/audit?subject=order:$ORDER" "$JIANCHA" \

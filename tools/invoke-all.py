@@ -334,7 +334,7 @@ def step_close_order(run, d):
 # The samples that need more than their caller's token: ids from the steps before, a body
 # of this day's, an answer other than 200. Every other sample of events/day.txt is sent as
 # it is, with the citizen's token, the department's on a staff route, the admin's on an
-# admin route.
+# admin route, the supervisor's on a supervision route.
 STEPS = {
     "auth-login": step_login,
     "auth-identity": step_identity,
@@ -388,7 +388,6 @@ STEPS = {
     # 督办: an order about the complaint, answered, returned, answered again and closed;
     # then its audit trail.
     "supervision-order-issue": step_issue_order,
-    "supervision-orders": lambda run, d: run.call("supervision-orders", token=d.jiancha),
     "supervision-order-respond": lambda run, d: run.call("supervision-order-respond", token=d.rsj, path={"id": d.order}),
     "supervision-order-return": lambda run, d: run.call("supervision-order-return", token=d.jiancha, path={"id": d.order}),
     "supervision-order-close": step_close_order,
@@ -407,6 +406,8 @@ def as_sent(run, d, name):
     route = event.get("routeKey", "")
     if "/v1/admin/" in route:
         return run.call(name, token=d.admin)
+    if "/v1/supervision/" in route:
+        return run.call(name, token=d.jiancha)
     return run.call(name, token=d.rsj if "/staff/" in route else d.token)
 
 

@@ -5,7 +5,7 @@
 //!   [`text`]): each has private fields and one way in, `FromStr` or a constructor, that
 //!   refuses anything malformed with an [`Invalid`] reason a client can read.
 //! - The entities and their rules: [`staff`], [`booking`], [`application`], [`evaluation`],
-//!   [`feedback`] (咨询投诉), [`supervision`] (督办),
+//!   [`feedback`] (咨询投诉), [`supervision`] (督办) and its [`figures`],
 //!   [`notification`], the [`catalog`], one form ([`form`]), and the working-day
 //!   [`calendar`] (data compiled in from `shared/data/calendar/`).
 //! - [`fields`]: every bad field of a request gathered at once; [`mask`]: how personal data
@@ -21,6 +21,7 @@ pub mod config;
 pub mod evaluation;
 pub mod feedback;
 pub mod fields;
+pub mod figures;
 pub mod form;
 pub mod identity;
 pub mod mask;

@@ -1,12 +1,13 @@
 //! The office side of the platform, one suite (one test binary: each binary links every
 //! function, so fewer link faster): the hall's queue ([`hall`]), window intake
 //! ([`intake`]), department decisions, documents and results ([`decisions`]), consultations
-//! and complaints ([`feedback`]), 督办 orders and the audit trail ([`supervision`]), and a
-//! whole morning at the hall end to end ([`day`]).
+//! and complaints ([`feedback`]), 督办 orders and the audit trail ([`supervision`]), the
+//! supervisors' figures ([`figures`]), and a whole morning at the hall end to end ([`day`]).
 
 mod day;
 mod decisions;
 mod feedback;
+mod figures;
 mod hall;
 mod intake;
 mod supervision;

@@ -224,16 +224,19 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                 body["subject"] = serde_json::json!({ "feedbackNo": case });
                 req.bearer(&jiancha).json(&body)
             }
-            "supervision-orders" => req.bearer(&jiancha),
             "supervision-order-return" | "supervision-order-close" => req.bearer(&jiancha).path_param("id", &order_id),
             "supervision-order-respond" => req.bearer(&rsj).path_param("id", &order_id),
             "supervision-audit" => req
                 .bearer(&jiancha)
                 .query(&[("subject", format!("order:{order_id}").as_str())]),
             // Any other sample is sent with its caller's token: the admin's on an admin route,
-            // the department's on a staff route, the citizen's elsewhere (as `make
+            // the supervisor's on a supervision route, the department's on a staff route, the
+            // citizen's elsewhere (as `make
             // invoke-all` sends it).
             _ if req.headers().contains_key("authorization") && route.contains("/v1/admin/") => req.bearer(&admin),
+            _ if req.headers().contains_key("authorization") && route.contains("/v1/supervision/") => {
+                req.bearer(&jiancha)
+            }
             _ if req.headers().contains_key("authorization") && route.contains("/staff/") => req.bearer(&rsj),
             _ if req.headers().contains_key("authorization") => req.bearer(&token),
             _ => req,

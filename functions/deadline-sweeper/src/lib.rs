@@ -1,7 +1,12 @@
 //! The deadline sweeper, run each working morning: per department, the cases whose clock
 //! runs and whose due date is near (预警, within two working days) or past are found through
 //! the `ByDeadline` index (no scan) and flagged, so the staff queue and the operations
-//! alarms see them; each department's figures are logged.
+//! alarms see them; then the day's stocks of each unit are recorded for the supervisors'
+//! figures (`model::figures`): cases overdue and near due, acceptance decisions overdue
+//! (submitted more than five working days ago, 行政许可法 §32), and each 咨询投诉 desk's open
+//! and overdue cases.
+
+mod stocks;
 
 use api::ApiError;
 use model::WorkCalendar;
@@ -11,10 +16,14 @@ use model::time::{Clock, local};
 use serde::Serialize;
 use store::applications::ApplicationStore;
 use store::catalog::CatalogStore;
+use store::feedback::FeedbackStore;
+use store::figures::FigureStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
     applications: ApplicationStore,
+    feedback: FeedbackStore,
+    figures: FigureStore,
     catalog: CatalogStore,
     calendar: &'static WorkCalendar,
     clock: Clock,
@@ -25,16 +34,23 @@ pub struct App {
 pub struct Report {
     pub near_due: u32,
     pub overdue: u32,
+    pub acceptance_overdue: u32,
+    pub feedback_overdue: u32,
 }
 
 impl App {
-    /// Reads `APPLICATIONS_TABLE` and `CATALOG_TABLE`, and connects the store.
+    /// Reads `APPLICATIONS_TABLE`, `FEEDBACK_TABLE`, `SUPERVISION_TABLE` and
+    /// `CATALOG_TABLE`, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let applications = env.required("APPLICATIONS_TABLE")?.to_owned();
+        let feedback = env.required("FEEDBACK_TABLE")?.to_owned();
+        let figures = env.required("SUPERVISION_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let client = store::connect(env).await;
         Ok(Self {
             applications: ApplicationStore::reader(client.clone(), applications),
+            feedback: FeedbackStore::reader(client.clone(), feedback),
+            figures: FigureStore::new(client.clone(), figures),
             catalog: CatalogStore::new(client, catalog),
             calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
@@ -47,7 +63,8 @@ impl App {
     }
 
     pub async fn sweep(&self) -> Result<Report, ApiError> {
-        let today = local(self.clock.now()).date();
+        let now = self.clock.now();
+        let today = local(now).date();
         // Everything due up to the near-due horizon, per department, from the index.
         let horizon = self
             .calendar
@@ -55,9 +72,10 @@ impl App {
             .strftime("%Y-%m-%d")
             .to_string();
         let mut report = Report::default();
+        let mut units = Vec::new();
         for dept in self.catalog.departments().await? {
-            let mut cursor = None;
             let (mut near, mut over) = (0u32, 0u32);
+            let mut cursor = None;
             loop {
                 let page = self
                     .applications
@@ -91,7 +109,9 @@ impl App {
             }
             report.near_due = report.near_due.saturating_add(near);
             report.overdue = report.overdue.saturating_add(over);
+            units.push((dept.code, near, over));
         }
+        self.record_stocks(&units, now, &mut report).await?;
         Ok(report)
     }
 }

@@ -42,7 +42,8 @@ pub struct App {
 }
 
 impl App {
-    /// Reads `FEEDBACK_TABLE`, `OUTBOX_TABLE`, `APPLICATIONS_TABLE`, `BOOKINGS_TABLE`,
+    /// Reads `FEEDBACK_TABLE`, `OUTBOX_TABLE`, `SUPERVISION_TABLE` (the figures),
+    /// `APPLICATIONS_TABLE`, `BOOKINGS_TABLE`,
     /// `CATALOG_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CURSOR_KEY` and the JWT verification
     /// settings, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
@@ -55,7 +56,7 @@ impl App {
         let cursors = CursorKey::from_env(env)?;
         let client = store::connect(env).await;
         Ok(Self {
-            feedback: FeedbackStore::new(client.clone(), feedback, outbox),
+            feedback: FeedbackStore::new(client.clone(), feedback, outbox).counting(env.required("SUPERVISION_TABLE")?),
             applications: ApplicationStore::reader(client.clone(), applications),
             bookings: BookingStore::reader(client.clone(), bookings),
             catalog: CatalogStore::new(client.clone(), catalog),

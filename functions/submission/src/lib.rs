@@ -57,7 +57,8 @@ pub struct App {
 }
 
 impl App {
-    /// Reads `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
+    /// Reads `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `SUPERVISION_TABLE` (the figures),
+    /// `CATALOG_TABLE`, `CITIZENS_TABLE`,
     /// `STAFF_TABLE`, `AUDIT_TABLE`, `IDENTITY_HASH_KEY`,
     /// `UPLOADS_BUCKET`, `CURSOR_KEY` and the JWT verification settings, and connects the
     /// store and S3.
@@ -74,7 +75,8 @@ impl App {
         let sdk = store::sdk_config(env).await;
         let client = store::dynamodb(&sdk, env);
         Ok(Self {
-            applications: ApplicationStore::new(client.clone(), applications, outbox),
+            applications: ApplicationStore::new(client.clone(), applications, outbox)
+                .counting(env.required("SUPERVISION_TABLE")?),
             catalog: CatalogStore::new(client.clone(), catalog),
             citizens: CitizenStore::new(client.clone(), citizens),
             files: s3::Files::new(&sdk, env, bucket),

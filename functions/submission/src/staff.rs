@@ -172,9 +172,10 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
                 Action::Complete if from == Status::Submitted => {
                     // 即办件 handled on the spot: accepted and completed at once.
                     case.start_clock(now, app.calendar);
-                    case.deadline = None;
+                    case.finish_clock(now);
                 }
-                Action::Complete | Action::Reject => {
+                Action::Complete => case.finish_clock(now),
+                Action::Reject => {
                     case.deadline = None;
                     case.flag = None;
                 }

@@ -1,13 +1,16 @@
-//! The supervision function (营商环境监管): 督办 orders issued by supervisors to a department
-//! about an application, a case of 咨询投诉 or a review, answered by the department and closed
-//! or returned by the supervisors; and the audit trail (留痕), read by the supervisors.
+//! The supervision function (营商环境监管): the figures (an overview per department and for the
+//! district, and daily trends); 督办 orders issued by supervisors to a department about an
+//! application, a case of 咨询投诉 or a review, answered by the department and closed or
+//! returned by the supervisors; and the audit trail (留痕), read by the supervisors.
 //!
 //! Routes (API.md § Supervision): `POST /v1/supervision/orders`,
 //! `GET /v1/supervision/orders`, `POST /v1/supervision/orders/{id}/close`,
 //! `POST /v1/supervision/orders/{id}/return`, `GET /v1/staff/supervision-orders`,
-//! `POST /v1/staff/supervision-orders/{id}/response`, `GET /v1/supervision/audit`.
+//! `POST /v1/staff/supervision-orders/{id}/response`, `GET /v1/supervision/audit`,
+//! `GET /v1/supervision/overview`, `GET /v1/supervision/trends`.
 
 mod audit;
+mod figures;
 mod orders;
 
 use api::ApiError;
@@ -23,11 +26,13 @@ use store::audit::Trail;
 use store::catalog::CatalogStore;
 use store::evaluations::EvaluationStore;
 use store::feedback::FeedbackStore;
+use store::figures::FigureStore;
 use store::orders::OrderStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
     orders: OrderStore,
+    figures: FigureStore,
     applications: ApplicationStore,
     feedback: FeedbackStore,
     evaluations: EvaluationStore,
@@ -54,6 +59,7 @@ impl App {
         let cursors = CursorKey::from_env(env)?;
         let client = store::connect(env).await;
         Ok(Self {
+            figures: FigureStore::new(client.clone(), orders.clone()),
             orders: OrderStore::new(client.clone(), orders),
             applications: ApplicationStore::reader(client.clone(), applications),
             feedback: FeedbackStore::reader(client.clone(), feedback),
@@ -89,6 +95,8 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "GET /v1/staff/supervision-orders" => orders::of_dept(app, &req).await,
             "POST /v1/staff/supervision-orders/{id}/response" => orders::respond(app, &req).await,
             "GET /v1/supervision/audit" => audit::read(app, &req).await,
+            "GET /v1/supervision/overview" => figures::overview(app, &req).await,
+            "GET /v1/supervision/trends" => figures::trends(app, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })

@@ -120,7 +120,8 @@ impl App {
     /// `WECHAT_MP_ENCODING_AES_KEY`, `WECHAT_MP_MESSAGE_MODE` (the secret optional; a key
     /// required unless the mode is `plaintext`; the mode `safe` by default),
     /// `WECHAT_TIMESTAMP_WINDOW_S` (300), `WECHAT_API_BASE` and the tables `WECHAT_TABLE`,
-    /// `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `FEEDBACK_TABLE`.
+    /// `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `FEEDBACK_TABLE`,
+    /// `SUPERVISION_TABLE` (the figures a case filed adds to).
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let oa = Account::from_env(env, "oa", "WECHAT_OA")?;
         let mp = Account::from_env(env, "mp", "WECHAT_MP")?;
@@ -146,7 +147,8 @@ impl App {
                 client.clone(),
                 env.required("FEEDBACK_TABLE")?,
                 env.required("OUTBOX_TABLE")?,
-            ),
+            )
+            .counting(env.required("SUPERVISION_TABLE")?),
             calendar: model::WorkCalendar::shipped(),
             deliveries: Deliveries::new(client, env.required("OUTBOX_TABLE")?),
             wechat,

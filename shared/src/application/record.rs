@@ -119,6 +119,9 @@ pub struct Case {
     /// The department's decision (准予 / 不予许可), once taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    /// Once completed: whether within its promised limit (the supervisors' 按时办结率).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_time: Option<bool>,
 }
 
 /// One step of an application's life, as it is kept for good (留痕).
@@ -231,6 +234,7 @@ impl View {
                 flag: None,
                 legal_days: Some(i.legal_days),
                 decision: None,
+                on_time: None,
             })
             .collect();
         let entry = TimelineEntry {
@@ -277,6 +281,14 @@ impl Case {
         };
         self.accepted_at = Some(rfc3339(now));
         self.deadline = Some(ymd(cal.add_working_days(local(now).date(), days)));
+    }
+
+    /// Ends the clock at completion, recording whether the case was completed on or before
+    /// its due date (a case with no clock running was handled at once: on time).
+    pub fn finish_clock(&mut self, now: Timestamp) {
+        let today = ymd(local(now).date());
+        self.on_time = Some(self.deadline.take().is_none_or(|due| today <= due));
+        self.flag = None;
     }
 
     /// Stops a running clock for a correction, keeping the working days that were left.

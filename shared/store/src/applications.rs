@@ -26,6 +26,8 @@
 //! - Every later change (staff transition, correction, withdrawal): one transaction that
 //!   puts the application on condition its `version` is the one read, the changed cases on
 //!   condition their status is the one read, the timeline entry and the outbox record.
+//!   Submission and changes alike add what they count to the supervision figures in the
+//!   same transaction (`store::figures`).
 //! - A citizen's list: `Query ByCitizen`, newest first. A department's queue: `Query ByDept`
 //!   (`begins_with(queueKey, status)`). Overdue or near due: `Query ByDeadline` with
 //!   `deadline <` a date, per department; the sweeper flags what it finds.
@@ -54,6 +56,8 @@ pub struct ApplicationStore {
     client: Client,
     table: String,
     outbox_table: String,
+    /// The supervision table, where changes add to the figures (`store::figures`).
+    figures_table: String,
 }
 
 impl ApplicationStore {
@@ -62,6 +66,7 @@ impl ApplicationStore {
             client,
             table: table.into(),
             outbox_table: outbox_table.into(),
+            figures_table: String::new(),
         }
     }
 
@@ -72,7 +77,16 @@ impl ApplicationStore {
             client,
             table: table.into(),
             outbox_table: String::new(),
+            figures_table: String::new(),
         }
+    }
+
+    /// The store adding each change's counts to the figures in `table`, in the change's
+    /// own transaction. A store without it fails a change that counts rather than losing
+    /// the count.
+    pub fn counting(mut self, table: impl Into<String>) -> Self {
+        self.figures_table = table.into();
+        self
     }
 }
 

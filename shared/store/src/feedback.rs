@@ -17,7 +17,8 @@
 //! - File: one transaction: the case put if absent, the idempotency record if a key came,
 //!   the citizen's notice if the case went straight to a desk.
 //! - A step: one transaction: the case put on condition of the version read, the
-//!   citizen's notice, and the audit record of the member of staff who took it.
+//!   citizen's notice, and the audit record of the member of staff who took it. Filing and
+//!   replying add to the supervision figures in the same transaction (`store::figures`).
 //! - One case: `GetItem` (consistent). A citizen's cases: `Query ByCitizen`, newest
 //!   first. A desk's queue: `Query ByDesk`, oldest first; its overdue cases: `Query ByDue`
 //!   with `due <` today.
@@ -50,6 +51,8 @@ enum Cond {
     Key,
     Notice,
     Audit,
+    /// The figures' counters: added to, never conditional.
+    Figures,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +60,8 @@ pub struct FeedbackStore {
     client: Client,
     table: String,
     outbox_table: String,
+    /// The supervision table, where filing and replies add to the figures.
+    figures_table: String,
 }
 
 fn key(no: &FeedbackNo) -> Item {
@@ -79,7 +84,32 @@ impl FeedbackStore {
             client,
             table: table.into(),
             outbox_table: outbox_table.into(),
+            figures_table: String::new(),
         }
+    }
+
+    /// The store adding what a step counts (a case filed, a reply) to the figures in
+    /// `table`, in the step's own transaction. A store without it fails such a step rather
+    /// than losing the count.
+    pub fn counting(mut self, table: impl Into<String>) -> Self {
+        self.figures_table = table.into();
+        self
+    }
+
+    /// The figures' item of the change `f`'s latest step counts, if it counts.
+    fn counted(&self, f: &Feedback, now: jiff::Timestamp) -> Result<Option<TransactWriteItem>, StoreError> {
+        let Some((metric, unit)) = model::figures::feedback_counts(f) else {
+            return Ok(None);
+        };
+        if self.figures_table.is_empty() {
+            return Err(StoreError::fault(
+                "a step that counts, through a store without the figures",
+                std::io::Error::other("figures"),
+            ));
+        }
+        let day = model::time::local(now).date();
+        let counts = std::collections::BTreeMap::from([(metric, 1)]);
+        crate::figures::counted(&self.figures_table, day, &unit, &counts).map(Some)
     }
 
     /// A store for a function that only reads cases (the supervisors' orders): it has no
@@ -120,6 +150,9 @@ impl FeedbackStore {
         if let Some(n) = notice {
             tx.item(Cond::Notice, crate::outbox::item(n, &self.outbox_table, now)?);
         }
+        if let Some(figures) = self.counted(f, now)? {
+            tx.item(Cond::Figures, figures);
+        }
         self.run(tx).await
     }
 
@@ -144,6 +177,9 @@ impl FeedbackStore {
         }
         if let Some(audit) = audit {
             tx.item(Cond::Audit, audit);
+        }
+        if let Some(figures) = self.counted(f, now)? {
+            tx.item(Cond::Figures, figures);
         }
         self.run(tx).await
     }
@@ -248,6 +284,20 @@ impl FeedbackStore {
         .await?;
         let next = filled.resume_after.as_ref().and_then(|k| page::cursor_from(k, range));
         Ok((read_all(filled.items)?, next))
+    }
+}
+
+impl FeedbackStore {
+    /// A desk's open cases (received or assigned), in due order: the sparse `ByDue` index
+    /// holds exactly those, so one range reads them all.
+    pub async fn open_at(
+        &self,
+        desk: &Desk,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<(Vec<Feedback>, Option<Cursor>), StoreError> {
+        // Every due date sorts before this one.
+        self.at_desk(desk, None, Some("9999-12-31"), after, limit).await
     }
 }
 

@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod error;
 pub mod evaluations;
 pub mod feedback;
+pub mod figures;
 pub mod idempotency;
 pub mod orders;
 pub mod outbox;

@@ -83,6 +83,8 @@ enum Cond {
     Notice,
     Key,
     Audit,
+    /// The figures' counters: added to, never conditional.
+    Figures,
 }
 
 fn case_item(c: &Case) -> Result<Item, StoreError> {
@@ -159,6 +161,24 @@ impl ApplicationStore {
         }
         if let Some(audit) = &change.audit {
             tx.item(Cond::Audit, audit.clone());
+        }
+        let counts = crate::figures::tally(change.cases.iter().flat_map(|(c, was)| {
+            model::figures::case_counts(*was, c)
+                .into_iter()
+                .map(|m| (c.dept.to_string(), m))
+        }));
+        if !counts.is_empty() && self.figures_table.is_empty() {
+            return Err(StoreError::fault(
+                "a change that counts, through a store without the figures",
+                std::io::Error::other("figures"),
+            ));
+        }
+        let today = model::time::local(now).date();
+        for (unit, c) in &counts {
+            tx.item(
+                Cond::Figures,
+                crate::figures::counted(&self.figures_table, today, unit, c)?,
+            );
         }
         Ok(match tx.run(&self.client).await? {
             Outcome::Done => Committed::Done,
