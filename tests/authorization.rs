@@ -214,6 +214,14 @@ const MATRIX: &[(&str, &str)] = &[
         "401 403 403 403 403 403 403 403 403 ok 403 403",
     ),
     (
+        "GET /v1/supervision/alerts",
+        "401 403 403 403 403 ok ok ok ok ok ok 403",
+    ),
+    (
+        "POST /v1/staff/alerts/{id}/acknowledge",
+        "401 403 403 403 403 ok 404 404 404 ok 404 403",
+    ),
+    (
         "GET /v1/supervision/audit",
         "401 403 403 403 403 403 403 403 403 ok 403 403",
     ),

@@ -269,9 +269,9 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
     ),
     (
         "deadline-sweeper-daily",
-        50,
-        50,
-        "per run over the demo day's 10 departments and 4 other desks: the departments and the halls, then per department its cases due (ByDeadline), its submitted cases (ByDept), its desk's open cases (ByDue) and the day's stocks (UpdateItem); per other desk its open cases and its stocks; grows with the units, and with a page per 100 cases",
+        62,
+        62,
+        "per run over the demo day's 10 departments and 4 other desks: the departments and the halls, then per department its cases due (ByDeadline), its submitted cases (ByDept), its desk's open cases (ByDue), its 差评 waiting for verification and the day's stocks (UpdateItem); per other desk its open cases and its stocks; the 督办 orders and the unresolved alerts (one Query each); grows with the units, and with a page per 100 cases; an alert raised, stepped or pushed adds its own writes",
     ),
     (
         "evaluation-sweeper-daily",
@@ -355,6 +355,13 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         2,
         2,
         "one Query of the figures per month of the span (the sample's 30 days touch two months)",
+    ),
+    ("supervision-alerts", 1, 1, "one Query (ByList; a unit's: ByDept)"),
+    (
+        "supervision-alert-acknowledge",
+        2,
+        2,
+        "the alert (GetItem), one transaction (the alert at its version, the audit record)",
     ),
     (
         "notifier-outbox-insert",

@@ -4,8 +4,9 @@
 # consultation to 人社局; the approver (wecom-rsj) replies to both; an unsatisfied rating
 # reopens the complaint (重办). Then the supervisor (wecom-jiancha) issues a 督办单 about the
 # complaint; the department answers, the supervisor returns it for more, the department
-# answers again and the order is closed. Then the month's figures, and the order's audit
-# trail (留痕).
+# answers again and the order is closed. Then an application left late: the sweep (run from
+# the CLI as on a later morning) raises an alert (预警) and tells 市场监管局 by WeCom; the
+# month's figures, and the order's audit trail (留痕).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 API=${API:-http://127.0.0.1:3000}
@@ -40,6 +41,20 @@ post "/v1/staff/supervision-orders/$ORDER/response" "$RSJ" '{"note":"已约谈�
 post "/v1/supervision/orders/$ORDER/return" "$JIANCHA" '{"note":"请补充一次性告知清单的修订情况"}' | j '["status"]'
 post "/v1/staff/supervision-orders/$ORDER/response" "$RSJ" '{"note":"清单已修订并在大厅和小程序公示"}' | j '["status"]'
 post "/v1/supervision/orders/$ORDER/close" "$JIANCHA" '{"note":"整改到位，予以办结"}' | j '["status"]'
+
+echo "== an application 市场监管局 accepted and left: the sweep a week on finds it late (预警)"
+NO=$(post /v1/applications "$TOKEN" '{"itemCode":"SCJG-0001","form":{"applicantName":"王五","phone":"13700001234"},"materials":[]}' | j '["applicationNo"]')
+SCJG=$(staff scjg)
+post "/v1/staff/applications/$NO/transitions" "$SCJG" '{"action":"accept","version":1}' > /dev/null
+LATER=$(TZ=Asia/Shanghai date -d '+7 days' +%F)
+cargo run -q -p fingertip-cli -- sweep --date "$LATER" | python3 -c "import json,sys; print('deadlines:', json.load(sys.stdin)['deadlines'])"
+get "/v1/supervision/alerts?unit=SCJG" "$JIANCHA" \
+  | python3 -c "import json,sys; [print(a['id'], a['status'], [s['action'] for s in a['steps']]) for a in json.load(sys.stdin)['items']]"
+echo "WeCom messages the sandbox received:"
+curl -sf localhost:3001/_sandbox/sent | python3 -c "
+import json,sys
+for s in json.load(sys.stdin):
+    if s.get('api') == 'wecom': print(' ', s['message']['touser'], s['message']['text']['content'][:60])"
 
 echo "== the figures this month: 人社局's row, and the district's received per day"
 get "/v1/supervision/overview?from=$(TZ=Asia/Shanghai date +%Y-%m-01)&dept=RSJ" "$JIANCHA" \

@@ -331,6 +331,17 @@ def step_close_order(run, d):
     run.call("supervision-order-close", token=d.jiancha, path={"id": d.order})
 
 
+def step_acknowledge(run, d):
+    """The first open alert of 人社局, if the sweeps have raised one (a day with nothing late
+    has none to acknowledge)."""
+    listed = run.call("supervision-alerts", token=d.rsj)
+    open_alerts = [a for a in listed.get("items", []) if a["status"] in ("open", "escalated")]
+    if not open_alerts:
+        print(f"  {'supervision-alert-acknowledge':34} (no open alert of RSJ today)")
+        return
+    run.call("supervision-alert-acknowledge", token=d.rsj, path={"id": open_alerts[0]["id"]})
+
+
 # The samples that need more than their caller's token: ids from the steps before, a body
 # of this day's, an answer other than 200. Every other sample of events/day.txt is sent as
 # it is, with the citizen's token, the department's on a staff route, the admin's on an
@@ -391,6 +402,7 @@ STEPS = {
     "supervision-order-respond": lambda run, d: run.call("supervision-order-respond", token=d.rsj, path={"id": d.order}),
     "supervision-order-return": lambda run, d: run.call("supervision-order-return", token=d.jiancha, path={"id": d.order}),
     "supervision-order-close": step_close_order,
+    "supervision-alert-acknowledge": step_acknowledge,
     "supervision-audit": lambda run, d: run.call("supervision-audit", token=d.jiancha,
                                                  query={"subject": f"order:{d.order}"}),
 }

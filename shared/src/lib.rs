@@ -12,6 +12,7 @@
 //!   looks outside the store; [`config`]: typed settings read once per cold start;
 //!   [`random`]: ids and codes from the system's generator.
 
+pub mod alert;
 pub mod application;
 pub mod booking;
 pub mod calendar;

@@ -2,8 +2,10 @@
 //! function, so fewer link faster): the hall's queue ([`hall`]), window intake
 //! ([`intake`]), department decisions, documents and results ([`decisions`]), consultations
 //! and complaints ([`feedback`]), 督办 orders and the audit trail ([`supervision`]), the
-//! supervisors' figures ([`figures`]), and a whole morning at the hall end to end ([`day`]).
+//! supervisors' figures ([`figures`]) and alerts ([`alerts`]), and a whole morning at the
+//! hall end to end ([`day`]).
 
+mod alerts;
 mod day;
 mod decisions;
 mod feedback;

@@ -77,6 +77,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     let mut called = String::new();
     let mut case = String::new();
     let mut order_id = String::new();
+    let mut alert_id = String::new();
     let jiancha = app.demo_token("jiancha").await;
     let mut driven = Vec::new();
     for name in order() {
@@ -132,6 +133,19 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                 .path_param("id", &order_id)
                 .json(&serde_json::json!({ "note": "已修订一次性告知清单并公示" }));
             assert_eq!(read(app.invoke("supervision", req).await).0, 200);
+        }
+        if name == "supervision-alerts" {
+            // An alert as the daily sweep raises one: the first application, late.
+            let alert = model::alert::Alert::raise(
+                model::alert::AlertKind::Overdue,
+                &format!("{}.RSJ-0001", apps.first),
+                format!("application:{}", apps.first),
+                "RSJ".into(),
+                app.clock.now(),
+            );
+            let alerts = store::alerts::AlertStore::new(app.dynamo.clone(), app.tables["SupervisionTable"].clone());
+            assert_eq!(alerts.raise(&alert).await.unwrap(), store::alerts::Written::Done);
+            alert_id = alert.id;
         }
         if binary == "evaluation-sweeper" {
             let (done, n) = counting(app.evaluation_sweeper.sweep()).await;
@@ -226,6 +240,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             }
             "supervision-order-return" | "supervision-order-close" => req.bearer(&jiancha).path_param("id", &order_id),
             "supervision-order-respond" => req.bearer(&rsj).path_param("id", &order_id),
+            "supervision-alert-acknowledge" => req.bearer(&rsj).path_param("id", &alert_id),
             "supervision-audit" => req
                 .bearer(&jiancha)
                 .query(&[("subject", format!("order:{order_id}").as_str())]),

@@ -1,6 +1,6 @@
 //! A small world every route can be pointed at: citizen A's checked-in visit with a 差评, a
-//! completed application and a submitted one, a complaint and a 督办 order, all in 人社局 (RSJ)
-//! at spb-center.
+//! completed application and a submitted one, a complaint, a 督办 order and an alert, all in
+//! 人社局 (RSJ) at spb-center.
 
 use crate::{EventExt, TestApp, event, read};
 use lambda_http::Request;
@@ -18,6 +18,8 @@ pub struct World {
     pub feedback: String,
     /// A 督办 order to RSJ about the submitted application, waiting for its answer.
     pub order: String,
+    /// An alert (预警) of RSJ about the submitted application, open.
+    pub alert: String,
     /// The demo directory's admin, for the admin routes.
     pub admin: String,
     /// The demo supervisor, for the supervision routes.
@@ -61,7 +63,20 @@ impl TestApp {
         }));
         let (status, order) = read(self.invoke("supervision", req).await);
         assert_eq!(status, 201, "{order}");
+        let alert = model::alert::Alert::raise(
+            model::alert::AlertKind::AcceptanceOverdue,
+            &format!("{submitted}.RSJ-0001"),
+            format!("application:{submitted}"),
+            "RSJ".into(),
+            self.clock.now(),
+        );
+        let alerts = store::alerts::AlertStore::new(self.dynamo.clone(), self.tables["SupervisionTable"].clone());
+        assert_eq!(
+            alerts.raise(&alert).await.expect("raised"),
+            store::alerts::Written::Done
+        );
         World {
+            alert: alert.id,
             order: order["id"].as_str().expect("an order id").to_owned(),
             feedback: filed["feedbackNo"].as_str().expect("a number").to_owned(),
             supervisor,
@@ -89,6 +104,7 @@ impl World {
             "POST /v1/applications/{no}/evaluation" => req.path_param("no", &self.completed),
             r if r.contains("/feedback/{no}") => req.path_param("no", &self.feedback),
             r if r.contains("orders/{id}") => req.path_param("id", &self.order),
+            r if r.contains("alerts/{id}") => req.path_param("id", &self.alert),
             r if r.contains("{no}") => req.path_param("no", &self.submitted),
             "GET /v1/progress" => req.query(&[("applicationNo", &self.submitted), ("phoneLast4", "0000")]),
             _ => req,

@@ -58,8 +58,13 @@ enum Command {
         kid: String,
     },
     /// Run the scheduled sweepers once against the local stack: bookings (no-shows, bans,
-    /// reminders), then deadlines (near due, overdue).
-    Sweep,
+    /// reminders), deadlines (near due, overdue, the day's figures, alerts), invitations.
+    Sweep {
+        /// Sweep as on this day (YYYY-MM-DD, Shanghai) at 07:00, the schedule's hour, to see
+        /// what a later morning finds late; today at this moment by default.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Print every function's local settings as KEY=VALUE lines (for `cargo lambda watch`).
     Env,
     /// Print the registry of functions as JSON (binary and kind), for the scripts.
@@ -100,7 +105,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Token { role, dept, hall, sub } => tokens::token(&ctx, role, dept, hall, sub),
         Command::Keygen { kid } => tokens::keygen(&kid),
         Command::Audit { user } => audit::audit(&ctx, &user).await,
-        Command::Sweep => stack::sweep(&ctx).await,
+        Command::Sweep { date } => stack::sweep(&ctx, date.as_deref()).await,
         Command::Env => stack::env(&ctx),
         Command::Functions => {
             stack::functions();

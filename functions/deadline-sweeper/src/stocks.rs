@@ -2,7 +2,7 @@
 //! through the indexes (a department's submitted cases, each desk's open and overdue cases
 //! of 咨询投诉) and recorded for the day, zeros included.
 
-use crate::{App, Report};
+use crate::{App, Condition, Report};
 use api::ApiError;
 use model::DeptCode;
 use model::application::Status;
@@ -18,12 +18,13 @@ impl App {
         units: &[(DeptCode, u32, u32)],
         now: jiff::Timestamp,
         report: &mut Report,
+        found: &mut Vec<Condition>,
     ) -> Result<(), ApiError> {
         let today = model::time::local(now).date();
         let at = model::time::rfc3339(now);
         for (dept, near, over) in units {
-            let late = self.acceptance_overdue(dept, today).await?;
-            let (open, overdue) = self.desk(&Desk::Dept(dept.clone()), today).await?;
+            let late = self.acceptance_overdue(dept, today, found).await?;
+            let (open, overdue) = self.desk(&Desk::Dept(dept.clone()), today, found).await?;
             report.acceptance_overdue = report.acceptance_overdue.saturating_add(late);
             report.feedback_overdue = report.feedback_overdue.saturating_add(overdue);
             let stocks = [
@@ -45,7 +46,7 @@ impl App {
             .collect();
         desks.extend([Desk::Dispatch, Desk::Supervision]);
         for desk in desks {
-            let (open, overdue) = self.desk(&desk, today).await?;
+            let (open, overdue) = self.desk(&desk, today, found).await?;
             report.feedback_overdue = report.feedback_overdue.saturating_add(overdue);
             let stocks = [
                 (figures::FEEDBACK_OPEN, i64::from(open)),
@@ -58,7 +59,12 @@ impl App {
 
     /// A department's cases submitted more than five working days before `today` and still
     /// without a decision on acceptance.
-    async fn acceptance_overdue(&self, dept: &DeptCode, today: jiff::civil::Date) -> Result<u32, ApiError> {
+    async fn acceptance_overdue(
+        &self,
+        dept: &DeptCode,
+        today: jiff::civil::Date,
+        found: &mut Vec<Condition>,
+    ) -> Result<u32, ApiError> {
         let mut late = 0u32;
         let mut cursor: Option<Cursor> = None;
         loop {
@@ -71,6 +77,7 @@ impl App {
                 let day = submitted.map(|t| model::time::local(t).date());
                 if day.is_some_and(|d| self.calendar.add_working_days(d, figures::ACCEPTANCE_DAYS) < today) {
                     late = late.saturating_add(1);
+                    found.push(Condition::of_case("acceptance_overdue", case));
                 }
             }
             cursor = page.next;
@@ -81,7 +88,12 @@ impl App {
     }
 
     /// A desk's open cases (received or assigned) and those of them past their last day.
-    async fn desk(&self, desk: &Desk, today: jiff::civil::Date) -> Result<(u32, u32), ApiError> {
+    async fn desk(
+        &self,
+        desk: &Desk,
+        today: jiff::civil::Date,
+        found: &mut Vec<Condition>,
+    ) -> Result<(u32, u32), ApiError> {
         let (mut open, mut overdue) = (0u32, 0u32);
         let mut cursor: Option<Cursor> = None;
         loop {
@@ -90,6 +102,7 @@ impl App {
                 open = open.saturating_add(1);
                 if case.overdue(today) {
                     overdue = overdue.saturating_add(1);
+                    found.push(Condition::of_feedback(case));
                 }
             }
             cursor = next;

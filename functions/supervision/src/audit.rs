@@ -22,6 +22,7 @@ struct AuditSubject(String);
 
 /// The kinds of subject the trail records.
 const KINDS: &[&str] = &[
+    "alert",
     "application",
     "booking",
     "evaluation",
@@ -38,7 +39,7 @@ impl std::str::FromStr for AuditSubject {
         let ok = raw.split_once(':').is_some_and(|(kind, id)| {
             KINDS.contains(&kind)
                 && (1..=64).contains(&id.len())
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
         });
         if ok {
             Ok(Self(raw.to_owned()))

@@ -1,5 +1,5 @@
 //! The supervision function (营商环境监管): the figures (an overview per department and for the
-//! district, and daily trends); 督办 orders issued by supervisors to a department about an
+//! district, and daily trends); the alerts (预警) the daily sweep raises; 督办 orders issued by supervisors to a department about an
 //! application, a case of 咨询投诉 or a review, answered by the department and closed or
 //! returned by the supervisors; and the audit trail (留痕), read by the supervisors.
 //!
@@ -7,8 +7,10 @@
 //! `GET /v1/supervision/orders`, `POST /v1/supervision/orders/{id}/close`,
 //! `POST /v1/supervision/orders/{id}/return`, `GET /v1/staff/supervision-orders`,
 //! `POST /v1/staff/supervision-orders/{id}/response`, `GET /v1/supervision/audit`,
-//! `GET /v1/supervision/overview`, `GET /v1/supervision/trends`.
+//! `GET /v1/supervision/overview`, `GET /v1/supervision/trends`,
+//! `GET /v1/supervision/alerts`, `POST /v1/staff/alerts/{id}/acknowledge`.
 
+mod alerts;
 mod audit;
 mod figures;
 mod orders;
@@ -21,6 +23,7 @@ use api::staff::Gate;
 use lambda_http::Request;
 use model::config::{ConfigError, Env};
 use model::time::Clock;
+use store::alerts::AlertStore;
 use store::applications::ApplicationStore;
 use store::audit::Trail;
 use store::catalog::CatalogStore;
@@ -33,6 +36,7 @@ use store::orders::OrderStore;
 pub struct App {
     orders: OrderStore,
     figures: FigureStore,
+    alerts: AlertStore,
     applications: ApplicationStore,
     feedback: FeedbackStore,
     evaluations: EvaluationStore,
@@ -60,6 +64,7 @@ impl App {
         let client = store::connect(env).await;
         Ok(Self {
             figures: FigureStore::new(client.clone(), orders.clone()),
+            alerts: AlertStore::new(client.clone(), orders.clone()),
             orders: OrderStore::new(client.clone(), orders),
             applications: ApplicationStore::reader(client.clone(), applications),
             feedback: FeedbackStore::reader(client.clone(), feedback),
@@ -97,6 +102,8 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "GET /v1/supervision/audit" => audit::read(app, &req).await,
             "GET /v1/supervision/overview" => figures::overview(app, &req).await,
             "GET /v1/supervision/trends" => figures::trends(app, &req).await,
+            "GET /v1/supervision/alerts" => alerts::list(app, &req).await,
+            "POST /v1/staff/alerts/{id}/acknowledge" => alerts::acknowledge(app, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })

@@ -1,5 +1,5 @@
 //! Business metrics (bookings, cancellations, no-shows, submissions, completions, 差评
-//! opened and rectified) as CloudWatch Embedded Metric Format lines on stdout: Lambda's
+//! opened and rectified; the daily gauges of what is late and unanswered) as CloudWatch Embedded Metric Format lines on stdout: Lambda's
 //! log pipeline turns each into a metric in the `Fingertip` namespace, with no API call and
 //! no client at cold start. The alarms in template.yaml watch some of them.
 
@@ -18,6 +18,10 @@ pub enum Metric {
     BadReviewsRectified,
     /// A daily gauge: 差评 past a deadline.
     OverdueBadReviews,
+    /// A daily gauge: alerts (预警) nobody has acknowledged (open or escalated).
+    AlertsUnacknowledged,
+    /// A daily gauge: 督办 orders waiting for their department past their due date.
+    OrdersOverdue,
 }
 
 impl Metric {
@@ -31,6 +35,8 @@ impl Metric {
             Metric::BadReviewsOpened => "BadReviewsOpened",
             Metric::BadReviewsRectified => "BadReviewsRectified",
             Metric::OverdueBadReviews => "OverdueBadReviews",
+            Metric::AlertsUnacknowledged => "AlertsUnacknowledged",
+            Metric::OrdersOverdue => "OrdersOverdue",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! never by reading and then writing. The store has errors of its own ([`StoreError`]);
 //! the API turns them into its answers at one boundary.
 
+pub mod alerts;
 pub mod applications;
 pub mod audit;
 pub mod batch;

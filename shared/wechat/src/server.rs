@@ -150,6 +150,11 @@ impl Api {
         self.send("/cgi-bin/message/template/send", token, body).await
     }
 
+    /// WeCom's `POST /cgi-bin/message/send`: an application message to members of staff.
+    pub async fn wecom_send(&self, token: &str, body: &Value) -> Result<Option<String>, CallError> {
+        self.send("/cgi-bin/message/send", token, body).await
+    }
+
     /// `GET /cgi-bin/user/info`: whether an openid follows the account, and its unionid.
     pub async fn follower(&self, token: &str, openid: &str) -> Result<Follower, CallError> {
         let request = self.http.get(format!("{}/cgi-bin/user/info", self.base)).query(&[

@@ -14,6 +14,8 @@ use store::wechat::WechatStore;
 pub struct Wecom {
     api: Api,
     tokens: Tokens,
+    /// The application messages are sent from (`agentid`).
+    agent: String,
 }
 
 /// Why a sign-in code did not name a member.
@@ -52,14 +54,36 @@ impl Wecom {
     /// the WeChat table.
     pub fn from_env(env: &Env, store: WechatStore) -> Result<Self, ConfigError> {
         let api = Api::wecom_from_env(env)?;
+        let agent = env.required("WECOM_AGENTID")?.to_owned();
         let tokens = Tokens::wecom(
             api.clone(),
             store,
             env.required("WECOM_CORPID")?,
-            env.required("WECOM_AGENTID")?,
+            &agent,
             env.required("WECOM_SECRET")?,
         );
-        Ok(Self { api, tokens })
+        Ok(Self { api, tokens, agent })
+    }
+
+    /// Sends `text` to the members `users` (WeCom user ids) as an application message (预警,
+    /// 督办): WeCom's message id. A token WeCom refuses is dropped and the call made once more.
+    pub async fn tell(&self, users: &[String], text: &str) -> Result<Option<String>, WecomError> {
+        let body = serde_json::json!({
+            "touser": users.join("|"),
+            "msgtype": "text",
+            "agentid": self.agent.parse::<u64>().map_or_else(|_| serde_json::json!(self.agent), |n| serde_json::json!(n)),
+            "text": { "content": text },
+            "safe": 0,
+        });
+        let token = self.tokens.get().await?;
+        match self.api.wecom_send(&token, &body).await {
+            Err(CallError::Token(_)) => {
+                self.tokens.refused(&token).await?;
+                let fresh = self.tokens.get().await?;
+                Ok(self.api.wecom_send(&fresh, &body).await?)
+            }
+            other => Ok(other?),
+        }
     }
 
     /// The WeCom user a sign-in code belongs to; `None` for someone outside the organisation.

@@ -70,9 +70,20 @@ pub fn functions() {
     println!("{}", crate::functions::describe());
 }
 
-/// The scheduled sweepers, once, against the local stack.
-pub async fn sweep(ctx: &Ctx) -> Result<(), String> {
-    let functions = Functions::build(&ctx.template, &ctx.stack, &Clock::system()).await?;
+/// The scheduled sweepers, once, against the local stack: now, or on `date` at 07:00 in
+/// Shanghai (the schedule's hour).
+pub async fn sweep(ctx: &Ctx, date: Option<&str>) -> Result<(), String> {
+    let clock = match date {
+        None => Clock::system(),
+        Some(d) => {
+            let day: jiff::civil::Date = d.parse().map_err(|_| format!("--date {d}: not a YYYY-MM-DD date"))?;
+            let at = model::time::shanghai()
+                .to_timestamp(day.at(7, 0, 0, 0))
+                .map_err(|e| format!("--date {d}: {e}"))?;
+            Clock::fixed(at)
+        }
+    };
+    let functions = Functions::build(&ctx.template, &ctx.stack, &clock).await?;
     let report = serde_json::json!({
         "bookings": functions.booking_sweeper.sweep().await.map_err(|e| e.to_string())?,
         "deadlines": functions.deadline_sweeper.sweep().await.map_err(|e| e.to_string())?,
