@@ -225,6 +225,10 @@ const MATRIX: &[(&str, &str)] = &[
         "GET /v1/supervision/audit",
         "401 403 403 403 403 403 403 403 403 ok 403 403",
     ),
+    (
+        "GET /v1/supervision/feedback/{no}/complainant",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
     ("GET /v1/wechat/official-account", "ok ok ok ok ok ok ok ok ok ok ok ok"),
     (
         "POST /v1/wechat/official-account",

@@ -307,6 +307,12 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         "the case (GetItem), one transaction (the case at its version, the citizen's notice, the audit record); plus 1 for the supervisor's first directory read in this instance",
     ),
     (
+        "feedback-complainant",
+        3,
+        3,
+        "the case (GetItem), the complainant's account (GetItem), the audit record with the reason (PutItem, before the identity is given)",
+    ),
+    (
         "feedback-rating",
         2,
         2,

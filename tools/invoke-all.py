@@ -395,6 +395,7 @@ STEPS = {
     "feedback-staff-get": lambda run, d: run.call("feedback-staff-get", token=d.rsj, path={"no": d.case}),
     "feedback-transition": lambda run, d: run.call("feedback-transition", token=d.rsj, path={"no": d.case}),
     "feedback-extension": lambda run, d: run.call("feedback-extension", token=d.jiancha, path={"no": d.case}),
+    "feedback-complainant": lambda run, d: run.call("feedback-complainant", token=d.jiancha, path={"no": d.case}),
     "feedback-rating": step_rate_reply,
     # 督办: an order about the complaint, answered, returned, answered again and closed;
     # then its audit trail.

@@ -491,3 +491,45 @@ async fn filing_names_every_bad_field_writes_nothing_and_a_repeated_key_files_on
     let (status, other) = send(json!({ "kind": "consultation", "content": "另一个问题" })).await;
     assert_eq!((status, code(&other)), (422, "IDEMPOTENCY_KEY_REUSED"));
 }
+
+#[tokio::test]
+async fn a_supervisor_opens_an_anonymous_complainant_with_a_reason_on_the_trail_and_nobody_else_can() {
+    let app = spawn_app().await;
+    app.set_time("2026-12-02T10:00");
+    let (alice, _) = app.citizen("fb-anon", 1).await;
+    let (status, filed) = file(
+        &app,
+        &alice,
+        json!({ "kind": "complaint", "content": "窗口索要好处", "about": { "deptCode": "RSJ" }, "anonymous": true }),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    let no = no_of(&filed);
+    let rsj = app.demo_token("rsj").await;
+    let (_, seen) = staff_get(&app, &rsj, &no).await;
+    assert!(seen.get("citizenId").is_none(), "{seen}");
+    let open = |token: String, reason: Option<&'static str>| {
+        let mut req = event("feedback-complainant").bearer(&token).path_param("no", &no);
+        req = match reason {
+            Some(r) => req.query(&[("reason", r)]),
+            None => req.query(&[]),
+        };
+        app.invoke("feedback", req)
+    };
+    assert_eq!(read(open(rsj, Some("想知道是谁")).await).0, 403);
+    let jiancha = app.demo_token("jiancha").await;
+    let (status, body) = read(open(jiancha.clone(), None).await);
+    assert_eq!((status, code(&body)), (400, "VALIDATION_FAILED"));
+    let (status, who) = read(open(jiancha.clone(), Some("核查投诉线索")).await);
+    assert_eq!(status, 200, "{who}");
+    assert_eq!(
+        (who["anonymous"].as_bool(), who["realName"].as_str()),
+        (Some(true), Some("测试"))
+    );
+    let req = event("supervision-audit")
+        .bearer(&jiancha)
+        .query(&[("subject", format!("feedback:{no}").as_str())]);
+    let (_, trail) = read(app.invoke("supervision", req).await);
+    assert_eq!(trail["items"][0]["action"], "identity.open", "{trail}");
+    assert_eq!(trail["items"][0]["reason"], "核查投诉线索");
+}

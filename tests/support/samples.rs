@@ -231,7 +231,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             "evaluation-rectify" => req.bearer(&rsj).path_param("id", &format!("B{booked}")),
             "feedback-get" | "feedback-rating" => req.bearer(&token).path_param("no", &case),
             "feedback-staff-get" | "feedback-transition" => req.bearer(&rsj).path_param("no", &case),
-            "feedback-extension" => req.bearer(&jiancha).path_param("no", &case),
+            "feedback-extension" | "feedback-complainant" => req.bearer(&jiancha).path_param("no", &case),
             "supervision-order-issue" => {
                 let mut body: serde_json::Value =
                     serde_json::from_str(crate::event_json(name)["body"].as_str().unwrap()).unwrap();

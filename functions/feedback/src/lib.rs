@@ -5,8 +5,10 @@
 //! Routes (API.md § Consultations and complaints): `POST /v1/feedback`,
 //! `GET /v1/me/feedback`, `GET /v1/feedback/{no}`, `POST /v1/feedback/{no}/rating`,
 //! `GET /v1/staff/feedback`, `GET /v1/staff/feedback/{no}`,
-//! `POST /v1/staff/feedback/{no}/transitions`, `POST /v1/supervision/feedback/{no}/extension`.
+//! `POST /v1/staff/feedback/{no}/transitions`, `POST /v1/supervision/feedback/{no}/extension`,
+//! `GET /v1/supervision/feedback/{no}/complainant`.
 
+mod complainant;
 mod desk;
 mod file;
 mod own;
@@ -25,6 +27,7 @@ use store::applications::ApplicationStore;
 use store::audit::Trail;
 use store::bookings::BookingStore;
 use store::catalog::CatalogStore;
+use store::citizens::CitizenStore;
 use store::feedback::FeedbackStore;
 
 #[derive(Debug, Clone)]
@@ -33,6 +36,7 @@ pub struct App {
     applications: ApplicationStore,
     bookings: BookingStore,
     catalog: CatalogStore,
+    citizens: CitizenStore,
     verifier: Verifier,
     gate: Gate,
     trail: Trail,
@@ -44,7 +48,7 @@ pub struct App {
 impl App {
     /// Reads `FEEDBACK_TABLE`, `OUTBOX_TABLE`, `SUPERVISION_TABLE` (the figures),
     /// `APPLICATIONS_TABLE`, `BOOKINGS_TABLE`,
-    /// `CATALOG_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CURSOR_KEY` and the JWT verification
+    /// `CATALOG_TABLE`, `CITIZENS_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CURSOR_KEY` and the JWT verification
     /// settings, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let feedback = env.required("FEEDBACK_TABLE")?.to_owned();
@@ -60,6 +64,7 @@ impl App {
             applications: ApplicationStore::reader(client.clone(), applications),
             bookings: BookingStore::reader(client.clone(), bookings),
             catalog: CatalogStore::new(client.clone(), catalog),
+            citizens: CitizenStore::new(client.clone(), env.required("CITIZENS_TABLE")?),
             verifier,
             gate: Gate::from_env(env, client.clone(), Clock::system())?,
             trail: Trail::new(client, env.required("AUDIT_TABLE")?),
@@ -92,6 +97,7 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "GET /v1/staff/feedback/{no}" => desk::get(app, &req).await,
             "POST /v1/staff/feedback/{no}/transitions" => desk::act(app, &req).await,
             "POST /v1/supervision/feedback/{no}/extension" => desk::extension(app, &req).await,
+            "GET /v1/supervision/feedback/{no}/complainant" => complainant::open(app, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })

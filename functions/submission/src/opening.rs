@@ -12,7 +12,7 @@
 use crate::App;
 use crate::s3::MATERIAL_URL_SECONDS;
 use api::ApiError;
-use api::audit::Actor;
+use api::audit::{Actor, Reason};
 use api::http::{self, Response};
 use lambda_http::Request;
 use model::application::{Application, ApplicationNo};
@@ -80,20 +80,6 @@ impl std::str::FromStr for ObjectKey {
         } else {
             Err(Invalid::new("材料编号格式不正确"))
         }
-    }
-}
-
-/// Why an approver opens an identity: 2 to 200 characters, kept on the trail.
-struct Reason(FreeText);
-
-impl std::str::FromStr for Reason {
-    type Err = Invalid;
-    fn from_str(raw: &str) -> Result<Self, Invalid> {
-        let text = FreeText::parse(raw, 200)?;
-        if text.expose().chars().count() < 2 {
-            return Err(Invalid::new("请说明查看原因（2-200字）"));
-        }
-        Ok(Self(text))
     }
 }
 
