@@ -9,16 +9,8 @@
 # a weekend), the visitor takes a walk-in number instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-API=${API:-http://127.0.0.1:3000}
-j() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
-post() { curl -sf -XPOST "$API$1" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "$3"; }
-get() { curl -sf "$API$1" -H "authorization: Bearer $2"; }
-# A valid resident ID number (GB 11643 check character) of its own for each run.
-ID_NUMBER=$(python3 -c "
-import random
-b='1101051990%04d%03d' % (random.choice([101,202,303,505,707,909,1111]), random.randint(100,999))
-w=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]
-print(b+'10X98765432'[sum(int(d)*x for d,x in zip(b,w))%11])")
+. tools/demo-common.sh
+ID_NUMBER=$(id_number)
 TODAY=$(TZ=Asia/Shanghai date +%F)
 
 echo "== a citizen books a slot today, if one is left"
@@ -29,7 +21,7 @@ SLOT=$(curl -sf "$API/v1/halls/spb-center/slots?date=$TODAY&item=RSJ-0001" \
   | python3 -c "import json,sys; s=[x['slotId'] for x in json.load(sys.stdin)['items'] if x['bookable'] and x['windowCode']=='C']; print(s[0] if s else '')")
 
 echo "== the window clerk signs in through WeCom"
-CLERK=$(curl -sf -XPOST "$API/v1/staff/auth/wecom" -H 'content-type: application/json' -d '{"code":"wecom-chuangkou"}' | j '["token"]')
+CLERK=$(staff chuangkou)
 if [ -n "$SLOT" ]; then
   CODE=$(post /v1/bookings "$TOKEN" "{\"slotId\":\"$SLOT\",\"itemCode\":\"RSJ-0001\"}" | j '["verificationCode"]')
   echo "booked $SLOT; checked in by code:"
@@ -61,7 +53,7 @@ echo "application $NO"
 post "/v1/staff/queue/$TICKET/finish" "$CLERK" "{\"outcome\":\"served\",\"applicationNo\":\"$NO\"}" | j '["status"]'
 
 echo "== the 人社局 approver opens a material, accepts, decides, completes, hands the result out"
-RSJ=$(curl -sf -XPOST "$API/v1/staff/auth/wecom" -H 'content-type: application/json' -d '{"code":"wecom-rsj"}' | j '["token"]')
+RSJ=$(staff rsj)
 KEY=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=''))" "$K1")
 get "/v1/staff/applications/$NO/materials/$KEY" "$RSJ" | j '["expiresIn"]'
 post "/v1/staff/applications/$NO/transitions" "$RSJ" '{"action":"accept","version":1}' | j '["status"]'

@@ -9,16 +9,14 @@
 # month's figures, and the order's audit trail (留痕).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-API=${API:-http://127.0.0.1:3000}
-j() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
-post() { curl -sf -XPOST "$API$1" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "$3"; }
-get() { curl -sf "$API$1" -H "authorization: Bearer $2"; }
-staff() { curl -sf -XPOST "$API/v1/staff/auth/wecom" -H 'content-type: application/json' -d "{\"code\":\"wecom-$1\"}" | j '["token"]'; }
+. tools/demo-common.sh
 # The due date a week ahead, in Shanghai whatever the machine's zone.
 DUE=$(TZ=Asia/Shanghai date -d '+7 days' +%F)
 
 echo "== a citizen files a complaint and a consultation"
 TOKEN=$(curl -sf -XPOST "$API/v1/auth/wechat" -H 'content-type: application/json' -d "{\"code\":\"feedback-demo-$RANDOM\"}" | j '["token"]')
+curl -sf -XPUT "$API/v1/me/identity" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+  -d "{\"realName\":\"王五\",\"idNumber\":\"$(id_number)\",\"phone\":\"13700001234\"}" > /dev/null
 COMPLAINT=$(post /v1/feedback "$TOKEN" '{"kind":"complaint","content":"社保卡补办窗口让我跑了三次，每次只说缺一样材料","about":{"deptCode":"RSJ"}}' | j '["feedbackNo"]')
 QUESTION=$(post /v1/feedback "$TOKEN" '{"kind":"consultation","content":"灵活就业人员怎么参保？"}' | j '["feedbackNo"]')
 echo "complaint $COMPLAINT (人社局's desk), consultation $QUESTION (dispatch)"
@@ -47,13 +45,13 @@ NO=$(post /v1/applications "$TOKEN" '{"itemCode":"SCJG-0001","form":{"applicantN
 SCJG=$(staff scjg)
 post "/v1/staff/applications/$NO/transitions" "$SCJG" '{"action":"accept","version":1}' > /dev/null
 LATER=$(TZ=Asia/Shanghai date -d '+7 days' +%F)
-cargo run -q -p fingertip-cli -- sweep --date "$LATER" | python3 -c "import json,sys; print('deadlines:', json.load(sys.stdin)['deadlines'])"
+cargo run -q -p fingertip-cli -- sweep --date "$LATER" | tail -1 | python3 -c "import json,sys; print('deadlines:', json.load(sys.stdin)['deadlines'])"
 get "/v1/supervision/alerts?unit=SCJG" "$JIANCHA" \
   | python3 -c "import json,sys; [print(a['id'], a['status'], [s['action'] for s in a['steps']]) for a in json.load(sys.stdin)['items']]"
 echo "WeCom messages the sandbox received:"
 curl -sf localhost:3001/_sandbox/sent | python3 -c "
 import json,sys
-for s in json.load(sys.stdin):
+for s in json.load(sys.stdin)['items']:
     if s.get('api') == 'wecom': print(' ', s['message']['touser'], s['message']['text']['content'][:60])"
 
 echo "== the figures this month: 人社局's row, and the district's received per day"

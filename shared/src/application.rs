@@ -28,14 +28,32 @@ pub(crate) const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ApplicationNo(String);
 
+/// `prefix` + `date` (`YYYYMMDD`) + 8 random characters of [`ALPHABET`]: the shape of the
+/// numbers people read out and type in (申报 `SQ`, 咨询投诉 `FK`, 督办 `DB`).
+pub(crate) fn dated_number(prefix: &str, date: jiff::civil::Date) -> String {
+    let bytes: [u8; 8] = super::random::bytes();
+    let tail: String = bytes
+        .iter()
+        .filter_map(|b| ALPHABET.get(usize::from(b & 31)).map(|c| char::from(*c)))
+        .collect();
+    format!("{prefix}{}{tail}", date.strftime("%Y%m%d"))
+}
+
+/// Whether `raw` has the shape [`dated_number`] gives with `prefix`.
+pub(crate) fn is_dated_number(raw: &str, prefix: &str) -> bool {
+    let Some(rest) = raw.strip_prefix(prefix) else {
+        return false;
+    };
+    let (date, tail) = rest.as_bytes().split_at_checked(8).unwrap_or((b"", b""));
+    date.len() == 8
+        && date.iter().all(u8::is_ascii_digit)
+        && tail.len() == 8
+        && tail.iter().all(|c| ALPHABET.contains(c))
+}
+
 impl ApplicationNo {
     pub fn generate(date: jiff::civil::Date) -> Self {
-        let bytes: [u8; 8] = super::random::bytes();
-        let tail: String = bytes
-            .iter()
-            .filter_map(|b| ALPHABET.get(usize::from(b & 31)).map(|c| char::from(*c)))
-            .collect();
-        Self(format!("SQ{}{tail}", date.strftime("%Y%m%d")))
+        Self(dated_number("SQ", date))
     }
 
     pub fn as_str(&self) -> &str {

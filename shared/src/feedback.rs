@@ -26,16 +26,7 @@ pub struct FeedbackNo(String);
 
 impl FeedbackNo {
     pub fn generate(date: jiff::civil::Date) -> Self {
-        let bytes: [u8; 8] = crate::random::bytes();
-        let tail: String = bytes
-            .iter()
-            .filter_map(|b| {
-                crate::application::ALPHABET
-                    .get(usize::from(b & 31))
-                    .map(|c| char::from(*c))
-            })
-            .collect();
-        Self(format!("FK{}{tail}", date.strftime("%Y%m%d")))
+        Self(crate::application::dated_number("FK", date))
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,13 +37,7 @@ impl FeedbackNo {
 impl FromStr for FeedbackNo {
     type Err = Invalid;
     fn from_str(raw: &str) -> Result<Self, Invalid> {
-        let b = raw.as_bytes();
-        let ok = b.len() == 18
-            && b.starts_with(b"FK")
-            && b.get(2..10).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-            && b.get(10..)
-                .is_some_and(|t| t.iter().all(|c| crate::application::ALPHABET.contains(c)));
-        if ok {
+        if crate::application::is_dated_number(raw, "FK") {
             Ok(Self(raw.to_owned()))
         } else {
             Err(Invalid::new("编号应为FK开头的18位数字和大写字母"))

@@ -27,13 +27,7 @@ pub struct OrderId(String);
 
 impl OrderId {
     pub fn generate(date: jiff::civil::Date) -> Self {
-        let bytes: [u8; 8] = crate::random::bytes();
-        let alphabet = crate::application::ALPHABET;
-        let tail: String = bytes
-            .iter()
-            .filter_map(|b| alphabet.get(usize::from(b & 31)).map(|c| char::from(*c)))
-            .collect();
-        Self(format!("DB{}{tail}", date.strftime("%Y%m%d")))
+        Self(crate::application::dated_number("DB", date))
     }
 
     pub fn as_str(&self) -> &str {
@@ -44,13 +38,7 @@ impl OrderId {
 impl FromStr for OrderId {
     type Err = Invalid;
     fn from_str(raw: &str) -> Result<Self, Invalid> {
-        let b = raw.as_bytes();
-        let ok = b.len() == 18
-            && b.starts_with(b"DB")
-            && b.get(2..10).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-            && b.get(10..)
-                .is_some_and(|t| t.iter().all(|c| crate::application::ALPHABET.contains(c)));
-        if ok {
+        if crate::application::is_dated_number(raw, "DB") {
             Ok(Self(raw.to_owned()))
         } else {
             Err(Invalid::new("督办单号应为DB开头的18位数字和大写字母"))

@@ -163,33 +163,10 @@ impl AlertStore {
         after: Option<&Cursor>,
         limit: u32,
     ) -> Result<(Vec<Alert>, Option<Cursor>), StoreError> {
-        let (index, hash, value) = match unit {
-            Some(u) => ("ByDept", "dept", format!("alert:{u}")),
-            None => ("ByList", "list", "alerts".to_owned()),
-        };
-        let range: &[&str] = &["pk", "sk", "orderKey"];
-        let start = page::start_key(after, range, &[(hash, value.as_str())])?;
-        let query = || {
-            let q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(index)
-                .key_condition_expression("#h = :h")
-                .expression_attribute_names("#h", hash)
-                .expression_attribute_values(":h", s(value.as_str()))
-                .scan_index_forward(false);
-            match status {
-                Some(st) => q
-                    .filter_expression("#status = :st")
-                    .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":st", s(st.as_str())),
-                None => q,
-            }
-        };
-        let evaluate = if status.is_some() { 100 } else { page::one_more(limit) };
-        let filled = page::fill(query, start, limit as usize, evaluate, "listing alerts").await?;
-        let next = filled.resume_after.as_ref().and_then(|k| page::cursor_from(k, range));
-        Ok((filled.items.into_iter().map(read).collect::<Result<_, _>>()?, next))
+        let p = crate::listing::Partition::of(unit.map(|u| format!("alert:{u}")), "alerts");
+        let status = status.map(AlertStatus::as_str);
+        let (items, next) =
+            crate::listing::page(&self.client, &self.table, &p, status, after, limit, "listing alerts").await?;
+        Ok((items.into_iter().map(read).collect::<Result<_, _>>()?, next))
     }
 }

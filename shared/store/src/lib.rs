@@ -19,6 +19,7 @@ pub mod evaluations;
 pub mod feedback;
 pub mod figures;
 pub mod idempotency;
+mod listing;
 pub mod orders;
 pub mod outbox;
 pub mod page;

@@ -23,7 +23,7 @@
 pub use model::supervision::Order;
 
 use crate::idempotency::{Claim, Recorded};
-use crate::page::{self, Cursor};
+use crate::page::Cursor;
 use crate::tx::{Outcome, Transaction};
 use crate::{AttributeValue, Client, Item, StoreError, from_item, s, sdk_error, to_item};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
@@ -158,35 +158,11 @@ impl OrderStore {
         after: Option<&Cursor>,
         limit: u32,
     ) -> Result<(Vec<Order>, Option<Cursor>), StoreError> {
-        let (index, hash, value) = match dept {
-            Some(d) => ("ByDept", "dept", d.to_string()),
-            None => ("ByList", "list", "orders".to_owned()),
-        };
-        // The cursor names the position; the partition comes from the request alone.
-        let range: &[&str] = &["pk", "sk", "orderKey"];
-        let start = page::start_key(after, range, &[(hash, value.as_str())])?;
-        let query = || {
-            let q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(index)
-                .key_condition_expression("#h = :h")
-                .expression_attribute_names("#h", hash)
-                .expression_attribute_values(":h", s(value.as_str()))
-                .scan_index_forward(false);
-            match status {
-                Some(st) => q
-                    .filter_expression("#status = :st")
-                    .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":st", s(st.as_str())),
-                None => q,
-            }
-        };
-        let evaluate = if status.is_some() { 100 } else { page::one_more(limit) };
-        let filled = page::fill(query, start, limit as usize, evaluate, "listing orders").await?;
-        let next = filled.resume_after.as_ref().and_then(|k| page::cursor_from(k, range));
-        let orders = filled.items.into_iter().map(read).collect::<Result<_, _>>()?;
+        let p = crate::listing::Partition::of(dept.map(ToString::to_string), "orders");
+        let status = status.map(OrderStatus::as_str);
+        let (items, next) =
+            crate::listing::page(&self.client, &self.table, &p, status, after, limit, "listing orders").await?;
+        let orders = items.into_iter().map(read).collect::<Result<_, _>>()?;
         Ok((orders, next))
     }
 }
