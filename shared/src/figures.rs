@@ -6,7 +6,7 @@
 //! on the Shanghai day it happens: a case received, accepted, completed (on time, on the
 //! spot), rejected (退件), sent back for correction (补正), denied (不予许可); a 咨询投诉
 //! received or replied to. *Stocks* ("now": overdue, near due, acceptance decisions overdue,
-//! 咨询投诉 open and overdue) depend on the clock as much as on changes, so the daily sweep
+//! 咨询投诉 open and overdue, 差评 not verified in time) depend on the clock as much as on changes, so the daily sweep
 //! measures them through the indexes and records them for its day. The overview and the
 //! trends read both from one item per unit and day, never from the records they count.
 
@@ -45,8 +45,17 @@ pub const NEAR_DUE: &str = "nearDue";
 pub const ACCEPTANCE_OVERDUE: &str = "acceptanceOverdue";
 pub const FEEDBACK_OPEN: &str = "feedbackOpen";
 pub const FEEDBACK_OVERDUE: &str = "feedbackOverdue";
+/// 差评 still waiting for verification past their day.
+pub const BAD_REVIEWS_OVERDUE: &str = "badReviewsOverdue";
 
-pub const STOCKS: &[&str] = &[OVERDUE, NEAR_DUE, ACCEPTANCE_OVERDUE, FEEDBACK_OPEN, FEEDBACK_OVERDUE];
+pub const STOCKS: &[&str] = &[
+    OVERDUE,
+    NEAR_DUE,
+    ACCEPTANCE_OVERDUE,
+    FEEDBACK_OPEN,
+    FEEDBACK_OVERDUE,
+    BAD_REVIEWS_OVERDUE,
+];
 
 /// Working days after submission by which a department decides whether to accept
 /// (行政许可法 §32: 五日内).

@@ -170,3 +170,27 @@ async fn a_push_wecom_refuses_is_tried_again_by_the_next_sweep() {
     app.deadline_sweeper.sweep().await.expect("the sweep");
     assert_eq!(wecom(&app).len(), 1, "told once the push goes through");
 }
+
+#[tokio::test]
+async fn a_bad_review_not_verified_by_its_day_is_an_alert_of_its_department_and_a_stock_of_the_day() {
+    let app = spawn_app().await;
+    let (citizen, _) = app.citizen("alert-c", 1).await;
+    // The world's 差评 of a visit to 人社局, on 12-02: to be verified within a working day.
+    app.world(&citizen).await;
+    app.set_time("2026-12-07T07:00");
+    app.deadline_sweeper.sweep().await.expect("the sweep");
+    let jiancha = app.demo_token("jiancha").await;
+    let all = alerts(&app, &jiancha).await;
+    let late: Vec<&Value> = all.iter().filter(|a| a["kind"] == "verification_overdue").collect();
+    assert_eq!(late.len(), 1, "{all:?}");
+    assert_eq!(late[0]["unit"], "RSJ");
+    assert!(late[0]["subject"].as_str().unwrap().starts_with("evaluation:B"));
+    let req = event("supervision-overview").bearer(&jiancha).query(&[
+        ("from", "2026-12-07"),
+        ("to", "2026-12-07"),
+        ("dept", "RSJ"),
+    ]);
+    let (status, now) = read(app.invoke("supervision", req).await);
+    assert_eq!(status, 200, "{now}");
+    assert_eq!(now["district"]["badReviewsOverdue"], 1, "{now}");
+}

@@ -143,8 +143,8 @@ impl App {
             report.overdue = report.overdue.saturating_add(over);
             units.push((dept.code.clone(), near, over));
         }
-        self.record_stocks(&units, now, &mut report, &mut found).await?;
         self.overdue_elsewhere(&depts, today, &mut found).await?;
+        self.record_stocks(&units, now, &mut report, &mut found).await?;
         self.reconcile(found, now, &mut report).await?;
         Ok(report)
     }

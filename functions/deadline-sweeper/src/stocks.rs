@@ -1,10 +1,11 @@
 //! The day's stocks for the supervisors' figures: what is waiting and late, per unit, found
 //! through the indexes (a department's submitted cases, each desk's open and overdue cases
-//! of 咨询投诉) and recorded for the day, zeros included.
+//! of 咨询投诉, its 差评 not verified in time) and recorded for the day, zeros included.
 
 use crate::{App, Condition, Report};
 use api::ApiError;
 use model::DeptCode;
+use model::alert::AlertKind;
 use model::application::Status;
 use model::feedback::Desk;
 use model::figures::{self, desk_unit};
@@ -26,6 +27,11 @@ impl App {
             let late = self.acceptance_overdue(dept, today, found).await?;
             let (open, overdue) = self.desk(&Desk::Dept(dept.clone()), today, found).await?;
             report.acceptance_overdue = report.acceptance_overdue.saturating_add(late);
+            // Found before, with the 督办 orders (`overdue_elsewhere`).
+            let unverified = found
+                .iter()
+                .filter(|c| c.kind == AlertKind::VerificationOverdue && c.unit == dept.as_str())
+                .count();
             report.feedback_overdue = report.feedback_overdue.saturating_add(overdue);
             let stocks = [
                 (figures::OVERDUE, i64::from(*over)),
@@ -33,6 +39,10 @@ impl App {
                 (figures::ACCEPTANCE_OVERDUE, i64::from(late)),
                 (figures::FEEDBACK_OPEN, i64::from(open)),
                 (figures::FEEDBACK_OVERDUE, i64::from(overdue)),
+                (
+                    figures::BAD_REVIEWS_OVERDUE,
+                    i64::try_from(unverified).unwrap_or(i64::MAX),
+                ),
             ];
             self.figures.swept(today, dept.as_str(), &stocks, &at).await?;
         }
