@@ -171,13 +171,21 @@ impl Alert {
         self.push(step(if ok { "push" } else { "push_failed" }, "system", note, now));
     }
 
-    /// Whether the last push of this alert failed (and the next sweep should push again).
+    /// Whether the staff it now goes to (its unit's when raised, the supervisors' once
+    /// escalated) have not been told yet: no push since it was raised or escalated, or the
+    /// last one failed. The next sweep pushes again.
     pub fn push_pending(&self) -> bool {
-        self.steps
-            .iter()
-            .rev()
-            .find(|s| s.action.starts_with("push"))
-            .is_none_or(|s| s.action == "push_failed")
+        let told = |s: &&AlertStep| matches!(s.action.as_str(), "raise" | "escalate" | "push" | "push_failed");
+        self.steps.iter().rev().find(told).is_none_or(|s| s.action != "push")
+    }
+
+    /// Who is told: the supervisors once escalated, the unit before.
+    pub fn audience(&self) -> &str {
+        if self.status == AlertStatus::Escalated {
+            "supervision"
+        } else {
+            &self.unit
+        }
     }
 
     /// A member of staff saw it and acts.
@@ -211,8 +219,8 @@ impl Alert {
     }
 
     /// The message staff get: what, about which subject, since when.
-    pub fn message(&self, escalated: bool) -> String {
-        let lead = if escalated {
+    pub fn message(&self) -> String {
+        let lead = if self.status == AlertStatus::Escalated {
             "【预警升级·一个工作日未签收】"
         } else {
             "【预警】"

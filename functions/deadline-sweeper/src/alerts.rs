@@ -138,7 +138,7 @@ impl App {
             .map(|a| (a.id.clone(), a))
             .collect();
         let mut still: BTreeSet<String> = BTreeSet::new();
-        let mut changed: Vec<(Alert, u64, bool)> = Vec::new();
+        let mut changed: Vec<(Alert, u64)> = Vec::new();
         for c in found {
             let a = Alert::raise(c.kind, &c.reference, c.subject, c.unit, now);
             still.insert(a.id.clone());
@@ -161,13 +161,14 @@ impl App {
             if !still.contains(&id) {
                 a.resolve(now);
                 report.resolved = report.resolved.saturating_add(1);
-                changed.push((a, read, false));
+                changed.push((a, read));
             } else if a.escalation_due(today, self.calendar) {
                 a.escalate(now);
                 report.escalated = report.escalated.saturating_add(1);
-                changed.push((a, read, true));
-            } else if a.status == AlertStatus::Open && a.push_pending() {
-                changed.push((a, read, false));
+                changed.push((a, read));
+            } else if matches!(a.status, AlertStatus::Open | AlertStatus::Escalated) && a.push_pending() {
+                // Its last push failed: tried again.
+                changed.push((a, read));
             }
         }
         api::metrics::gauge(api::metrics::Metric::AlertsUnacknowledged, waiting);
@@ -175,19 +176,17 @@ impl App {
             return Ok(());
         }
         let directory = self.members().await?;
-        for (mut a, read, escalated) in changed {
-            let tell = a.status != AlertStatus::Resolved && (escalated || a.push_pending());
-            if tell {
-                let unit = if escalated { "supervision" } else { a.unit.as_str() };
+        for (mut a, read) in changed {
+            if a.status != AlertStatus::Resolved && a.push_pending() {
                 let users: Vec<String> = directory
                     .iter()
-                    .filter(|m| answerable(m, unit))
+                    .filter(|m| answerable(m, a.audience()))
                     .map(|m| m.wecom_user_id.to_string())
                     .collect();
                 let ok = if users.is_empty() {
                     false
                 } else {
-                    match self.wecom.tell(&users, &a.message(escalated)).await {
+                    match self.wecom.tell(&users, &a.message()).await {
                         Ok(_) => true,
                         Err(e) => {
                             tracing::warn!(alert = %a.id, error = %api::error::chain(&e), "an alert's push failed");

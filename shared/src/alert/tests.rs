@@ -58,4 +58,12 @@ fn a_failed_push_is_pending_until_one_succeeds() {
     assert!(a.push_pending());
     a.pushed(2, true, at("2026-12-04T07:00:01"));
     assert!(!a.push_pending());
+    assert_eq!(a.audience(), "RSJ");
+    // Escalated, it goes to the supervisors, who have not been told yet.
+    a.escalate(at("2026-12-07T07:00:00"));
+    assert!(a.push_pending());
+    assert_eq!(a.audience(), "supervision");
+    assert!(a.message().contains("预警升级"));
+    a.pushed(1, false, at("2026-12-07T07:00:01"));
+    assert!(a.push_pending(), "a failed push to the supervisors is tried again");
 }

@@ -14,6 +14,8 @@
 //! A record of an action is an item of the action's own transaction, so an action is never
 //! without its record nor a record without its action; an opening (a material, an
 //! identity) is appended before what was opened is handed out.
+//!
+//! Supervisors read it by member, by subject or day by day (`read`: `Trail::read`).
 
 mod read;
 
