@@ -17,7 +17,7 @@ A=$(curl -s -XPOST localhost:3000/v1/applications -H "authorization: Bearer $TOK
 NO=$(echo "$A" | j '["applicationNo"]'); echo "application $NO"
 STAFF=$(target/debug/fingertip-cli token --role staff --dept RSJ)
 curl -s -XPOST localhost:3000/v1/staff/applications/$NO/transitions -H "authorization: Bearer $STAFF" -H 'content-type: application/json' -d '{"action":"accept","note":"材料齐全","version":1}' | j '["status"], end=" "'; echo
-curl -s -XPOST localhost:3000/v1/staff/applications/$NO/transitions -H "authorization: Bearer $STAFF" -H 'content-type: application/json' -d '{"action":"request_correction","note":"照片不清晰","correctionItems":["近期免冠证件照"],"version":2}' | j '["status"]'
+curl -s -XPOST localhost:3000/v1/staff/applications/$NO/transitions -H "authorization: Bearer $STAFF" -H 'content-type: application/json' -d '{"action":"request_correction","note":"照片不清晰","correctionItems":["近期免冠证件照"],"reasonCode":"materials_nonconforming","version":2}' | j '["status"]'
 K3=$(upload photo2.jpg)
 curl -s -XPOST localhost:3000/v1/applications/$NO/corrections -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d "{\"materials\":[{\"code\":\"M-PHOTO\",\"objectKey\":\"$K3\"}]}" | j '["status"]'
 curl -s -XPOST localhost:3000/v1/staff/applications/$NO/transitions -H "authorization: Bearer $STAFF" -H 'content-type: application/json' -d '{"action":"complete","note":"已制卡","version":4}' | j '["status"]'

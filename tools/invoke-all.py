@@ -291,7 +291,7 @@ def step_intake(run, d):
 def step_transition(run, d):
     run.call("submission-transition", token=d.rsj, path={"no": d.first})
     run.call("submission-transition", token=d.rsj, path={"no": d.first}, body={
-        "action": "request_correction", "note": "照片不清晰", "correctionItems": ["近期免冠证件照"], "version": 2})
+        "action": "request_correction", "note": "照片不清晰", "correctionItems": ["近期免冠证件照"], "reasonCode": "materials_nonconforming", "version": 2})
 
 
 def step_correct(run, d):

@@ -9,6 +9,7 @@ pub mod documents;
 mod outcome;
 pub mod plan;
 mod record;
+mod returns;
 pub mod view;
 
 pub use outcome::{Decision, Delivered, Delivery, DeliveryMethod, Verdict};
@@ -16,6 +17,7 @@ pub use plan::{Plan, Planned, Step};
 pub use record::{
     Application, Case, Channel, Correction, Intake, MaterialRef, Subject, Submission, TimelineEntry, Upload, View,
 };
+pub use returns::{ReturnReason, UNSPECIFIED, reason_codes};
 
 use crate::{Invalid, string_newtype_serde};
 use std::str::FromStr;

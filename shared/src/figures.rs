@@ -4,15 +4,17 @@
 //!
 //! Two kinds of figure. *Flows* are counted by the change itself, in its own transaction,
 //! on the Shanghai day it happens: a case received, accepted, completed (on time, on the
-//! spot), rejected (退件), sent back for correction (补正), denied (不予许可); a 咨询投诉
+//! spot), rejected (退件) and sent back for correction (补正), each also by its reason,
+//! withdrawn while a correction was asked for, denied (不予许可); a 咨询投诉
 //! received or replied to. *Stocks* ("now": overdue, near due, acceptance decisions overdue,
 //! 咨询投诉 open and overdue, 差评 not verified in time) depend on the clock as much as on changes, so the daily sweep
 //! measures them through the indexes and records them for its day. The overview and the
 //! trends read both from one item per unit and day, never from the records they count.
 
-use crate::application::{Case, Status};
+use crate::application::{Case, ReturnReason, Status, UNSPECIFIED, reason_codes};
 use crate::catalog::ItemKind;
 use crate::feedback::{Desk, Feedback};
+use std::sync::LazyLock;
 
 /// Counted by changes (`ADD`).
 pub const RECEIVED: &str = "received";
@@ -23,6 +25,8 @@ pub const COMPLETED_ON_TIME: &str = "completedOnTime";
 pub const REJECTED: &str = "rejected";
 pub const CORRECTIONS: &str = "corrections";
 pub const DENIED: &str = "denied";
+/// Withdrawn by the citizen while a correction was asked for: the third kind of 退件.
+pub const WITHDRAWN_AFTER_CORRECTION: &str = "withdrawnAfterCorrection";
 pub const FEEDBACK_RECEIVED: &str = "feedbackReceived";
 pub const FEEDBACK_REPLIED: &str = "feedbackReplied";
 
@@ -35,9 +39,28 @@ pub const FLOWS: &[&str] = &[
     REJECTED,
     CORRECTIONS,
     DENIED,
+    WITHDRAWN_AFTER_CORRECTION,
     FEEDBACK_RECEIVED,
     FEEDBACK_REPLIED,
 ];
+
+/// The returns counted by reason as well (`<flow>:<reason>`, e.g. `rejected:duplicate`).
+pub const BY_REASON: [&str; 2] = [REJECTED, CORRECTIONS];
+
+/// Every `<flow>:<reason>` figure, made once: the flows of [`BY_REASON`] by each category of
+/// [`ReturnReason`] and [`UNSPECIFIED`].
+pub static REASON_FLOWS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    BY_REASON
+        .iter()
+        .flat_map(|flow| reason_codes().map(move |r| &*String::leak(format!("{flow}:{r}"))))
+        .collect()
+});
+
+/// The figure counting `flow` (one of [`BY_REASON`]) for `reason`.
+pub fn by_reason(flow: &'static str, reason: Option<ReturnReason>) -> &'static str {
+    let name = format!("{flow}:{}", reason.map_or(UNSPECIFIED, ReturnReason::code));
+    REASON_FLOWS.iter().copied().find(|m| *m == name).unwrap_or(flow)
+}
 
 /// Measured by the daily sweep (`SET`), as of its day.
 pub const OVERDUE: &str = "overdue";
@@ -61,9 +84,14 @@ pub const STOCKS: &[&str] = &[
 /// (行政许可法 §32: 五日内).
 pub const ACCEPTANCE_DAYS: u32 = 5;
 
+/// Whether `metric` is counted by changes: one of [`FLOWS`] or [`REASON_FLOWS`].
+pub fn is_flow(metric: &str) -> bool {
+    FLOWS.contains(&metric) || REASON_FLOWS.contains(&metric)
+}
+
 /// Whether `metric` is one of the figures.
 pub fn known(metric: &str) -> bool {
-    FLOWS.contains(&metric) || STOCKS.contains(&metric)
+    is_flow(metric) || STOCKS.contains(&metric)
 }
 
 /// What a case's change from `was` (`None`: new) to its present state counts.
@@ -79,9 +107,10 @@ pub fn case_counts(was: Option<Status>, c: &Case) -> Vec<&'static str> {
     let from_submitted = matches!(was, None | Some(Status::Submitted));
     match c.status {
         Status::Accepted if from_submitted => out.push(ACCEPTED),
-        Status::CorrectionRequired => out.push(CORRECTIONS),
-        Status::Rejected => out.push(REJECTED),
+        Status::CorrectionRequired => out.extend([CORRECTIONS, by_reason(CORRECTIONS, c.return_reason)]),
+        Status::Rejected => out.extend([REJECTED, by_reason(REJECTED, c.return_reason)]),
         Status::Denied => out.push(DENIED),
+        Status::Withdrawn if was == Some(Status::CorrectionRequired) => out.push(WITHDRAWN_AFTER_CORRECTION),
         Status::Completed => {
             if from_submitted {
                 out.push(ACCEPTED);

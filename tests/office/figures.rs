@@ -88,6 +88,14 @@ async fn act(app: &TestApp, dept: &str, no: &str, version: u64, body: Value) {
     assert_eq!(status, 200, "{body}: {answer}");
 }
 
+/// A return's category as staff give it, or none (counted as `unspecified`).
+const REASONS: [Option<&str>; 4] = [
+    None,
+    Some("materials_incomplete"),
+    Some("not_in_scope"),
+    Some("duplicate"),
+];
+
 /// One application's life: the steps it takes, each on a later day than the one before.
 fn history(rng: &mut Lcg, instant: bool) -> Vec<&'static str> {
     let paths: &[&[&str]] = if instant {
@@ -107,6 +115,7 @@ fn history(rng: &mut Lcg, instant: bool) -> Vec<&'static str> {
             &["submit", "accept", "approve", "complete"],
             &["submit", "accept", "complete"],
             &["submit", "accept", "request_correction"],
+            &["submit", "request_correction", "withdraw"],
         ]
     };
     paths[rng.next(paths.len())].to_vec()
@@ -140,6 +149,10 @@ async fn the_overview_and_the_trends_equal_a_brute_force_recount_of_random_histo
         lives.push(item);
         steps.extend([(accepted_on, i, "submit"), (accepted_on, i, "accept")]);
     }
+    // And one withdrawn while a correction is asked for (退件 of the third kind).
+    let i = lives.len();
+    lives.push(ITEMS[1]);
+    steps.extend([(1, i, "submit"), (2, i, "request_correction"), (3, i, "withdraw")]);
     steps.sort_by_key(|(day, i, _)| (*day, *i));
     let mut numbers: BTreeMap<usize, (String, u64, Option<String>)> = BTreeMap::new();
     let mut last: BTreeMap<usize, &str> = BTreeMap::new();
@@ -148,7 +161,7 @@ async fn the_overview_and_the_trends_equal_a_brute_force_recount_of_random_histo
         let date = DAYS[day];
         app.set_time(&format!("{date}T10:00"));
         let (item, dept, instant, promised) = lives[i];
-        last.insert(i, step);
+        let last_before = last.insert(i, step);
         let code = format!("fig-{i}");
         if step == "submit" {
             // Bound once, at submission; a later day's step signs in again.
@@ -165,6 +178,9 @@ async fn the_overview_and_the_trends_equal_a_brute_force_recount_of_random_histo
             "withdraw" => {
                 let req = event("submission-withdraw").bearer(&token).path_param("no", &no);
                 assert_eq!(read(app.invoke("submission", req).await).0, 200);
+                if last_before == Some("request_correction") {
+                    ledger.count(date, dept, "withdrawnAfterCorrection");
+                }
             }
             "accept" => {
                 act(&app, dept, &no, version, json!({ "action": "accept" })).await;
@@ -174,21 +190,19 @@ async fn the_overview_and_the_trends_equal_a_brute_force_recount_of_random_histo
                 ledger.count(date, dept, "accepted");
                 continue;
             }
-            "reject" => {
-                act(
-                    &app,
-                    dept,
-                    &no,
-                    version,
-                    json!({ "action": "reject", "note": "不属于受理范围" }),
-                )
-                .await;
-                ledger.count(date, dept, "rejected");
-            }
-            "request_correction" => {
-                let body = json!({ "action": "request_correction", "note": "材料不全", "correctionItems": ["补充身份证反面"] });
+            "reject" | "request_correction" => {
+                let mut body = json!({ "action": step, "note": "材料不全" });
+                if step == "request_correction" {
+                    body["correctionItems"] = json!(["补充身份证反面"]);
+                }
+                let reason = REASONS[rng.next(REASONS.len())];
+                if let Some(code) = reason {
+                    body["reasonCode"] = json!(code);
+                }
                 act(&app, dept, &no, version, body).await;
-                ledger.count(date, dept, "corrections");
+                let flow = if step == "reject" { "rejected" } else { "corrections" };
+                ledger.count(date, dept, flow);
+                ledger.count(date, dept, &format!("{flow}:{}", reason.unwrap_or("unspecified")));
             }
             "deny" | "approve" => {
                 let verdict = if step == "deny" { "deny" } else { "approve" };
@@ -257,6 +271,7 @@ async fn the_overview_and_the_trends_equal_a_brute_force_recount_of_random_histo
         "rejected",
         "corrections",
         "denied",
+        "withdrawnAfterCorrection",
         "feedbackReceived",
         "feedbackReplied",
     ];
@@ -268,12 +283,37 @@ async fn the_overview_and_the_trends_equal_a_brute_force_recount_of_random_histo
             assert_eq!(got, ledger.total(Some(dept), m), "{dept} {m}");
         }
     }
+    // 退件 by reason: every category listed, each count the recount's.
+    assert_eq!(all["reasons"].as_array().unwrap().len(), 8);
+    for flow in ["rejected", "corrections"] {
+        for r in all["reasons"].as_array().unwrap() {
+            let code = r["code"].as_str().unwrap();
+            let metric = format!("{flow}:{code}");
+            let got = &all["district"]["returnsByReason"][flow][code];
+            assert_eq!(got, ledger.total(None, &metric), "{metric}");
+            for (_, dept, _, _) in ITEMS {
+                let row = all["units"].as_array().unwrap().iter().find(|r| r["unit"] == dept);
+                let got = row.map_or(0, |r| r["returnsByReason"][flow][code].as_i64().unwrap());
+                assert_eq!(got, ledger.total(Some(dept), &metric), "{dept} {metric}");
+            }
+        }
+    }
     assert!(ledger.total(None, "completedOnTime") > 0 && ledger.total(None, "rejected") > 0);
+    assert!(
+        ledger.total(None, "withdrawnAfterCorrection") > 0,
+        "the histories withdraw after a correction"
+    );
+    assert!(ledger.total(None, "rejected:unspecified") + ledger.total(None, "corrections:unspecified") > 0);
     // One department alone, and one day per point.
     let (_, rsj) = read(overview(vec![("from", "2026-11-30"), ("to", "2026-12-11"), ("dept", "RSJ")]).await);
     assert_eq!(rsj["units"].as_array().unwrap().len(), 1);
     assert_eq!(rsj["district"]["received"], ledger.total(Some("RSJ"), "received"));
-    for (metric, dept) in [("received", None), ("accepted", Some("RSJ")), ("completed", None)] {
+    for (metric, dept) in [
+        ("received", None),
+        ("accepted", Some("RSJ")),
+        ("completed", None),
+        ("corrections:materials_incomplete", None),
+    ] {
         let mut q = vec![("metric", metric), ("from", "2026-11-30"), ("to", "2026-12-11")];
         q.extend(dept.map(|d| ("dept", d)));
         let req = event("supervision-trends").bearer(&jiancha).query(&q);

@@ -11,7 +11,8 @@ use lambda_http::Request;
 use model::FieldErrors;
 use model::application::view;
 use model::application::{
-    Action, ApplicationNo, Case, Correction, Decision, Plan, Status, Step, Verdict, decided as decided_status, next,
+    Action, ApplicationNo, Case, Correction, Decision, Plan, ReturnReason, Status, Step, Verdict,
+    decided as decided_status, next,
 };
 use model::catalog::ItemKind;
 use model::notification::Kind;
@@ -40,6 +41,10 @@ struct TransitionBody {
     /// `decide`: why; required to deny.
     #[serde(default)]
     reason: Option<String>,
+    /// `reject` and `request_correction`: the category of the return (退件), for the
+    /// supervisors' figures by reason.
+    #[serde(default)]
+    reason_code: Option<String>,
 }
 
 /// A decision's fields, checked: the verdict, the legal basis (required), the reason
@@ -103,8 +108,16 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
         .item_code
         .as_deref()
         .and_then(|c| errors.check("itemCode", c.parse::<ItemCode>()));
-    let needs_note = matches!(action, Some(Action::Reject | Action::RequestCorrection));
-    let text = errors.check("note", note(body.note.as_deref(), needs_note));
+    let returns = matches!(action, Some(Action::Reject | Action::RequestCorrection));
+    let text = errors.check("note", note(body.note.as_deref(), returns));
+    let return_reason = match body.reason_code.as_deref() {
+        Some(_) if !returns => {
+            errors.add("reasonCode", "仅action为reject或request_correction时填写");
+            None
+        }
+        Some(raw) => errors.check("reasonCode", raw.parse::<ReturnReason>()),
+        None => None,
+    };
     let items = if action == Some(Action::RequestCorrection) {
         errors
             .check("correctionItems", correction_items(&body.correction_items))
@@ -178,8 +191,10 @@ pub async fn transition(app: &App, req: &Request) -> Result<Response, ApiError> 
                 Action::Reject => {
                     case.deadline = None;
                     case.flag = None;
+                    case.return_reason = return_reason;
                 }
                 Action::RequestCorrection => {
+                    case.return_reason = return_reason;
                     case.resume_to = Some(from);
                     case.correction_items = items.clone();
                     case.stop_clock(now, app.calendar);

@@ -10,7 +10,8 @@
 use crate::App;
 use api::ApiError;
 use api::http::{self, Response};
-use model::figures::{self, FLOWS, STOCKS};
+use model::application::{ReturnReason, UNSPECIFIED, reason_codes};
+use model::figures::{self, BY_REASON, FLOWS, STOCKS};
 use model::staff::StaffRole;
 use model::{DeptCode, FieldErrors, Invalid, LocalDate};
 use serde_json::{Map, Value, json};
@@ -97,6 +98,17 @@ impl Row {
             out.insert((*m).into(), json!(self.values.get(*m).copied().unwrap_or(0)));
         }
         let n = |m: &str| self.values.get(m).copied().unwrap_or(0);
+        // 退件 by reason: every category, zeros included, so charts keep their bars.
+        let by_reason: Map<String, Value> = BY_REASON
+            .iter()
+            .map(|flow| {
+                let counts: Map<String, Value> = reason_codes()
+                    .map(|r| (r.to_owned(), json!(n(&format!("{flow}:{r}")))))
+                    .collect();
+                ((*flow).to_owned(), Value::Object(counts))
+            })
+            .collect();
+        out.insert("returnsByReason".into(), Value::Object(by_reason));
         out.insert(
             "onTimeRate".into(),
             rate(n(figures::COMPLETED_ON_TIME), n(figures::COMPLETED)),
@@ -148,7 +160,7 @@ pub async fn overview(app: &App, req: &lambda_http::Request) -> Result<Response,
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for d in &days {
         let row = rows.entry(d.unit.clone()).or_default();
-        row.add(&d.values, |k| FLOWS.contains(&k));
+        row.add(&d.values, figures::is_flow);
         if Some(d.day) == asof {
             row.add(&d.values, |k| STOCKS.contains(&k));
         }
@@ -163,9 +175,14 @@ pub async fn overview(app: &App, req: &lambda_http::Request) -> Result<Response,
     for row in rows.values() {
         district.join(row);
     }
+    let reasons: Vec<Value> = ReturnReason::ALL
+        .iter()
+        .map(|r| json!({ "code": r.code(), "label": r.label() }))
+        .chain([json!({ "code": UNSPECIFIED, "label": "未注明" })])
+        .collect();
     http::ok(&json!({
         "from": span.from.to_string(), "to": span.to.to_string(),
-        "asOf": asof.map(|d| d.to_string()),
+        "asOf": asof.map(|d| d.to_string()), "reasons": reasons,
         "district": district.json(None),
         "units": rows.iter().map(|(u, r)| r.json(Some(u))).collect::<Vec<_>>(),
     }))
@@ -180,10 +197,11 @@ impl std::str::FromStr for Metric {
         FLOWS
             .iter()
             .chain(STOCKS)
+            .chain(figures::REASON_FLOWS.iter())
             .find(|m| **m == raw)
             .map(|m| Metric(m))
             .ok_or(Invalid::new(
-                "应为overview中的一项指标，如received、completedOnTime、overdue",
+                "应为overview中的一项指标，如received、completedOnTime、overdue、rejected:duplicate",
             ))
     }
 }

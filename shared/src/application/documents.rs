@@ -61,6 +61,9 @@ pub struct CaseLine<'a> {
     pub reason: Option<&'a FreeText>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basis: Option<&'a FreeText>,
+    /// The category of a refusal (不予受理) or of a correction asked for, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_category: Option<&'static str>,
     /// What to correct (一次告知), every item at once.
     #[serde(skip_serializing_if = "<[FreeText]>::is_empty")]
     pub correction_items: &'a [FreeText],
@@ -151,6 +154,10 @@ pub fn document(v: &View) -> Document<'_> {
                     None
                 },
                 basis: c.decision.as_ref().filter(|_| refused).map(|d| &d.basis),
+                reason_category: c
+                    .return_reason
+                    .filter(|_| matches!(c.status, Status::Rejected | Status::CorrectionRequired))
+                    .map(super::ReturnReason::label),
                 correction_items: &c.correction_items,
             }
         })

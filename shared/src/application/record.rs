@@ -3,7 +3,7 @@
 //! (the clocks of [`Case`]; the changes in [`super::plan`]).
 
 use super::outcome::{Decision, Delivered, Delivery};
-use super::{ApplicationNo, Status};
+use super::{ApplicationNo, ReturnReason, Status};
 use crate::WorkCalendar;
 use crate::catalog::{FormField, Item, ItemKind};
 use crate::time::{local, rfc3339};
@@ -122,6 +122,9 @@ pub struct Case {
     /// Once completed: whether within its promised limit (the supervisors' 按时办结率).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_time: Option<bool>,
+    /// The category of the latest refusal or correction request, when staff gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_reason: Option<ReturnReason>,
 }
 
 /// One step of an application's life, as it is kept for good (留痕).
@@ -235,6 +238,7 @@ impl View {
                 legal_days: Some(i.legal_days),
                 decision: None,
                 on_time: None,
+                return_reason: None,
             })
             .collect();
         let entry = TimelineEntry {

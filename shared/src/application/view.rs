@@ -55,7 +55,9 @@ pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar, viewer: V
                 "status": c.status.as_str(), "statusText": c.status.text(),
                 "acceptedAt": c.accepted_at, "deadline": c.deadline, "nearDue": near, "overdue": over,
                 "clockStopped": c.remaining_days.is_some(), "correctionItems": c.correction_items,
-                "legalDays": c.legal_days, "decision": c.decision.as_ref().map(|d| json!({
+                "legalDays": c.legal_days,
+                "returnReason": c.return_reason.map(|r| json!({ "code": r.code(), "label": r.label() })),
+                "decision": c.decision.as_ref().map(|d| json!({
                     "verdict": d.verdict, "basis": d.basis, "reason": d.reason, "at": d.at,
                 })),
             })

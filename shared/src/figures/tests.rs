@@ -1,5 +1,6 @@
 use super::*;
 use crate::WorkCalendar;
+use crate::application::ReturnReason;
 
 fn at(local: &str) -> jiff::Timestamp {
     format!("{local}+08:00").parse().expect("a Shanghai time")
@@ -39,9 +40,13 @@ fn an_acceptance_counts_once_and_a_resumption_after_correction_does_not() {
     assert_eq!(case_counts(Some(Status::Submitted), &accepted), [ACCEPTED]);
     let later = at("2026-12-03T10:00:00");
     let corrected = moved(accepted, Status::CorrectionRequired, later, |c| {
+        c.return_reason = Some(ReturnReason::MaterialsIncomplete);
         c.stop_clock(later, cal)
     });
-    assert_eq!(case_counts(Some(Status::Accepted), &corrected), [CORRECTIONS]);
+    assert_eq!(
+        case_counts(Some(Status::Accepted), &corrected),
+        [CORRECTIONS, "corrections:materials_incomplete"]
+    );
     let again = at("2026-12-04T10:00:00");
     let resumed = moved(corrected, Status::Accepted, again, |c| c.resume_clock(again, cal));
     assert!(case_counts(Some(Status::CorrectionRequired), &resumed).is_empty());
@@ -81,11 +86,35 @@ fn a_completion_counts_on_time_by_its_due_date_in_shanghai_and_on_the_spot_for_a
 }
 
 #[test]
-fn rejections_and_denials_count_as_themselves() {
+fn rejections_count_by_their_reason_or_as_unspecified_and_denials_as_themselves() {
     let now = at("2026-12-02T10:00:00");
     let rejected = moved(case(ItemKind::Committed), Status::Rejected, now, |_| {});
-    assert_eq!(case_counts(Some(Status::Submitted), &rejected), [REJECTED]);
+    assert_eq!(
+        case_counts(Some(Status::Submitted), &rejected),
+        [REJECTED, "rejected:unspecified"]
+    );
+    let duplicate = moved(case(ItemKind::Committed), Status::Rejected, now, |c| {
+        c.return_reason = Some(ReturnReason::Duplicate)
+    });
+    assert_eq!(
+        case_counts(Some(Status::Submitted), &duplicate),
+        [REJECTED, "rejected:duplicate"]
+    );
     let denied = moved(case(ItemKind::Committed), Status::Denied, now, |_| {});
     assert_eq!(case_counts(Some(Status::Accepted), &denied), [DENIED]);
-    assert!(FLOWS.iter().chain(STOCKS).all(|m| known(m)) && !known("scan"));
+    assert!(FLOWS.iter().chain(STOCKS).chain(REASON_FLOWS.iter()).all(|m| known(m)));
+    assert!(!known("scan") && !known("rejected:scan") && !known("denied:duplicate"));
+    assert_eq!(REASON_FLOWS.len(), 16);
+}
+
+#[test]
+fn a_withdrawal_counts_as_a_return_only_while_a_correction_was_asked_for() {
+    let now = at("2026-12-02T10:00:00");
+    let gone = moved(case(ItemKind::Committed), Status::Withdrawn, now, |_| {});
+    assert_eq!(
+        case_counts(Some(Status::CorrectionRequired), &gone),
+        [WITHDRAWN_AFTER_CORRECTION]
+    );
+    assert!(case_counts(Some(Status::Submitted), &gone).is_empty());
+    assert!(case_counts(Some(Status::Accepted), &gone).is_empty());
 }

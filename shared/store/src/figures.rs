@@ -34,16 +34,25 @@ fn key(day: Date, unit: &str) -> (AttributeValue, AttributeValue) {
     )
 }
 
-/// `SET`/`ADD` expression over `values`, each named `#k` with value `:k`.
+/// `SET`/`ADD` expression over `values`, the `i`th named `#fi` with value `:fi` (placeholders
+/// by position, because a figure's name may hold characters a placeholder cannot, as in
+/// `rejected:duplicate`).
 fn expression(verb: &str, values: &[(&str, i64)]) -> String {
-    let parts: Vec<String> = values
-        .iter()
-        .map(|(k, _)| match verb {
-            "ADD" => format!("#{k} :{k}"),
-            _ => format!("#{k} = :{k}"),
+    let parts: Vec<String> = (0..values.len())
+        .map(|i| match verb {
+            "ADD" => format!("#f{i} :f{i}"),
+            _ => format!("#f{i} = :f{i}"),
         })
         .collect();
     format!("{verb} {}", parts.join(", "))
+}
+
+/// The names and values [`expression`] refers to.
+fn placeholders(values: &[(&str, i64)]) -> impl Iterator<Item = ((String, String), (String, AttributeValue))> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| ((format!("#f{i}"), (*k).to_owned()), (format!(":f{i}"), n(*v))))
 }
 
 /// One unit's figures on one day.
@@ -79,10 +88,10 @@ pub fn counted(
         .key("pk", pk)
         .key("sk", sk)
         .update_expression(expression("ADD", &values));
-    for (k, v) in &values {
+    for ((name, k), (value, v)) in placeholders(&values) {
         u = u
-            .expression_attribute_names(format!("#{k}"), *k)
-            .expression_attribute_values(format!(":{k}"), n(*v));
+            .expression_attribute_names(name, k)
+            .expression_attribute_values(value, v);
     }
     let update = u
         .build()
@@ -122,10 +131,10 @@ impl FigureStore {
             .key("sk", sk)
             .update_expression(format!("{}, sweptAt = :at", expression("SET", stocks)))
             .expression_attribute_values(":at", s(at));
-        for (k, v) in stocks {
+        for ((name, k), (value, v)) in placeholders(stocks) {
             u = u
-                .expression_attribute_names(format!("#{k}"), *k)
-                .expression_attribute_values(format!(":{k}"), n(*v));
+                .expression_attribute_names(name, k)
+                .expression_attribute_values(value, v);
         }
         u.send().await.map_err(|e| sdk_error("recording the day's stocks", e))?;
         Ok(())
