@@ -44,7 +44,7 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "GET /v1/catalog/items" => list_items(app, &req).await,
             "GET /v1/catalog/items/{code}" => {
                 let code: ItemCode = http::path(&req, "code")?;
-                found(app.catalog.item(&code).await?)
+                found(app.catalog.item(&code).await?.map(with_form))
             }
             "GET /v1/catalog/packages" => {
                 let items = app.catalog.packages().await?;
@@ -78,6 +78,13 @@ pub async fn handle(app: &App, req: Request) -> Response {
     .await
 }
 
+/// An item as clients read it: with the form an application fills in, its own or the
+/// default one, so a client never guesses which fields to ask for.
+fn with_form(mut item: model::catalog::Item) -> model::catalog::Item {
+    item.form = item.application_form();
+    item
+}
+
 fn found<T: serde::Serialize>(value: Option<T>) -> Result<Response, ApiError> {
     value.map_or_else(|| Err(ApiError::not_found()), |v| http::ok(&v))
 }
@@ -101,7 +108,8 @@ async fn list_items(app: &App, req: &Request) -> Result<Response, ApiError> {
     };
     let found = app.catalog.items(&filter, after.as_ref(), page.limit).await?;
     let next = found.next_after.map(|code| Cursor::new([("after", code.as_str())]));
-    http::ok(&page.list(found.items, next))
+    let items: Vec<_> = found.items.into_iter().map(with_form).collect();
+    http::ok(&page.list(items, next))
 }
 
 fn after_code(cursor: &Cursor) -> Result<ItemCode, ApiError> {
