@@ -1,8 +1,9 @@
 //! The local API gateway: HTTP on 127.0.0.1:3000, routed by `template.yaml`, each request
 //! turned into the API Gateway v2 event Lambda would receive and handed to the function's
-//! handler in-process.
+//! handler in-process; and the console and the API's documentation beside it ([`Site`]).
 
 use crate::functions::Functions;
+use crate::site::Site;
 use crate::template::{Route, Template};
 use api::error::{ApiError, Code};
 use bytes::Bytes;
@@ -19,6 +20,7 @@ const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
 pub struct Gateway {
     routes: Vec<(Route, String)>,
     functions: &'static Functions,
+    site: Option<Site>,
 }
 
 /// A matched route: its key, the binary serving it and the path parameters.
@@ -60,7 +62,14 @@ impl Gateway {
         Self {
             routes: template.routes(),
             functions,
+            site: None,
         }
+    }
+
+    /// The same gateway serving the console and the docs too.
+    pub fn with_site(mut self, site: Site) -> Self {
+        self.site = Some(site);
+        self
     }
 
     /// The route serving `method path`, as API Gateway would pick it.
@@ -83,6 +92,11 @@ impl Gateway {
         let path = req.uri().path().to_owned();
         if path == "/healthz" {
             return plain(200, json!({ "status": "ok" }));
+        }
+        if let (Some(site), true) = (&self.site, Site::claims(&path))
+            && matches!(method.as_str(), "GET" | "HEAD")
+        {
+            return site.get(&path);
         }
         let Some(matched) = self.route(&method, &path) else {
             return from_lambda(api::http::render_error(&ApiError::not_found(), &request_id));

@@ -9,6 +9,7 @@ pub mod gateway;
 pub mod local;
 pub mod sandbox;
 pub mod seed;
+pub mod site;
 pub mod streams;
 pub mod tables;
 pub mod template;

@@ -16,11 +16,13 @@
 //!
 //! The notifier's side (`stable_token`, subscribe and template sends, `user/info`) and the
 //! fault switches are in [`api`]; WeCom's (`gettoken`, `auth/getuserinfo`, `message/send`)
-//! in [`wecom`], served on the same port: their paths do not collide. Every request the backend sends is recorded, secrets
+//! in [`wecom`], served on the same port: their paths do not collide; WeCom's OAuth page, a
+//! list of the demo directory to sign in as, in [`authorize`]. Every request the backend sends is recorded, secrets
 //! masked, and listed at `GET /_sandbox/messages`; what was delivered is at
 //! `GET /_sandbox/sent`.
 
 mod api;
+mod authorize;
 mod wecom;
 
 pub use api::{Fault, FaultKind, Scope};
@@ -42,6 +44,9 @@ pub struct Sandbox {
     oa_secret: String,
     corpid: String,
     corp_secret: String,
+    agent_id: String,
+    /// The demo directory the authorize page offers.
+    directory: Vec<authorize::Listed>,
     log: Mutex<Vec<Value>>,
     state: Mutex<api::State>,
 }
@@ -58,6 +63,8 @@ impl Sandbox {
             oa_secret: setting("WECHAT_OA_SECRET"),
             corpid: setting("WECOM_CORPID"),
             corp_secret: setting("WECOM_SECRET"),
+            agent_id: setting("WECOM_AGENTID"),
+            directory: authorize::directory(),
             log: Mutex::new(Vec::new()),
             state: Mutex::new(api::State::default()),
         })
@@ -90,6 +97,9 @@ impl Sandbox {
             .await
             .map(|b| b.to_bytes())
             .unwrap_or_default();
+        if path == "/_sandbox/wecom/authorize" && method == hyper::Method::GET {
+            return Ok(self.authorize(&query));
+        }
         if let Some(control) = path.strip_prefix("/_sandbox/") {
             return Ok(self.control(&method, control, &body));
         }

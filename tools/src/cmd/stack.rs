@@ -200,7 +200,16 @@ pub async fn up(ctx: &Ctx) -> Result<(), String> {
 
     // They serve until the process ends.
     let functions: &'static Functions = Box::leak(Box::new(Functions::build(template, stack, &Clock::system()).await?));
-    let gw = Arc::new(gateway::Gateway::new(template, functions));
+    let console_dir = stack
+        .setting("FINGERTIP_CONSOLE_DIR")
+        .map_or_else(|| std::path::PathBuf::from("console/dist"), std::path::PathBuf::from);
+    let site = crate::site::Site::new(
+        console_dir,
+        &sandbox_addr,
+        &stack.setting("WECOM_CORPID").unwrap_or_default(),
+        &stack.setting("WECOM_AGENTID").unwrap_or_default(),
+    );
+    let gw = Arc::new(gateway::Gateway::new(template, functions).with_site(site));
     let api_listener = tokio::net::TcpListener::bind(&api_addr)
         .await
         .map_err(|e| format!("{api_addr}: {e}"))?;
@@ -220,6 +229,8 @@ pub async fn up(ctx: &Ctx) -> Result<(), String> {
     let token = signer.issue(&staff).map_err(|e| e.to_string())?.token;
     println!("指尖办 local stack is up.");
     println!("  API              http://{api_addr}   (GET /healthz)");
+    println!("  Console          http://{api_addr}/console/   (sign in through the sandbox's WeCom page)");
+    println!("  API docs         http://{api_addr}/docs/");
     println!("  WeChat sandbox   http://{sandbox_addr}   (GET /_sandbox/messages, /_sandbox/sent)");
     println!("  Notifier         reading the outbox stream; sends go to the sandbox");
     println!(
