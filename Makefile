@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build fuzz sam-build invoke-all clean
+.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build fuzz sam-build invoke-all console test-console clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
@@ -19,6 +19,8 @@ help:
 	@echo "make fuzz   - every cargo-fuzz target for FUZZ_SECONDS (60) each; crashes land in fuzz/artifacts/"
 	@echo "make sam-build - sam build of every function for arm64 through cargo-lambda, offline, into target/sam/"
 	@echo "make invoke-all - every events/*.json through its real binary via cargo lambda watch + invoke"
+	@echo "make console - build the staff console (console/dist) and the API docs page (console/dist/docs)"
+	@echo "make test-console - the console's type check, unit tests, size budget and browser tests (Chromium)"
 
 # Two installs: `make run` needs moto alone (seconds); `make test` adds the linters, the SAM
 # CLI, cargo-lambda and schemathesis (minutes).
@@ -48,7 +50,31 @@ faketime: $(FAKETIME_LIB)
 build:
 	cargo build --workspace
 
-run: $(RUN_STAMP)
+# The staff console (console/): npm installs exactly the committed lockfile into
+# console/node_modules; the build type-checks, bundles into console/dist, writes the API's
+# documentation page into console/dist/docs and checks the size budget.
+CONSOLE_STAMP := console/node_modules/.installed
+
+$(CONSOLE_STAMP): console/package-lock.json
+	@echo "==> installing the console's packages (console/package-lock.json)"
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+console: $(CONSOLE_STAMP)
+	cd console && npm run --silent build
+
+# Debian's Chromium, which playwright-core drives in the console's browser tests, and the
+# CJK fonts its screenshots need to show Chinese.
+BROWSER := /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+$(BROWSER):
+	apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk
+
+test-console: console $(BROWSER) $(FAKETIME_LIB) $(RUN_STAMP)
+	cd console && npx vitest run
+	cargo build -q -p fingertip-cli
+	$(PY) tools/console-e2e.py
+
+run: $(RUN_STAMP) console
 	@echo "==> building fingertip-cli (the gateway mounts every function: the first build takes minutes)"
 	cargo build -p fingertip-cli
 	@echo "==> starting the local stack"
@@ -73,6 +99,7 @@ test: $(STAMP) lint
 	$(MAKE) --no-print-directory test-clock
 	$(MAKE) --no-print-directory lint-template
 	$(MAKE) --no-print-directory invoke-all
+	$(MAKE) --no-print-directory test-console
 
 # The suites whose answers depend on the time of day, again with the harness clock at
 # awkward instants (Shanghai): before the hall opens, a minute to midnight, the eve of a

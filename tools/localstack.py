@@ -67,11 +67,12 @@ def wait_for(port, what, seconds):
     sys.exit(f"{what} did not start on port {port}; see target/*.log")
 
 
-def up(cli, ports, env, logs):
-    """moto, then `fingertip-cli up` (which creates the tables and seeds them) on `ports`."""
+def up(cli, ports, env, logs, stack_env=None):
+    """moto, then `fingertip-cli up` (which creates the tables and seeds them) on `ports`;
+    `stack_env`, when given, is the stack's alone (a shifted clock, say)."""
     (ROOT / "target").mkdir(exist_ok=True)
     start([str(VENV / "python"), "tools/moto-server.py", "-H", "127.0.0.1", "-p", str(ports["moto"])],
           f"{logs}-moto.log", env)
     wait_for(ports["moto"], "moto", 30)
-    start([str(cli), "up"], f"{logs}-stack.log", env)
+    start([str(cli), "up"], f"{logs}-stack.log", stack_env or env)
     wait_for(ports["api"], "the local stack", 120)

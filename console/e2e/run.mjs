@@ -1,0 +1,186 @@
+// Each role's day in the console, end to end against a local stack of its own (started by
+// tools/console-e2e.py, which sets E2E_API and E2E_TODAY): sign in through the sandbox's
+// WeCom authorize page, do the role's work by clicking and typing, then check through the
+// API what the citizen sees. Fails on any console error or serious accessibility violation.
+import assert from 'node:assert/strict'
+import { axe, launch, shot, watch } from './browser.mjs'
+import { Citizen, idNumber } from './citizen.mjs'
+
+const API = process.env.E2E_API ?? 'http://127.0.0.1:3000'
+const TODAY = process.env.E2E_TODAY
+assert.ok(TODAY, 'E2E_TODAY: the stack\'s Shanghai date')
+const problems = []
+const context = await launch()
+
+// A journey that fails leaves its pages photographed and their addresses printed.
+process.on('uncaughtException', async (e) => {
+  console.error(e)
+  for (const [i, p] of context.pages().entries()) {
+    console.error(`open page ${i}: ${p.url()}`)
+    await shot(p, `failure-${i}`).catch(() => {})
+  }
+  process.exit(1)
+})
+
+async function page() {
+  return watch(await context.newPage(), problems)
+}
+
+/** Signs in as a demo member by clicking through the sandbox's WeCom authorize page. */
+async function signIn(p, user, landing) {
+  await p.goto(`${API}/console/login`)
+  await p.getByTestId('wecom-login').click()
+  await p.locator(`a[data-user="${user}"]`).click()
+  await p.waitForURL(new RegExp(`/console${landing}`))
+  await p.getByTestId('who').waitFor()
+}
+
+async function check(p, name) {
+  await axe(p, name, problems)
+  await shot(p, name)
+}
+
+// The citizens, through the API.
+const applicant = await new Citizen(API, 'e2e-applicant').signIn('李四', idNumber('19800101', 11), '13812340001')
+const visitor = await new Citizen(API, 'e2e-visitor').signIn('王五', idNumber('19850505', 12), '13812340002')
+const application = await applicant.apply('RSJ-0004')
+const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
+
+// 窗口: check the visitor in by code, call, serve; a wrong code shows its error; intake.
+{
+  const p = await page()
+  await signIn(p, 'chuangkou', '/workbench')
+  await p.getByTestId('call-next').waitFor()
+  await check(p, 'workbench')
+  p.allow = [/status of 422/]
+  await p.keyboard.press('F6')
+  await p.keyboard.type('000000')
+  await p.keyboard.press('Enter')
+  await p.getByTestId('request-id').waitFor()
+  p.allow = []
+  await p.keyboard.press('F6')
+  await p.keyboard.press('Control+A')
+  await p.keyboard.type(booking.verificationCode)
+  await p.keyboard.press('Enter')
+  await p.getByTestId('note').filter({ hasText: '已签到' }).waitFor()
+  await p.locator('body').click({ position: { x: 5, y: 700 } })
+  await p.keyboard.press('F2')
+  await p.getByTestId('current-number').filter({ hasText: /^[A-Z][0-9]{3}$/ }).waitFor()
+  await shot(p, 'workbench-calling')
+  await p.keyboard.press('F4')
+  await p.getByTestId('note').filter({ hasText: '已办结' }).waitFor()
+  const seen = await visitor.call('GET', `/v1/bookings/${booking.id}`)
+  assert.equal(seen.status, 'completed', 'the visitor sees the visit completed')
+
+  await p.getByRole('combobox', { name: '收件事项' }).click()
+  await p.getByRole('option', { name: 'SWJ-0002' }).click()
+  await p.getByLabel('申请人姓名').fill('赵六')
+  await p.getByLabel('身份证号').fill(idNumber('19900909', 13))
+  await p.getByLabel('手机号').fill('13812340003')
+  await p.getByTestId('intake-submit').click()
+  await p.getByTestId('intake-created').waitFor()
+  await shot(p, 'workbench-intake')
+  await p.close()
+}
+
+// 审批: the department's queue, the case, accept, complete; the citizen sees it completed.
+{
+  const p = await page()
+  await signIn(p, 'rsj', '/cases')
+  await p.getByTestId('queue').getByText(application.applicationNo).waitFor()
+  await check(p, 'cases')
+  await p.getByText(application.applicationNo).click()
+  await p.getByTestId('status').waitFor()
+  await p.getByTestId('action-accept').click()
+  await p.getByTestId('send-action').click()
+  await p.getByTestId('status').filter({ hasText: '已受理' }).waitFor()
+  await p.getByTestId('open-M-1').click().catch(() => {})
+  await check(p, 'case')
+  await p.getByTestId('action-complete').click()
+  await p.getByTestId('send-action').click()
+  await p.getByTestId('status').filter({ hasText: '已办结' }).waitFor()
+  await p.getByTestId('receipt').click()
+  await p.getByTestId('document').waitFor()
+  await shot(p, 'case-document')
+  const mine = await applicant.call('GET', `/v1/applications/${application.applicationNo}`)
+  assert.equal(mine.status, 'completed', 'the applicant sees the application completed')
+  await p.close()
+}
+
+// 大厅: the board counts the day's visit.
+{
+  const p = await page()
+  await signIn(p, 'dating', '/hall')
+  await p.getByTestId('counts').waitFor()
+  await check(p, 'hall')
+  await p.close()
+}
+
+// 监管: figures as charts, a 督办 order, the audit trail; a session that expires mid-form
+// comes back to the same page with what was typed.
+{
+  const p = await page()
+  await signIn(p, 'jiancha', '/feedback')
+  await p.goto(`${API}/console/supervision`)
+  await p.getByTestId('kpis').waitFor()
+  await p.locator('canvas').first().waitFor()
+  assert.ok((await p.locator('canvas').count()) >= 4, 'four charts')
+  await check(p, 'supervision')
+
+  await p.goto(`${API}/console/orders`)
+  await p.getByTestId('order-subject').fill(application.applicationNo)
+  await p.getByTestId('order-dept').fill('RSJ')
+  await p.getByTestId('order-instruction').fill('请说明办理情况')
+  await p.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('fingertip.session'))
+    s.token = 'expired.token.value'
+    sessionStorage.setItem('fingertip.session', JSON.stringify(s))
+  })
+  // The token the tab holds is no longer good (as after a shift ends or a member is
+  // disabled): the page's first request is refused, and sign-in comes back to it.
+  p.allow = [/status of 401/]
+  await p.reload()
+  await p.waitForURL(/\/console\/login\?expired=1/)
+  await p.getByTestId('wecom-login').click()
+  await p.locator('a[data-user="jiancha"]').click()
+  await p.waitForURL(/\/console\/orders/)
+  p.allow = []
+  assert.equal(await p.getByTestId('order-instruction').inputValue(), '请说明办理情况', 'the draft survived')
+  await p.getByTestId('order-issue').click()
+  await p.getByTestId('orders').getByText(application.applicationNo).waitFor()
+  await check(p, 'orders')
+
+  await p.goto(`${API}/console/audit`)
+  await p.getByTestId('audit-subject').fill(`application:${application.applicationNo}`)
+  await p.getByTestId('audit-search').click()
+  await p.getByTestId('audit').getByText('application.accept').waitFor()
+  await check(p, 'audit')
+  await p.close()
+}
+
+// 名录: the admin reads the directory.
+{
+  const p = await page()
+  await signIn(p, 'admin', '/staff')
+  await p.getByTestId('directory').getByText('jiancha').waitFor()
+  await check(p, 'staff')
+  await p.close()
+}
+
+// The API's documentation.
+{
+  const p = await page()
+  await p.goto(`${API}/docs`)
+  // Redoc rendered the file: its title, and an operation under its tag.
+  await p.getByRole('heading', { name: /指尖办 \(Fingertip\) API/ }).waitFor({ timeout: 30_000 })
+  await p.getByText('The caller\'s department\'s cases, by status, or overdue.').first().waitFor({ state: 'attached' })
+  await shot(p, 'docs')
+  await p.close()
+}
+
+await context.close()
+if (problems.length) {
+  console.error(problems.join('\n'))
+  process.exit(1)
+}
+console.log('console e2e: every journey passed')
