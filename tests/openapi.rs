@@ -1,7 +1,7 @@
 //! `docs/openapi.yaml` stays true to the code: the same routes as template.yaml, and what the
 //! handlers answer fits the documented schemas, for successes and errors alike.
 
-use fingertip_tests::openapi::{operations, response_schema, violations};
+use fingertip_tests::openapi::{SPEC, operations, response_schema, violations};
 use fingertip_tests::{EventExt, TEMPLATE, event, read, samples, spawn_app};
 
 #[test]
@@ -67,7 +67,21 @@ async fn every_sample_answer_and_common_errors_fit_their_documented_schemas() {
 #[tokio::test]
 async fn every_sample_events_answer_fits_its_documented_schema() {
     let app = spawn_app().await;
-    for driven in samples::drive_every_sample(&app).await {
+    let driven = samples::drive_every_sample(&app).await;
+    // `FINGERTIP_OPENAPI_EXAMPLES=<file>` keeps each route's first exchange there, for
+    // tools/openapi-examples.py to make the document's examples of.
+    if let Ok(path) = std::env::var("FINGERTIP_OPENAPI_EXAMPLES") {
+        let mut seen = serde_json::Map::new();
+        for d in &driven {
+            if let Some(route) = &d.route {
+                seen.entry(route.clone()).or_insert(serde_json::json!({
+                    "status": d.status, "request": d.request, "response": d.body,
+                }));
+            }
+        }
+        std::fs::write(&path, serde_json::to_string_pretty(&seen).unwrap()).unwrap();
+    }
+    for driven in driven {
         let (Some(route), Some(body)) = (&driven.route, &driven.body) else {
             continue;
         };
@@ -81,6 +95,52 @@ async fn every_sample_events_answer_fits_its_documented_schema() {
             driven.name,
             driven.status
         );
+    }
+}
+
+/// The examples in `content` (a request body's or a response's), each checked against its
+/// schema where it is JSON: how many there are.
+fn checked_examples(what: &str, content: &serde_json::Value) -> usize {
+    let mut n = 0;
+    for (kind, media) in content.as_object().into_iter().flatten() {
+        let Some(example) = media.get("example") else {
+            continue;
+        };
+        n += 1;
+        if kind == "application/json" {
+            let problems = violations(&media["schema"], example);
+            assert!(problems.is_empty(), "{what}'s example: {problems:#?}");
+        }
+    }
+    n
+}
+
+#[test]
+fn every_operation_is_tagged_summarised_and_shown_by_examples_that_fit_its_schemas() {
+    // The examples come from real exchanges (tools/openapi-examples.py); this keeps them true.
+    let tags: Vec<&str> = SPEC["tags"]
+        .as_array()
+        .expect("the document lists its tags")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    for (method, path) in operations() {
+        let what = format!("{method} {path}");
+        let op = &SPEC["paths"][&path][method.to_lowercase()];
+        let own = op["tags"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !own.is_empty() && own.iter().all(|t| t.as_str().is_some_and(|t| tags.contains(&t))),
+            "{what}: tagged with a listed tag"
+        );
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.trim().is_empty()),
+            "{what}: summarised"
+        );
+        let mut examples = checked_examples(&format!("{what} request"), &op["requestBody"]["content"]);
+        for (status, response) in op["responses"].as_object().into_iter().flatten() {
+            examples += checked_examples(&format!("{what} {status}"), &response["content"]);
+        }
+        assert!(examples > 0, "{what}: shown by an example");
     }
 }
 

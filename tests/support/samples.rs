@@ -14,6 +14,8 @@ pub struct Driven {
     pub status: u16,
     /// The answer, where it is JSON (not for the WeChat callback's XML and text).
     pub body: Option<serde_json::Value>,
+    /// The request's JSON body, as sent.
+    pub request: Option<serde_json::Value>,
     pub round_trips: u64,
 }
 
@@ -24,6 +26,7 @@ impl Driven {
             route: None,
             status: 200,
             body: None,
+            request: None,
             round_trips,
         }
     }
@@ -256,6 +259,11 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             _ if req.headers().contains_key("authorization") => req.bearer(&token),
             _ => req,
         };
+        let request = match req.body() {
+            lambda_http::Body::Text(t) => serde_json::from_str(t).ok(),
+            lambda_http::Body::Binary(b) => serde_json::from_slice(b).ok(),
+            _ => None,
+        };
         let (resp, round_trips) = counting(app.invoke(&binary, req)).await;
         // The WeChat callback answers in WeChat's words (echostr, `success`, XML), not JSON.
         let (status, text, body) = if binary == "wechat-callback" {
@@ -292,6 +300,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             route: Some(route),
             status,
             body,
+            request,
             round_trips,
         });
     }
