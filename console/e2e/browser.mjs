@@ -2,7 +2,7 @@
 // run as root), no background networking (the machine's network is closed). Every page is
 // checked for console errors and for serious accessibility violations (axe-core), and
 // photographed under target/console-e2e/.
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +15,8 @@ const require = createRequire(import.meta.url)
 const AXE = require.resolve('axe-core/axe.min.js')
 
 export const SHOTS = new URL('../../target/console-e2e/', import.meta.url).pathname
+// Each run's pictures alone.
+rmSync(SHOTS, { recursive: true, force: true })
 mkdirSync(SHOTS, { recursive: true })
 
 export async function launch() {

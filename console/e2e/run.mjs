@@ -72,11 +72,16 @@ const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
   const seen = await visitor.call('GET', `/v1/bookings/${booking.id}`)
   assert.equal(seen.status, 'completed', 'the visitor sees the visit completed')
 
+  // Window intake with a scanned material, PUT from the page to its presigned URL.
   await p.getByRole('combobox', { name: '收件事项' }).click()
-  await p.getByRole('option', { name: 'SWJ-0002' }).click()
+  await p.getByRole('option', { name: 'SCJG-0004' }).click()
   await p.getByLabel('申请人姓名').fill('赵六')
   await p.getByLabel('身份证号').fill(idNumber('19900909', 13))
   await p.getByLabel('手机号').fill('13812340003')
+  const scan = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xd9])
+  for (const input of await p.locator('.material input[type=file]').all()) {
+    await input.setInputFiles({ name: 'scan.jpg', mimeType: 'image/jpeg', buffer: scan })
+  }
   await p.getByTestId('intake-submit').click()
   await p.getByTestId('intake-created').waitFor()
   await shot(p, 'workbench-intake')
