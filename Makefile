@@ -88,7 +88,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 lint-template: $(STAMP)
-	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/cfn-lint template.yaml deploy/*.yaml
 	$(VENV)/bin/openapi-spec-validator docs/openapi.yaml
 	cd /tmp && $(CURDIR)/$(VENV)/bin/sam validate --lint --template-file $(CURDIR)/template.yaml --region ap-northeast-1
 

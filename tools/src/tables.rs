@@ -159,9 +159,38 @@ pub async fn create_buckets(
     let mut created = Vec::new();
     for b in &template.buckets {
         let name = stack.bucket_name(b);
-        if create_bucket(s3, &name).await? {
+        let new = create_bucket(s3, &name).await?;
+        allow_local_console(s3, &name).await?;
+        if new {
             created.push(name);
         }
     }
     Ok(created)
+}
+
+/// The bucket's CORS for the console as the local gateway serves it (any port on this
+/// machine), standing in for the template's rule for the deployed console's origin: window
+/// staff PUT scans to presigned URLs from the page.
+async fn allow_local_console(s3: &aws_sdk_s3::Client, name: &str) -> Result<(), String> {
+    use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
+    let rule = CorsRule::builder()
+        .allowed_origins("http://127.0.0.1:*")
+        .allowed_origins("http://localhost:*")
+        .allowed_methods("PUT")
+        .allowed_methods("GET")
+        .allowed_headers("*")
+        .max_age_seconds(600)
+        .build()
+        .map_err(|e| format!("the local CORS rule: {e}"))?;
+    let cors = CorsConfiguration::builder()
+        .cors_rules(rule)
+        .build()
+        .map_err(|e| format!("the local CORS rule: {e}"))?;
+    s3.put_bucket_cors()
+        .bucket(name)
+        .cors_configuration(cors)
+        .send()
+        .await
+        .map_err(|e| format!("the CORS of bucket {name}: {e}"))?;
+    Ok(())
 }
