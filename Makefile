@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build fuzz sam-build invoke-all console test-console clean
+.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build fuzz sam-build invoke-all console console-deploy test-console clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
@@ -62,6 +62,10 @@ $(CONSOLE_STAMP): console/package-lock.json
 
 console: $(CONSOLE_STAMP)
 	cd console && npm run --silent build
+
+# Uploads the console and the docs to a deployed stack (docs/DEPLOY.md §6): make console-deploy STACK=<name>.
+console-deploy: console
+	tools/console-deploy.sh $(STACK)
 
 # Debian's Chromium, which playwright-core drives in the console's browser tests, and the
 # CJK fonts its screenshots need to show Chinese.
