@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod cmd;
+pub mod demo;
 pub mod functions;
 pub mod gateway;
 pub mod local;

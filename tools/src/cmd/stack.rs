@@ -210,6 +210,8 @@ pub async fn up(ctx: &Ctx) -> Result<(), String> {
         &stack.setting("WECOM_AGENTID").unwrap_or_default(),
     );
     let gw = Arc::new(gateway::Gateway::new(template, functions).with_site(site));
+    let today = model::time::local(jiff::Timestamp::now()).date().to_string();
+    let demo_day = crate::demo::seed(&gw, &today).await;
     let api_listener = tokio::net::TcpListener::bind(&api_addr)
         .await
         .map_err(|e| format!("{api_addr}: {e}"))?;
@@ -245,6 +247,18 @@ pub async fn up(ctx: &Ctx) -> Result<(), String> {
         println!("  {name}={}", stack.setting(name).unwrap_or_default());
     }
     println!("  WECHAT_TEMPLATES=(tools/data/wechat-templates.json)");
+    match &demo_day {
+        Ok(day) => {
+            println!("Demo day ({today}):");
+            for (no, item) in &day.applications {
+                println!("  application {no} ({item}) waits in its department's queue");
+            }
+            for (item, start, code) in &day.bookings {
+                println!("  booking {item} at {start}: verification code {code} (check it in at the workbench)");
+            }
+        }
+        Err(e) => println!("Demo day not seeded: {e}"),
+    }
     println!("Staff token (chuangkou, window staff of spb-center):\n  {token}");
     println!(
         "Staff sign in through the sandbox's WeCom: codes wecom-admin, wecom-jiancha, wecom-dating, \
