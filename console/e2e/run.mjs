@@ -44,6 +44,11 @@ async function check(p, name) {
 const applicant = await new Citizen(API, 'e2e-applicant').signIn('李四', idNumber('19800101', 11), '13812340001')
 const visitor = await new Citizen(API, 'e2e-visitor').signIn('王五', idNumber('19850505', 12), '13812340002')
 const application = await applicant.apply('RSJ-0004')
+const complaint = await applicant.call('POST', '/v1/feedback', {
+  kind: 'complaint',
+  content: '社保卡补办窗口没有一次告知缺什么材料，跑了两趟。',
+  about: { deptCode: 'RSJ' },
+})
 const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
 
 // 窗口: check the visitor in by code, call, serve; a wrong code shows its error; intake.
@@ -111,6 +116,17 @@ const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
   await shot(p, 'case-document')
   const mine = await applicant.call('GET', `/v1/applications/${application.applicationNo}`)
   assert.equal(mine.status, 'completed', 'the applicant sees the application completed')
+
+  // The department's 咨询投诉 desk answers the complaint; the citizen reads the answer.
+  await p.goto(`${API}/console/feedback`)
+  await p.getByText(complaint.feedbackNo).click()
+  await p.getByLabel('答复或说明').fill('已核实，已对窗口人员进行一次告知培训，欢迎再次办理。')
+  await p.getByRole('button', { name: '提交' }).click()
+  // Sent: the form closes with the case it was for.
+  await p.getByLabel('答复或说明').waitFor({ state: 'detached' })
+  await check(p, 'feedback')
+  const answered = await applicant.call('GET', `/v1/feedback/${complaint.feedbackNo}`)
+  assert.equal(answered.status, 'replied', 'the citizen sees the complaint answered')
   await p.close()
 }
 
