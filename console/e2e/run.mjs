@@ -147,7 +147,7 @@ const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
   await p.goto(`${API}/console/supervision`)
   await p.getByTestId('kpis').waitFor()
   await p.locator('canvas').first().waitFor()
-  assert.ok((await p.locator('canvas').count()) >= 4, 'four charts')
+  assert.ok((await p.locator('canvas').count()) >= 5, 'five charts')
   await check(p, 'supervision')
   // The other screen the halls have.
   await p.setViewportSize({ width: 1920, height: 1080 })
