@@ -192,6 +192,15 @@ const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
   await signIn(p, 'admin', '/staff')
   await p.getByTestId('directory').getByText('jiancha').waitFor()
   await check(p, 'staff')
+  // A new approver for 区人社局, enrolled through the dialog.
+  await p.getByRole('button', { name: '新增人员' }).click()
+  await p.getByLabel('政务微信账号').fill('e2e-approver')
+  await p.getByLabel('姓名', { exact: true }).fill('新审批员')
+  await p.getByRole('dialog').getByText('审批', { exact: true }).click()
+  await p.getByLabel('部门代码').fill('RSJ')
+  await p.getByRole('button', { name: '保存' }).click()
+  await p.getByTestId('directory').getByText('e2e-approver').waitFor()
+  await shot(p, 'staff-added')
   await p.close()
 }
 
