@@ -5,14 +5,6 @@
 use fingertip_tests::{EventExt, TestApp, code, event, id_number, read, spawn_app};
 use serde_json::{Value, json};
 
-async fn transition(app: &TestApp, staff: &str, no: &str, body: Value) -> (u16, Value) {
-    let req = event("submission-transition")
-        .bearer(staff)
-        .path_param("no", no)
-        .json(&body);
-    read(app.invoke("submission", req).await)
-}
-
 async fn receipt(app: &TestApp, token: &str, no: &str) -> (u16, Value) {
     read(
         app.invoke("progress", event("progress-receipt").bearer(token).path_param("no", no))
@@ -38,29 +30,31 @@ async fn an_accepted_case_is_approved_once_and_stays_accepted_until_it_is_comple
     let rsj = app.demo_token("rsj").await;
     let approve =
         json!({ "action": "decide", "decision": "approve", "basis": "《社会保险法》第五十八条", "version": 1 });
-    let (status, body) = transition(&app, &rsj, &no, approve.clone()).await;
+    let (status, body) = app.transition(&rsj, &no, approve.clone()).await;
     assert_eq!(
         (status, code(&body)),
         (409, "INVALID_TRANSITION"),
         "a submitted case is not decided"
     );
     assert_eq!(
-        transition(&app, &rsj, &no, json!({ "action": "accept", "version": 1 }))
+        app.transition(&rsj, &no, json!({ "action": "accept", "version": 1 }))
             .await
             .0,
         200
     );
     let mut at_two = approve.clone();
     at_two["version"] = json!(2);
-    let (status, v) = transition(&app, &rsj, &no, at_two).await;
+    let (status, v) = app.transition(&rsj, &no, at_two).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "accepted");
     assert_eq!(v["subCases"][0]["decision"]["verdict"], "approve");
     let mut again = approve.clone();
     again["version"] = json!(3);
-    let (status, body) = transition(&app, &rsj, &no, again).await;
+    let (status, body) = app.transition(&rsj, &no, again).await;
     assert_eq!((status, code(&body)), (409, "INVALID_TRANSITION"), "decided once");
-    let (status, v) = transition(&app, &rsj, &no, json!({ "action": "complete", "version": 3 })).await;
+    let (status, v) = app
+        .transition(&rsj, &no, json!({ "action": "complete", "version": 3 }))
+        .await;
     assert_eq!((status, v["status"].as_str()), (200, Some("completed")));
 }
 
@@ -70,7 +64,8 @@ async fn a_denial_needs_its_legal_basis_and_reason_ends_the_case_and_tells_the_c
     let (citizen, _) = app.citizen("decide-deny", 51).await;
     let no = app.submitted_application(&citizen).await;
     let rsj = app.demo_token("rsj").await;
-    transition(&app, &rsj, &no, json!({ "action": "accept", "version": 1 })).await;
+    app.transition(&rsj, &no, json!({ "action": "accept", "version": 1 }))
+        .await;
     let before = app.dump().await;
     for (body, field) in [
         (
@@ -90,7 +85,7 @@ async fn a_denial_needs_its_legal_basis_and_reason_ends_the_case_and_tells_the_c
             "decision",
         ),
     ] {
-        let (status, reply) = transition(&app, &rsj, &no, body).await;
+        let (status, reply) = app.transition(&rsj, &no, body).await;
         assert_eq!(status, 400, "{reply}");
         assert!(
             reply["error"]["details"]["fields"][field].is_string(),
@@ -103,7 +98,7 @@ async fn a_denial_needs_its_legal_basis_and_reason_ends_the_case_and_tells_the_c
         "action": "decide", "decision": "deny", "version": 2,
         "basis": "《社会保障卡管理办法》第十条", "reason": "申请人已持有有效社会保障卡，不得重复申领",
     });
-    let (status, v) = transition(&app, &rsj, &no, deny).await;
+    let (status, v) = app.transition(&rsj, &no, deny).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(
         (v["status"].as_str(), v["statusText"].as_str()),
@@ -147,7 +142,8 @@ async fn the_receipt_says_what_was_received_when_by_whom_with_the_limits_deadlin
     assert_eq!(doc["lookup"]["applicationNo"], no.as_str());
 
     let rsj = app.demo_token("rsj").await;
-    transition(&app, &rsj, &no, json!({ "action": "accept", "version": 1 })).await;
+    app.transition(&rsj, &no, json!({ "action": "accept", "version": 1 }))
+        .await;
     let (_, doc) = receipt(&app, &citizen, &no).await;
     assert_eq!(
         (doc["kind"].as_str(), doc["title"].as_str()),
@@ -161,7 +157,7 @@ async fn the_receipt_says_what_was_received_when_by_whom_with_the_limits_deadlin
     let correction = json!({
         "action": "request_correction", "note": "请补正", "correctionItems": ["近期免冠证件照", "身份证反面"], "version": 2
     });
-    transition(&app, &rsj, &no, correction).await;
+    app.transition(&rsj, &no, correction).await;
     let (_, doc) = receipt(&app, &rsj, &no).await;
     assert_eq!(doc["kind"], "correction_notice");
     assert_eq!(
@@ -173,7 +169,7 @@ async fn the_receipt_says_what_was_received_when_by_whom_with_the_limits_deadlin
     // Another application refused at acceptance: the 不予受理决定书 with its reason.
     let refused = app.submitted_application(&citizen).await;
     let reject = json!({ "action": "reject", "note": "不属于本部门职权范围", "version": 1 });
-    assert_eq!(transition(&app, &rsj, &refused, reject).await.0, 200);
+    assert_eq!(app.transition(&rsj, &refused, reject).await.0, 200);
     let (_, doc) = receipt(&app, &citizen, &refused).await;
     assert_eq!(
         (doc["kind"].as_str(), doc["title"].as_str()),
@@ -214,8 +210,10 @@ async fn a_completed_result_is_delivered_once_as_the_applicant_chose_and_they_ar
         409,
         "not completed yet"
     );
-    transition(&app, &rsj, &no, json!({ "action": "accept", "version": 1 })).await;
-    transition(&app, &rsj, &no, json!({ "action": "complete", "version": 2 })).await;
+    app.transition(&rsj, &no, json!({ "action": "accept", "version": 1 }))
+        .await;
+    app.transition(&rsj, &no, json!({ "action": "complete", "version": 2 }))
+        .await;
     let (status, reply) = read(app.invoke("submission", deliver(json!({ "method": "mail" }))).await);
     assert_eq!(status, 400);
     assert!(reply["error"]["details"]["fields"]["trackingNo"].is_string());
@@ -252,8 +250,10 @@ async fn a_result_taken_in_at_a_window_is_handed_out_at_that_window() {
     assert_eq!(created["delivery"]["method"], "window");
     let no = created["applicationNo"].as_str().unwrap().to_owned();
     let rsj = app.demo_token("rsj").await;
-    transition(&app, &rsj, &no, json!({ "action": "accept", "version": 1 })).await;
-    transition(&app, &rsj, &no, json!({ "action": "complete", "version": 2 })).await;
+    app.transition(&rsj, &no, json!({ "action": "accept", "version": 1 }))
+        .await;
+    app.transition(&rsj, &no, json!({ "action": "complete", "version": 2 }))
+        .await;
     let (status, doc) = receipt(&app, &clerk, &no).await;
     assert_eq!((status, doc["receivedByWindow"].as_str()), (200, Some("spb-center.C")));
     let req = event("submission-delivery")

@@ -1,16 +1,8 @@
 //! 退件 by reason: the category staff give when they refuse an application or ask for a
 //! correction, kept on the case for the citizen to read and counted for the supervisors.
 
-use fingertip_tests::{EventExt, TestApp, event, read, spawn_app};
-use serde_json::{Value, json};
-
-async fn transition(app: &TestApp, staff: &str, no: &str, body: Value) -> (u16, Value) {
-    let req = event("submission-transition")
-        .bearer(staff)
-        .path_param("no", no)
-        .json(&body);
-    read(app.invoke("submission", req).await)
-}
+use fingertip_tests::{EventExt, event, read, spawn_app};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_category_that_is_not_one_or_given_to_an_acceptance_is_refused_with_nothing_written() {
@@ -24,7 +16,7 @@ async fn a_category_that_is_not_one_or_given_to_an_acceptance_is_refused_with_no
         json!({ "action": "reject", "note": "重复", "reasonCode": 3, "version": 1 }),
         json!({ "action": "accept", "reasonCode": "duplicate", "version": 1 }),
     ] {
-        let (status, reply) = transition(&app, &rsj, &no, body.clone()).await;
+        let (status, reply) = app.transition(&rsj, &no, body.clone()).await;
         assert_eq!(status, 400, "{body}: {reply}");
         if body["reasonCode"].is_string() {
             let why = reply["error"]["details"]["fields"]["reasonCode"].as_str();
@@ -47,7 +39,7 @@ async fn a_refusal_keeps_its_category_on_the_case_and_the_overview_counts_it_the
         "action": "request_correction", "note": "身份证复印件不清晰", "version": 1,
         "correctionItems": ["重新上传身份证正反面"], "reasonCode": "materials_nonconforming",
     });
-    let (status, v) = transition(&app, &rsj, &no, body).await;
+    let (status, v) = app.transition(&rsj, &no, body).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(
         v["subCases"][0]["returnReason"],

@@ -35,6 +35,16 @@ impl TestApp {
         created["applicationNo"].as_str().unwrap().to_owned()
     }
 
+    /// A department's staff transition of application `no` (`POST …/transitions`): the
+    /// answer's status and body.
+    pub async fn transition(&self, staff: &str, no: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let req = event("submission-transition")
+            .bearer(staff)
+            .path_param("no", no)
+            .json(&body);
+        read(self.invoke("submission", req).await)
+    }
+
     /// A booking at window C of spb-center on 2026-12-02, checked in by RSJ staff that
     /// morning (the clock is left at 09:50 that day); its id.
     pub async fn checked_in_visit(&self, token: &str, slot_time: &str) -> String {

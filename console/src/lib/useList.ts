@@ -1,10 +1,11 @@
 // A paged list from the API (`{items, nextCursor}`), with its loading state and error.
 
-import { ref, type Ref } from 'vue'
+import { onMounted, ref, watch, type Ref, type WatchSource } from 'vue'
 import { get, type Query } from '../api/client'
 import type { Page } from '../api/types'
 
-export function useList<T>(path: () => string, query: () => Query) {
+/** The list, loaded when the page mounts and again whenever `reloadOn` changes. */
+export function useList<T>(path: () => string, query: () => Query, reloadOn?: WatchSource) {
   const items: Ref<T[]> = ref([])
   const cursor = ref<string | null>(null)
   const loading = ref(false)
@@ -24,5 +25,7 @@ export function useList<T>(path: () => string, query: () => Query) {
     }
   }
 
+  onMounted(() => load())
+  if (reloadOn) watch(reloadOn, () => load())
   return { items, cursor, loading, error, load }
 }
