@@ -17,7 +17,7 @@ import zoneinfo
 
 from localstack import ROOT, environment, stop, up
 
-PORTS = {"moto": 8120, "api": 3120, "sandbox": 3121}
+PORTS = {"moto": 8140, "api": 3140, "sandbox": 3141}
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 OFFSET_FILE = ROOT / "target" / "console-e2e.faketime"
