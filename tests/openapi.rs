@@ -145,6 +145,36 @@ fn every_operation_is_tagged_summarised_and_shown_by_examples_that_fit_its_schem
 }
 
 #[test]
+fn the_console_the_document_and_the_api_name_the_same_return_categories_in_the_same_words() {
+    use model::application::ReturnReason;
+    let api: Vec<(&str, &str)> = ReturnReason::ALL.iter().map(|r| (r.code(), r.label())).collect();
+    // console/src/lib/returns.ts lists them as `{ code: '…', label: '…' }`, in order.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../console/src/lib/returns.ts");
+    let ts = std::fs::read_to_string(path).expect("the console's return categories");
+    let console: Vec<(&str, &str)> = ts
+        .split("{ code: '")
+        .skip(1)
+        .filter_map(|rest| {
+            let (code, rest) = rest.split_once("', label: '")?;
+            Some((code, rest.split_once('\'')?.0))
+        })
+        .collect();
+    assert_eq!(console, api, "console/src/lib/returns.ts");
+    let body = &SPEC["paths"]["/v1/staff/applications/{no}/transitions"]["post"]["requestBody"];
+    let documented: Vec<&str> = body["content"]["application/json"]["schema"]["properties"]["reasonCode"]["enum"]
+        .as_array()
+        .expect("reasonCode's enum")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(
+        documented,
+        api.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        "docs/openapi.yaml"
+    );
+}
+
+#[test]
 fn the_schema_checker_catches_missing_undocumented_and_mistyped_fields() {
     let schema = response_schema("GET", "/v1/halls/{hallId}", 200).unwrap();
     let problems = violations(&schema, &serde_json::json!({ "hallId": 7, "extra": true }));

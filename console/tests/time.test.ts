@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, formatTime, monthStart, shanghaiDate } from '../src/lib/time'
+import { addDays, formatTime, shanghaiDate } from '../src/lib/time'
 
 describe('times are Shanghai times whatever the PC says', () => {
   it('the day turns at midnight in Shanghai, not at UTC midnight', () => {
@@ -16,6 +16,6 @@ describe('times are Shanghai times whatever the PC says', () => {
 
   it('counts days across a month end', () => {
     expect(addDays('2026-11-29', 5)).toBe('2026-12-04')
-    expect(monthStart('2026-12-17')).toBe('2026-12-01')
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01')
   })
 })

@@ -20,7 +20,3 @@ export function phoneProblem(raw: string): string | null {
   return /^1[3-9][0-9]{9}$/.test(raw.trim()) ? null : '手机号应为11位大陆手机号'
 }
 
-/** `5001**********123X` / `138****5678`, as the API masks them. */
-export function maskIdNumber(id: string): string {
-  return id.length === 18 ? `${id.slice(0, 4)}**********${id.slice(14)}` : '****'
-}

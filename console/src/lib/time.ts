@@ -36,11 +36,6 @@ export function shanghaiDate(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(now)
 }
 
-/** The first day of `date`'s month. */
-export function monthStart(date: string): string {
-  return `${date.slice(0, 8)}01`
-}
-
 /** `date` moved by `days` (calendar days). */
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`)
