@@ -154,6 +154,10 @@ const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
   await shot(p, 'supervision-1920')
   await p.setViewportSize({ width: 1366, height: 768 })
 
+  // Supervisors read any hall's board, chosen from the catalog's halls.
+  await p.goto(`${API}/console/hall`)
+  await p.getByTestId('counts').waitFor()
+
   await p.goto(`${API}/console/orders`)
   await p.getByTestId('order-subject').fill(application.applicationNo)
   await p.getByTestId('order-dept').fill('RSJ')
