@@ -31,5 +31,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',
+    // Component tests mount Element Plus, whose per-component imports pull in its CSS:
+    // let Vite transform it rather than Node, which cannot import a stylesheet.
+    server: { deps: { inline: ['element-plus'] } },
   },
 })
