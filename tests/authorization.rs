@@ -41,6 +41,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /v1/auth/wechat", "ok ok ok ok ok ok ok ok ok ok ok ok"),
     ("GET /v1/me", "401 ok ok 403 403 403 403 403 403 403 403 403"),
     ("PUT /v1/me/identity", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    (
+        "POST /v1/me/identity/verification",
+        "401 ok ok 403 403 403 403 403 403 403 403 403",
+    ),
     ("POST /v1/staff/auth/wecom", "ok ok ok ok ok ok ok ok ok ok ok ok"),
     ("GET /v1/staff/me", "401 403 403 ok ok ok ok ok ok ok ok ok"),
     ("GET /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 403 ok"),

@@ -12,9 +12,15 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
     ("auth-login", 1, 1, "one upsert: the citizen id derives from the openid"),
     (
         "auth-identity",
-        2,
-        2,
-        "one transaction (binding + the ID number's claim); a transaction returns no item, so one GetItem for the profile",
+        3,
+        3,
+        "the day's attempt count (one UpdateItem, which must stand when the binding is refused), one transaction (binding + the ID number's claim); a transaction returns no item, so one GetItem for the profile",
+    ),
+    (
+        "auth-identity-verification",
+        8,
+        5,
+        "the citizen (GetItem: its openid and held identity), the day's attempt count (UpdateItem), the claim's holder (GetItem), one transaction conditioned on that holder (claim, account, notices), the profile (GetItem); plus 3 for the instance's first mini-program access token (cache read, refresh lease, store), none once it is held",
     ),
     ("auth-me", 1, 1, "one GetItem"),
     (

@@ -197,6 +197,7 @@ class Day:
     def __init__(self, n):
         self.n = n
         self.phone = f"138{n:04d}5678"
+        self.login = None  # the wx.login code the citizen signs in with
         self.token = None
         self.staff = None  # window staff of the sample hall
         self.rsj = None  # the 人社局 department
@@ -215,7 +216,8 @@ class Day:
 
 
 def step_login(run, d):
-    d.token = run.call("auth-login", body={"code": f"invoke-{os.getpid()}-{d.n}"})["token"]
+    d.login = f"invoke-{os.getpid()}-{d.n}"
+    d.token = run.call("auth-login", body={"code": d.login})["token"]
     d.staff = cli_token("--role", "staff", "--dept", "RSJ", "--hall", "spb-center")
     d.rsj = cli_token("--role", "staff", "--dept", "RSJ")
     d.admin = cli_token("--role", "admin")
@@ -224,6 +226,17 @@ def step_login(run, d):
 
 def step_identity(run, d):
     run.call("auth-identity", token=d.token, body={"realName": "张三", "idNumber": id_number(d.n), "phone": d.phone})
+
+
+def step_verify(run, d):
+    """The face verification the mini-program would run, minted by the sandbox for this
+    citizen's WeChat user and the identity just bound."""
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{PORTS['sandbox']}/_sandbox/face", method="POST",
+        data=json.dumps({"code": d.login, "realName": "张三", "idNumber": id_number(d.n)}).encode(),
+        headers={"content-type": "application/json"})
+    minted = json.loads(urllib.request.urlopen(req, timeout=10).read())
+    run.call("auth-identity-verification", token=d.token, body={"verifyResult": minted["verifyResult"]})
 
 
 def step_slots(run, d):
@@ -350,6 +363,7 @@ def step_acknowledge(run, d):
 STEPS = {
     "auth-login": step_login,
     "auth-identity": step_identity,
+    "auth-identity-verification": step_verify,
     # The same Idempotency-Key every round: the first answer again.
     "auth-admin-staff-create": lambda run, d: run.call("auth-admin-staff-create", token=d.admin, expect=(201,)),
     "booking-slots": step_slots,

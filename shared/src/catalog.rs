@@ -70,6 +70,10 @@ pub struct Item {
     /// The application form, when the item has its own; otherwise the default item form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub form: Vec<FormField>,
+    /// The identity an applicant must have to book or apply online: `verified` (face
+    /// verification) for items that move money or rights.
+    #[serde(default)]
+    pub identity_level: super::IdentityLevel,
 }
 
 impl Item {
@@ -106,6 +110,9 @@ pub struct Package {
     pub dept_codes: Vec<DeptCode>,
     pub description: String,
     pub form: Vec<FormField>,
+    /// The strictest identity any of its items requires (set when the catalog is loaded).
+    #[serde(default)]
+    pub identity_level: super::IdentityLevel,
 }
 
 /// A service window. `comprehensive` windows (综合窗口, 一窗通办) serve many departments.

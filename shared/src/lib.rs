@@ -8,6 +8,7 @@
 //!   [`feedback`] (咨询投诉), [`supervision`] (督办) and its [`figures`],
 //!   [`notification`], the [`catalog`], one form ([`form`]), and the working-day
 //!   [`calendar`] (data compiled in from `shared/data/calendar/`).
+//! - [`verification`]: how sure the platform is of a citizen's identity (实名核验).
 //! - [`fields`]: every bad field of a request gathered at once; [`mask`]: how personal data
 //!   looks outside the store; [`config`]: typed settings read once per cold start;
 //!   [`random`]: ids and codes from the system's generator.
@@ -33,6 +34,7 @@ pub mod staff;
 pub mod supervision;
 pub mod text;
 pub mod time;
+pub mod verification;
 
 pub use calendar::WorkCalendar;
 pub use codes::{CitizenId, DeptCode, HallId, ItemCode, PackageCode, StaffId};
@@ -40,6 +42,7 @@ pub use fields::FieldErrors;
 pub use identity::{IdNumber, Identity, Phone, RealName};
 pub use text::FreeText;
 pub use time::LocalDate;
+pub use verification::IdentityLevel;
 
 /// Why a value was refused, phrased for the client (Chinese, as API messages are).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,8 @@ pub enum Kind {
     ApplicationDenied,
     ResultDelivered,
     FeedbackUpdate,
+    /// The account's real-name identity changed: verified, or released to its face-verified owner.
+    IdentityChange,
 }
 
 impl Kind {
@@ -36,10 +38,11 @@ impl Kind {
             Kind::ApplicationDenied => "application_denied",
             Kind::ResultDelivered => "result_delivered",
             Kind::FeedbackUpdate => "feedback_update",
+            Kind::IdentityChange => "identity_change",
         }
     }
 
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::BookingConfirmed,
         Kind::BookingReminder,
         Kind::ApplicationAccepted,
@@ -52,6 +55,7 @@ impl Kind {
         Kind::ApplicationDenied,
         Kind::ResultDelivered,
         Kind::FeedbackUpdate,
+        Kind::IdentityChange,
     ];
 
     pub fn parse(raw: &str) -> Option<Kind> {
@@ -72,6 +76,7 @@ impl Kind {
             Kind::ApplicationDenied => "application-denied",
             Kind::ResultDelivered => "result-delivered",
             Kind::FeedbackUpdate => "feedback-update",
+            Kind::IdentityChange => "identity-change",
         }
     }
 }

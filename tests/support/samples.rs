@@ -196,6 +196,15 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                     .json(&serde_json::json!({ "verificationCode": code }))
             }
             "hall-check-in-by-id" => req.bearer(&staff).path_param("id", &booked),
+            "auth-identity-verification" => {
+                // What WeChat hands the mini-program after the face of the identity the
+                // auth-identity sample bound was matched.
+                let result = app
+                    .sandbox
+                    .face_result("events-citizen", "张三", "11010519491231002X", "pass")
+                    .expect("a known outcome");
+                req.bearer(&token).json(&serde_json::json!({ "verifyResult": result }))
+            }
             "hall-walk-in" | "hall-call-next" | "hall-day" => req.bearer(&staff),
             "hall-finish" => req.bearer(&staff).path_param("ticketId", &called),
             "booking-cancel" => req.bearer(&token).path_param("id", &to_cancel),

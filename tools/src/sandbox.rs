@@ -17,12 +17,14 @@
 //! The notifier's side (`stable_token`, subscribe and template sends, `user/info`) and the
 //! fault switches are in [`api`]; WeCom's (`gettoken`, `auth/getuserinfo`, `message/send`)
 //! in [`wecom`], served on the same port: their paths do not collide; WeCom's OAuth page, a
-//! list of the demo directory to sign in as, in [`authorize`]. Every request the backend sends is recorded, secrets
+//! list of the demo directory to sign in as, in [`authorize`]; face verification's
+//! `getinfo`, with results minted at `POST /_sandbox/face`, in [`face`]. Every request the backend sends is recorded, secrets
 //! masked, and listed at `GET /_sandbox/messages`; what was delivered is at
 //! `GET /_sandbox/sent`.
 
 mod api;
 mod authorize;
+mod face;
 mod wecom;
 
 pub use api::{Fault, FaultKind, Scope};
@@ -124,7 +126,8 @@ impl Sandbox {
             | "/cgi-bin/user/info"
             | "/cgi-bin/gettoken"
             | "/cgi-bin/auth/getuserinfo"
-            | "/cgi-bin/message/send" => self.api(&path, &query, &body).await,
+            | "/cgi-bin/message/send"
+            | "/cityservice/face/identify/getinfo" => self.api(&path, &query, &body).await,
             _ => Ok(reply(404, &json!({ "errcode": 40066, "errmsg": "invalid url" }))),
         }
     }

@@ -116,6 +116,22 @@ mod tests {
         assert!(c.items.len() >= 30);
         assert!(c.packages.len() >= 3);
         assert!(c.packages.iter().all(|p| p.dept_codes.len() >= 2));
+        // A package asks for the strictest identity any of its items does.
+        for p in &c.packages {
+            let strictest = p
+                .item_codes
+                .iter()
+                .filter_map(|code| c.items.iter().find(|i| &i.code == code))
+                .map(|i| i.identity_level)
+                .max()
+                .unwrap_or_default();
+            assert_eq!(p.identity_level, strictest, "{}", p.code);
+        }
+        assert!(
+            c.items
+                .iter()
+                .any(|i| i.identity_level == model::IdentityLevel::Verified)
+        );
         assert_eq!(c.halls.len(), 2);
         assert!(c.halls.iter().all(|h| h.windows.iter().any(|w| w.comprehensive)));
         let kaiban = c

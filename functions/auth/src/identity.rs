@@ -1,5 +1,10 @@
 //! `GET /v1/me` and `PUT /v1/me/identity`: the citizen's profile and real-name binding.
 //! Personal data leaves only masked.
+//!
+//! A typed binding proves nothing, so its refusal says nothing either: one answer whether
+//! another account holds the number or this one holds another, and a limit on attempts a
+//! day, so no one learns which numbers have accounts. The person who owns a number takes it
+//! back with face verification (`verify`).
 
 use crate::App;
 use api::ApiError;
@@ -26,6 +31,11 @@ struct Profile {
     phone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     identity_bound_at: Option<String>,
+    /// `claimed` (typed in) or `verified` (人脸核身), with an identity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity_level: Option<model::IdentityLevel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity_verified_at: Option<String>,
     created_at: String,
     last_login_at: String,
 }
@@ -40,6 +50,8 @@ impl From<Citizen> for Profile {
             id_number: identity.map(|i| mask::id_number(&i.id_number)),
             phone: identity.map(|i| mask::phone(&i.phone)),
             identity_bound_at: identity.map(|i| i.bound_at.clone()),
+            identity_level: identity.map(|i| i.level),
+            identity_verified_at: identity.and_then(|i| i.verified_at.clone()),
             created_at: c.created_at,
             last_login_at: c.last_login_at,
         }
@@ -84,6 +96,7 @@ pub async fn bind(app: &App, req: &Request) -> Result<Response, ApiError> {
         id_number,
         phone,
     };
+    crate::attempts::count(app, &id).await?;
     let key = identity_key(&app.identity_key, &identity.id_number);
     match app.citizens.bind_identity(&id, &identity, &key, now()).await? {
         Binding::Taken => return Err(ApiError::code(Code::IdentityAlreadyBound)),
@@ -93,11 +106,15 @@ pub async fn bind(app: &App, req: &Request) -> Result<Response, ApiError> {
         Binding::Bound => {}
     }
     tracing::info!(citizen = %id, id_number = %identity.id_number, "identity bound");
-    let citizen = app.citizens.get(&id).await?.ok_or_else(ApiError::not_found)?;
-    // The applications a window took in for this person become this account's. A binding
-    // sent again finishes a move an earlier one left half done.
+    settle(app, &id).await
+}
+
+/// The account as bound now. The applications a window took in for this person become this
+/// account's; a binding sent again finishes a move an earlier one left half done.
+pub(crate) async fn settle(app: &App, id: &CitizenId) -> Result<Response, ApiError> {
+    let citizen = app.citizens.get(id).await?.ok_or_else(ApiError::not_found)?;
     if let Some(from) = &citizen.adopted {
-        let moved = app.applications.reown(from, &id).await?;
+        let moved = app.applications.reown(from, id).await?;
         tracing::info!(citizen = %id, moved, "applications taken in at a window moved to the account");
     }
     http::ok(&Profile::from(citizen))

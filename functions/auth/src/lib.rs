@@ -2,13 +2,15 @@
 //! sign-in through WeCom; the staff directory.
 //!
 //! Routes (API.md § Identity, § Staff identity): `POST /v1/auth/wechat`, `GET /v1/me`,
-//! `PUT /v1/me/identity`, `POST /v1/staff/auth/wecom`, `GET /v1/staff/me`,
+//! `PUT /v1/me/identity`, `POST /v1/me/identity/verification`, `POST /v1/staff/auth/wecom`, `GET /v1/staff/me`,
 //! `GET|POST /v1/admin/staff`, `PUT /v1/admin/staff/{id}`.
 
 mod admin;
+mod attempts;
 mod identity;
 mod login;
 mod staff;
+mod verify;
 
 use api::ApiError;
 use api::auth::{Signer, Verifier};
@@ -26,6 +28,9 @@ use store::citizens::CitizenStore;
 use store::staff::StaffStore;
 use store::wechat::WechatStore;
 use wechat::WechatClient;
+use wechat::face::Face;
+use wechat::server::Api;
+use wechat::token::Tokens;
 use wechat::wecom::Wecom;
 
 /// Everything a request needs, built once per cold start.
@@ -40,6 +45,12 @@ pub struct App {
     gate: Gate,
     wechat: WechatClient,
     wecom: Arc<Wecom>,
+    /// Face verification results, read with the mini-program's access token.
+    face: Arc<Face>,
+    /// Where a verification's notices go, in its own transaction.
+    outbox_table: String,
+    /// Binding attempts an account may make a day (`IDENTITY_ATTEMPTS_PER_DAY`, 10).
+    attempts_per_day: u32,
     signer: Signer,
     verifier: Verifier,
     cursors: CursorKey,
@@ -49,7 +60,8 @@ pub struct App {
 
 impl App {
     /// Reads `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CATALOG_TABLE`, `WECHAT_TABLE`,
-    /// `IDENTITY_HASH_KEY`, the JWT, WeChat and WeCom settings, and connects the store.
+    /// `OUTBOX_TABLE`, `IDENTITY_HASH_KEY`, `IDENTITY_ATTEMPTS_PER_DAY`, the JWT, WeChat and
+    /// WeCom settings, and connects the store.
     /// Fails naming the first setting that is missing or malformed.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("CITIZENS_TABLE")?.to_owned();
@@ -59,7 +71,18 @@ impl App {
         let wechat = WechatClient::from_env(env)?;
         let cursors = CursorKey::from_env(env)?;
         let client = store::connect(env).await;
-        let wecom = Wecom::from_env(env, WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?))?;
+        let tokens = WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?);
+        let wecom = Wecom::from_env(env, tokens.clone())?;
+        let mp = Tokens::new(
+            Api::from_env(env)?,
+            tokens,
+            env.required("WECHAT_MP_APPID")?,
+            env.required("WECHAT_MP_SECRET")?,
+        );
+        let attempts_per_day = env.parsed_or("IDENTITY_ATTEMPTS_PER_DAY", 10u32)?;
+        if attempts_per_day == 0 {
+            return Err(ConfigError::new("IDENTITY_ATTEMPTS_PER_DAY", "must be at least 1"));
+        }
         Ok(Self {
             citizens: CitizenStore::new(client.clone(), table),
             applications: ApplicationStore::new(client.clone(), env.required("APPLICATIONS_TABLE")?, ""),
@@ -69,6 +92,9 @@ impl App {
             gate: Gate::from_env(env, client, Clock::system())?,
             wechat,
             wecom: Arc::new(wecom),
+            face: Arc::new(Face::new(Api::from_env(env)?, mp)),
+            outbox_table: env.required("OUTBOX_TABLE")?.to_owned(),
+            attempts_per_day,
             signer,
             verifier,
             cursors,
@@ -103,6 +129,7 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "POST /v1/auth/wechat" => login::login(app, &req).await,
             "GET /v1/me" => identity::me(app, &req).await,
             "PUT /v1/me/identity" => identity::bind(app, &req).await,
+            "POST /v1/me/identity/verification" => verify::verify(app, &req).await,
             "POST /v1/staff/auth/wecom" => staff::sign_in(app, &req).await,
             "GET /v1/staff/me" => staff::me(app, &req).await,
             "GET /v1/admin/staff" => admin::list(app, &req).await,

@@ -35,6 +35,8 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     let ctx = load(app, Some(&citizen), slot_id.hall(), Some(&item_code)).await?;
     let id_key = person(ctx.citizen.as_ref())?;
     let (hall, slot, window, item) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
+    let held = ctx.citizen.as_ref().and_then(|c| c.identity.as_ref()).map(|i| i.level);
+    ApiError::unless_identity(held, item.identity_level)?;
 
     let now = app.clock.now();
     let booking = Booking::new(

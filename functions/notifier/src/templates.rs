@@ -65,6 +65,7 @@ fn values_of(kind: Kind) -> &'static [&'static str] {
         Kind::NumberCalled => &["queueNumber", "windowName", "hallName", "itemName", "at"],
         Kind::ApplicationDenied | Kind::ResultDelivered => &["applicationNo", "subjectName", "status", "at", "note"],
         Kind::FeedbackUpdate => &["feedbackNo", "kindText", "status", "note", "at"],
+        Kind::IdentityChange => &["status", "note", "at"],
     }
 }
 

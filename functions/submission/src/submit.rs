@@ -112,11 +112,20 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
     let claim = idempotency::claim(req, citizen.as_str(), req.body().as_ref())?;
     let named = Named::parse(body.item_code.as_deref(), body.package_code.as_deref())?;
     let read = subject::read(app, Reader::Citizen(&citizen), &named).await?;
-    let phone = read
+    let identity = read
         .citizen
         .and_then(|c| c.identity)
-        .map(|i| i.phone)
         .ok_or_else(|| ApiError::code(Code::IdentityRequired))?;
+    // A package asks for the strictest identity any of its items does.
+    let required = read
+        .subject
+        .items
+        .iter()
+        .map(|i| i.identity_level)
+        .max()
+        .unwrap_or_default();
+    ApiError::unless_identity(Some(identity.level), required)?;
+    let phone = identity.phone;
     let mut errors = FieldErrors::default();
     let form = model::form::check(&read.subject.form, &body.form, &mut errors);
     let delivery = delivery(body.delivery.as_ref(), &mut errors);

@@ -65,13 +65,14 @@ codes! {
     VersionConflict => 409, "VERSION_CONFLICT", "数据已被他人修改，请刷新后重试";
     AlreadyCalled => 409, "ALREADY_CALLED", "该号码不是本窗口正在办理的号码，或已办结";
     WecomAccountTaken => 409, "WECOM_ACCOUNT_TAKEN", "该政务微信账号已属于另一名工作人员";
-    IdentityAlreadyBound => 409, "IDENTITY_ALREADY_BOUND", "该身份信息已绑定其他账号，或本账号已绑定其他身份";
+    IdentityAlreadyBound => 409, "IDENTITY_ALREADY_BOUND", "该身份无法绑定到本账号；如确为本人身份，请通过人脸核身认证";
     PayloadTooLarge => 413, "PAYLOAD_TOO_LARGE", "请求内容过大";
     UnsupportedMediaType => 415, "UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持，请使用application/json";
     OutsideBookingWindow => 422, "OUTSIDE_BOOKING_WINDOW", "所选时段不在可预约范围内";
     CancelDeadlinePassed => 422, "CANCEL_DEADLINE_PASSED", "已超过可取消时间";
     NotEvaluable => 422, "NOT_EVALUABLE", "该服务尚不能评价";
     WrongVerificationCode => 422, "WRONG_VERIFICATION_CODE", "核验码不正确，或不是本大厅当天的预约";
+    FaceVerificationFailed => 422, "FACE_VERIFICATION_FAILED", "人脸核身未通过或已失效，请重新核验";
     ExtensionNotAllowed => 422, "EXTENSION_NOT_ALLOWED", "延期申请只能提出一次";
     IdempotencyKeyReused => 422, "IDEMPOTENCY_KEY_REUSED", "幂等键已用于其他请求";
     RateLimited => 429, "RATE_LIMITED", "请求过于频繁，请稍后再试";
@@ -154,6 +155,18 @@ impl ApiError {
 
     pub fn unauthenticated(reason: &'static str) -> Self {
         Self::code(Code::Unauthenticated).with_details(json!({ "reason": reason }))
+    }
+
+    /// 403 `IDENTITY_REQUIRED` unless an account whose identity is `held` (none: unbound)
+    /// may do what needs `required`. `details.required` tells the mini-program whether to
+    /// ask for a binding or for face verification.
+    pub fn unless_identity(held: Option<model::IdentityLevel>, required: model::IdentityLevel) -> Result<(), Self> {
+        match held {
+            Some(level) if level.meets(required) => Ok(()),
+            Some(_) => Err(Self::with_message(Code::IdentityRequired, "该事项需先通过人脸核身认证")
+                .with_details(json!({ "required": required.as_str() }))),
+            None => Err(Self::code(Code::IdentityRequired).with_details(json!({ "required": required.as_str() }))),
+        }
     }
 
     /// 400 `VALIDATION_FAILED` naming one field.

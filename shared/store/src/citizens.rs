@@ -5,7 +5,7 @@
 //! | item | pk | attributes |
 //! |---|---|---|
 //! | citizen | `C#<citizenId>` | openid, unionid?, createdAt, lastLoginAt, loginCount, identity?, idKey?, `sub#<templateId>` consents (store/subscriptions.rs) |
-//! | identity claim | `IDN#<idKey>` | citizenId, claimedAt |
+//! | identity claim | `IDN#<idKey>` | citizenId, claimedAt, verified? (true once face-verified), supersededFrom? |
 //!
 //! `idKey` is HMAC-SHA256 of the ID number under `IDENTITY_HASH_KEY`: it lets one person's
 //! ID number belong to one account without putting the number itself in a key.
@@ -22,6 +22,8 @@
 //!   bound to the same number. Two accounts racing for one ID number: one wins. A claim
 //!   held by an account a window opened (`origin: window`, no WeChat) is taken over instead:
 //!   see the `window` module.
+//! - Face verification (`POST /v1/me/identity/verification`): see the `verify` module; a
+//!   claim's `GetItem`, then one transaction conditioned on what it read.
 //! - A window's intake (收件) for a person: the claim's `GetItem` names their account; with
 //!   none, one transaction opens one (the account and its claim, each if absent).
 
@@ -34,7 +36,10 @@ use model::time::rfc3339;
 use model::{CitizenId, Identity};
 use serde::Deserialize;
 
+mod verify;
 mod window;
+
+pub use verify::Verification;
 
 /// The stored identity, full values: read only to serve the citizen and staff, never logged.
 #[derive(Clone, Deserialize)]
@@ -44,6 +49,11 @@ pub struct StoredIdentity {
     pub id_number: String,
     pub phone: String,
     pub bound_at: String,
+    /// `verified` once WeChat's face verification vouched for it.
+    #[serde(default)]
+    pub level: model::IdentityLevel,
+    #[serde(default)]
+    pub verified_at: Option<String>,
 }
 
 impl std::fmt::Debug for StoredIdentity {
@@ -197,30 +207,39 @@ impl CitizenStore {
         now: jiff::Timestamp,
     ) -> Result<Binding, StoreError> {
         let now = rfc3339(now);
-        let stored = window::stored_identity(identity, &now);
+        let stored = window::stored_identity(identity, &now, None);
+        // A verified claim is never replaced by a typed one, not even the holder's own: the
+        // put would drop its `verified`.
         let claim = Put::builder()
             .table_name(&self.table)
             .item("pk", s(format!("IDN#{id_key}")))
             .item("citizenId", s(id.as_str()))
             .item("claimedAt", s(now.clone()))
-            .condition_expression("attribute_not_exists(pk) OR citizenId = :id")
+            .condition_expression("attribute_not_exists(pk) OR (citizenId = :id AND attribute_not_exists(verified))")
             .expression_attribute_values(":id", s(id.as_str()));
         let citizen = Update::builder()
             .table_name(&self.table)
             .key("pk", citizen_key(id))
             .update_expression("SET #identity = :identity, idKey = :key")
             .expression_attribute_names("#identity", "identity")
-            .condition_expression("attribute_exists(pk) AND (attribute_not_exists(idKey) OR idKey = :key)")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(idKey) OR idKey = :key) \
+                 AND attribute_not_exists(#identity.verifiedAt)",
+            )
             .expression_attribute_values(":identity", stored)
             .expression_attribute_values(":key", s(id_key));
         // Either condition failing means the same to the citizen: the number is not theirs
-        // to bind (another account holds it, or theirs holds another).
+        // to bind (another account holds it, or theirs holds another), unless a window's
+        // account holds it or theirs is verified with it (see below).
         let mut tx = Transaction::new("binding an identity");
         tx.put((), claim)?;
         tx.update((), citizen)?;
-        Ok(match tx.run(&self.client).await? {
-            Outcome::Done => Binding::Bound,
-            Outcome::Refused(_) => self.adopt(id, identity, id_key, &now).await?,
-        })
+        if tx.run(&self.client).await? == Outcome::Done {
+            return Ok(Binding::Bound);
+        }
+        match self.adopt(id, identity, id_key, &now).await? {
+            Binding::Taken => self.rebind_verified(id, identity, id_key).await,
+            other => Ok(other),
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The WeChat API client: `jscode2session` for mini-program login; the push callbacks’
-//! message formats and crypto, the server API the notifier sends through, and WeCom
-//! (政务微信, staff sign-in) live in the submodules.
+//! message formats and crypto, the server API the notifier sends through, face
+//! verification (人脸核身) and WeCom (政务微信, staff sign-in) live in the submodules.
 //!
 //! The base URL is configuration (`WECHAT_API_BASE`), so tests and the local stack talk to
 //! the sandbox instead of `api.weixin.qq.com`. WeChat answers HTTP 200 with an `errcode` on
@@ -9,6 +9,7 @@
 //! WeChat requires, so request URLs are never logged.
 
 pub mod crypto;
+pub mod face;
 pub mod message;
 pub mod nonce;
 pub mod reply;

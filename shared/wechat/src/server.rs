@@ -1,6 +1,6 @@
 //! WeChat's server API as the notifier and the callback use it: `stable_token`, mini-program
-//! subscribe messages, official-account template messages, and `user/info` for a
-//! follower's unionid.
+//! subscribe messages, official-account template messages, `user/info` for a follower's
+//! unionid, and face verification's `getinfo`.
 //!
 //! WeChat answers HTTP 200 with an `errcode`; every answer is sorted into one of three
 //! outcomes a caller acts on: the access token was refused (refresh it, retry once), a
@@ -63,6 +63,40 @@ struct Reply {
     subscribe: Option<i64>,
     #[serde(default)]
     userid: Option<String>,
+    /// `cityservice/face/identify/getinfo`: the result and who it vouches for.
+    #[serde(default)]
+    identify_ret: Option<i64>,
+    #[serde(default)]
+    openid: Option<String>,
+    #[serde(default)]
+    id_card_number_md5: Option<String>,
+    #[serde(default)]
+    name_utf8_md5: Option<String>,
+    #[serde(default)]
+    finish_time: Option<i64>,
+}
+
+/// What WeChat's face verification (人脸核身) says of one `verify_result`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FaceInfo {
+    /// 0 when the face matched the identity; WeChat's 100xx/900xx code otherwise.
+    pub identify_ret: i64,
+    /// The user who was verified: must be the account's own.
+    pub openid: String,
+    /// MD5 (hex) of the ID number, its check character upper case, and of the UTF-8 name.
+    pub id_card_number_md5: String,
+    pub name_utf8_md5: String,
+    /// When the verification finished (epoch seconds).
+    pub finish_time: i64,
+}
+
+impl std::fmt::Debug for FaceInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FaceInfo")
+            .field("identify_ret", &self.identify_ret)
+            .field("finish_time", &self.finish_time)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A fresh access token and its lifetime in seconds.
@@ -167,6 +201,32 @@ impl Api {
             subscribed: reply.subscribe == Some(1),
             unionid: reply.unionid,
         })
+    }
+
+    /// `POST /cityservice/face/identify/getinfo`: the result a mini-program's
+    /// `wx.startFacialRecognitionVerify` handed back as `verifyResult`.
+    pub async fn face_info(&self, token: &str, verify_result: &str) -> Result<FaceInfo, CallError> {
+        let request = self
+            .http
+            .post(format!("{}/cityservice/face/identify/getinfo", self.base))
+            .query(&[("access_token", token)])
+            .json(&json!({ "verify_result": verify_result }));
+        let reply = self.call(request).await?;
+        match (
+            reply.identify_ret,
+            reply.openid,
+            reply.id_card_number_md5,
+            reply.name_utf8_md5,
+        ) {
+            (Some(identify_ret), Some(openid), Some(id_md5), Some(name_md5)) => Ok(FaceInfo {
+                identify_ret,
+                openid,
+                id_card_number_md5: id_md5,
+                name_utf8_md5: name_md5,
+                finish_time: reply.finish_time.unwrap_or_default(),
+            }),
+            _ => Err(CallError::Transient("getinfo answered without a result".into())),
+        }
     }
 
     async fn send(&self, path: &str, token: &str, body: &Value) -> Result<Option<String>, CallError> {

@@ -13,6 +13,7 @@
 //! | `DELETE /_sandbox/faults` | WeChat recovers |
 //! | `POST /_sandbox/invalidate-tokens` | every token stops working (40001) |
 //! | `POST /_sandbox/refuse/{openid}` | that user refuses messages (43101) |
+//! | `POST /_sandbox/face` `{"code", "realName", "idNumber", "outcome"}` | a face verification's `verifyResult` (see [`super::face`]) |
 //! | `GET /_sandbox/users/{code}` | the openids and unionid of a `wx.login` code's user, following the official account |
 //! | `GET /_sandbox/sent`, `GET /_sandbox/token-calls` | what was delivered; how many tokens were fetched |
 
@@ -150,6 +151,7 @@ impl Sandbox {
                 self.invalidate_tokens();
                 ok()
             }
+            ("POST", "face") => self.mint_face(body),
             ("POST", p) if p.starts_with("refuse/") => {
                 self.refuse(&p["refuse/".len()..]);
                 ok()
@@ -214,6 +216,7 @@ impl Sandbox {
             "/cgi-bin/stable_token" => self.stable_token(&body),
             "/cgi-bin/user/info" => self.user_info(token, query.get("openid").map_or("", |s| s)),
             "/cgi-bin/message/subscribe/send" => self.send(&self.appid, "subscribe", token, body),
+            "/cityservice/face/identify/getinfo" => self.face_info(token, &body),
             _ => self.send(&self.oa_appid, "template", token, body),
         })
     }

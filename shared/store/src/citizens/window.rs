@@ -17,13 +17,18 @@ use model::{CitizenId, Identity};
 
 const WINDOW: &str = "window";
 
-/// An identity as the citizen item keeps it (full values: the store is the one place).
-pub(super) fn stored_identity(identity: &Identity, at: &str) -> AttributeValue {
+/// An identity as the citizen item keeps it (full values: the store is the one place);
+/// `verified_at` when WeChat's face verification vouched for it.
+pub(super) fn stored_identity(identity: &Identity, at: &str, verified_at: Option<&str>) -> AttributeValue {
     let mut stored = Item::new();
     stored.insert("realName".into(), s(identity.real_name.expose()));
     stored.insert("idNumber".into(), s(identity.id_number.expose()));
     stored.insert("phone".into(), s(identity.phone.expose()));
     stored.insert("boundAt".into(), s(at));
+    if let Some(v) = verified_at {
+        stored.insert("level".into(), s(model::IdentityLevel::Verified.as_str()));
+        stored.insert("verifiedAt".into(), s(v));
+    }
     AttributeValue::M(stored)
 }
 
@@ -32,6 +37,8 @@ pub(super) fn stored_identity(identity: &Identity, at: &str) -> AttributeValue {
 pub struct Claimed {
     pub citizen: CitizenId,
     pub by_window: bool,
+    /// The holder's face was matched to the number: no one else can take it.
+    pub verified: bool,
 }
 
 impl CitizenStore {
@@ -56,7 +63,12 @@ impl CitizenStore {
             .get("origin")
             .and_then(|v| v.as_s().ok())
             .is_some_and(|o| o == WINDOW);
-        Ok(Some(Claimed { citizen, by_window }))
+        let verified = item.get("verified").and_then(|v| v.as_bool().ok()).copied() == Some(true);
+        Ok(Some(Claimed {
+            citizen,
+            by_window,
+            verified,
+        }))
     }
 
     /// The account of the person with this identity: theirs if they have one, else one the
@@ -86,7 +98,7 @@ impl CitizenStore {
             .item("citizenId", s(id.as_str()))
             .item("createdAt", s(at.clone()))
             .item("origin", s(WINDOW))
-            .item("identity", stored_identity(identity, &at))
+            .item("identity", stored_identity(identity, &at, None))
             .item("idKey", s(id_key))
             .condition_expression("attribute_not_exists(pk)");
         let mut tx = Transaction::new("opening an account at a window");
@@ -133,7 +145,7 @@ impl CitizenStore {
             .update_expression("SET #identity = :identity, idKey = :key, adopted = :old")
             .expression_attribute_names("#identity", "identity")
             .condition_expression("attribute_exists(pk) AND attribute_not_exists(idKey)")
-            .expression_attribute_values(":identity", stored_identity(identity, at))
+            .expression_attribute_values(":identity", stored_identity(identity, at, None))
             .expression_attribute_values(":key", s(id_key))
             .expression_attribute_values(":old", s(old.as_str()));
         let theirs = Update::builder()
