@@ -94,7 +94,7 @@ async fn packages_and_halls_are_listed_and_found() {
     assert_eq!(status, 200);
     assert!(pkg["itemCodes"].as_array().unwrap().len() >= 2 && pkg["form"].is_array());
     let (_, halls) = get(&app, event("catalog-halls")).await;
-    assert_eq!(halls["items"].as_array().unwrap().len(), 2);
+    assert_eq!(halls["items"].as_array().unwrap().len(), 5);
     let (status, hall) = get(&app, event("catalog-hall")).await;
     assert_eq!(status, 200);
     assert!(

@@ -3,7 +3,10 @@
 //! These structs are both the stored shape (mapped with serde_dynamo) and the API's JSON,
 //! so the field names here are the contract's (camelCase).
 
+mod place;
+
 use super::{DeptCode, HallId, ItemCode, PackageCode};
+pub use place::{HallLevel, Location};
 use serde::{Deserialize, Serialize};
 
 /// 即办件 are handled on the spot; 承诺件 within `promisedDays` working days.
@@ -74,6 +77,13 @@ pub struct Item {
     /// verification) for items that move money or rights.
     #[serde(default)]
     pub identity_level: super::IdentityLevel,
+    /// The levels of hall that handle it (就近办): the district's alone unless it says more.
+    #[serde(default = "district_only")]
+    pub levels: Vec<HallLevel>,
+}
+
+fn district_only() -> Vec<HallLevel> {
+    vec![HallLevel::District]
 }
 
 impl Item {
@@ -155,6 +165,21 @@ pub struct Hall {
     /// The hall's booking rules; the defaults are the district's.
     #[serde(default)]
     pub booking: BookingRules,
+    /// District centre, town centre or community station.
+    #[serde(default)]
+    pub level: HallLevel,
+    /// The hall above it (a station's town centre, a town centre's district centre).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<HallId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl Hall {
+    /// Whether any of its windows serves the item.
+    pub fn serves(&self, item: &ItemCode) -> bool {
+        self.windows.iter().any(|w| w.item_codes.contains(item))
+    }
 }
 
 /// How far ahead citizens may book, until when they may cancel, and when repeated no-shows
@@ -224,14 +249,45 @@ impl Catalog {
             if let Some(c) = p.item_codes.iter().find(|c| !items.contains_key(c)) {
                 return Err(format!("package {} names unknown item {c}", p.code));
             }
+            let strictest = p
+                .item_codes
+                .iter()
+                .filter_map(|c| items.get(c))
+                .map(|i| i.identity_level)
+                .max();
+            if strictest.unwrap_or_default() != p.identity_level {
+                return Err(format!("package {} asks for another identity than its items", p.code));
+            }
         }
         for h in &self.halls {
             for w in &h.windows {
                 if let Some(c) = w.item_codes.iter().find(|c| !items.contains_key(c)) {
                     return Err(format!("window {} of {} names unknown item {c}", w.code, h.hall_id));
                 }
+                if let Some(c) = w
+                    .item_codes
+                    .iter()
+                    .find(|c| items.get(c).is_some_and(|i| !i.levels.contains(&h.level)))
+                {
+                    return Err(format!("{} serves {c}, which is not handled at its level", h.hall_id));
+                }
             }
+            self.check_parent(h)?;
         }
         Ok(())
+    }
+
+    /// A hall's parent exists and is a level above it; a district hall may have none.
+    fn check_parent(&self, h: &Hall) -> Result<(), String> {
+        let parent = match &h.parent {
+            None if h.level == HallLevel::District => return Ok(()),
+            None => return Err(format!("{} has no parent hall", h.hall_id)),
+            Some(p) => self.halls.iter().find(|x| &x.hall_id == p),
+        };
+        match parent {
+            Some(p) if p.level < h.level => Ok(()),
+            Some(p) => Err(format!("{}'s parent {} is not a level above it", h.hall_id, p.hall_id)),
+            None => Err(format!("{} names an unknown parent hall", h.hall_id)),
+        }
     }
 }

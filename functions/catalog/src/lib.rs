@@ -2,8 +2,9 @@
 //!
 //! Routes (API.md § Catalog): `GET /v1/catalog/items`, `GET /v1/catalog/items/{code}`,
 //! `GET /v1/catalog/packages`, `GET /v1/catalog/packages/{code}`, `GET /v1/halls`,
-//! `GET /v1/halls/{hallId}`. Public: no token needed, and responses may be cached briefly.
+//! `GET /v1/halls/{hallId}` (the halls by level, parent, item and distance: [`halls`]). Public: no token needed, and responses may be cached briefly.
 
+mod halls;
 mod search;
 
 use api::ApiError;
@@ -57,13 +58,7 @@ pub async fn handle(app: &App, req: Request) -> Response {
                 let code: PackageCode = http::path(&req, "code")?;
                 found(app.catalog.package(&code).await?)
             }
-            "GET /v1/halls" => {
-                let items = app.catalog.halls().await?;
-                http::ok(&List {
-                    items,
-                    next_cursor: None,
-                })
-            }
+            "GET /v1/halls" => halls::list(app, &req).await,
             "GET /v1/halls/{hallId}" => {
                 let id: HallId = http::path(&req, "hallId")?;
                 found(app.catalog.hall(&id).await?)
