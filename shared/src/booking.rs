@@ -204,6 +204,41 @@ impl Booking {
         }
     }
 
+    /// The confirmation of a booking moved to another slot: the new time, and the new code
+    /// when the day changed. One per move: a move is one transaction, retried only after it
+    /// wrote nothing, so a fresh nonce cannot queue it twice, and moving back to a slot
+    /// (even within a millisecond) confirms again.
+    pub fn moved_notice(&self) -> Notification {
+        Notification {
+            cause: format!("{}.moved.{}", self.id, crate::random::hex(&crate::random::bytes::<8>())),
+            ..self.notification(Kind::BookingConfirmed)
+        }
+    }
+
+    /// The notice of a cancelled booking: what, where and when it was (a booking is
+    /// cancelled once).
+    pub fn cancelled_notice(&self) -> Notification {
+        let mut note = self.notification(Kind::BookingCancelled);
+        note.data.remove("verificationCode");
+        note
+    }
+
+    /// The notice that this booking's no-show stopped its owner booking until `until`: one
+    /// per ban (a longer ban later is another).
+    pub fn restricted_notice(&self, until: jiff::Timestamp, no_shows: u32) -> Notification {
+        Notification {
+            kind: Kind::BookingRestricted,
+            citizen: self.citizen_id.clone(),
+            cause: format!("{}.{}", self.citizen_id, until.as_second()),
+            source: format!("booking:{}", self.id),
+            page: "pages/booking/list".to_owned(),
+            data: std::collections::BTreeMap::from([
+                ("until", rfc3339(until)),
+                ("note", format!("预约后{no_shows}次未到，暂停网上预约")),
+            ]),
+        }
+    }
+
     /// A notification about this booking (confirmed, reminder): what, where, when, and the
     /// code to show at the hall.
     pub fn notification(&self, kind: Kind) -> Notification {

@@ -19,6 +19,10 @@ pub enum Kind {
     ApplicationDenied,
     ResultDelivered,
     FeedbackUpdate,
+    /// A booking was cancelled (by its owner): the seat is free.
+    BookingCancelled,
+    /// Repeated no-shows stopped the person booking until a date.
+    BookingRestricted,
     /// The account's real-name identity changed: verified, or released to its face-verified owner.
     IdentityChange,
 }
@@ -38,11 +42,13 @@ impl Kind {
             Kind::ApplicationDenied => "application_denied",
             Kind::ResultDelivered => "result_delivered",
             Kind::FeedbackUpdate => "feedback_update",
+            Kind::BookingCancelled => "booking_cancelled",
+            Kind::BookingRestricted => "booking_restricted",
             Kind::IdentityChange => "identity_change",
         }
     }
 
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 15] = [
         Kind::BookingConfirmed,
         Kind::BookingReminder,
         Kind::ApplicationAccepted,
@@ -55,6 +61,8 @@ impl Kind {
         Kind::ApplicationDenied,
         Kind::ResultDelivered,
         Kind::FeedbackUpdate,
+        Kind::BookingCancelled,
+        Kind::BookingRestricted,
         Kind::IdentityChange,
     ];
 
@@ -76,6 +84,8 @@ impl Kind {
             Kind::ApplicationDenied => "application-denied",
             Kind::ResultDelivered => "result-delivered",
             Kind::FeedbackUpdate => "feedback-update",
+            Kind::BookingCancelled => "booking-cancelled",
+            Kind::BookingRestricted => "booking-restricted",
             Kind::IdentityChange => "identity-change",
         }
     }

@@ -56,6 +56,8 @@ pub struct Templates {
 fn values_of(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::BookingConfirmed | Kind::BookingReminder => &["itemName", "hallName", "start", "verificationCode"],
+        Kind::BookingCancelled => &["itemName", "hallName", "start"],
+        Kind::BookingRestricted => &["until", "note"],
         Kind::ApplicationAccepted
         | Kind::CorrectionRequired
         | Kind::ApplicationCompleted

@@ -1,6 +1,6 @@
 //! Changes to a booking once made: cancel, reschedule, check in. Each is conditional on
 //! the booking still being as the caller read it, so a concurrent change is noticed, never
-//! overwritten.
+//! overwritten; a cancel and a move tell the owner in their own transaction.
 
 use super::write::{Cond, day_end_epoch, n, unexpected};
 use super::{Booking, BookingStore, booking_key, key};
@@ -53,6 +53,11 @@ impl BookingStore {
         tx.update(Cond::Booking, update)?;
         self.free_seat(&mut tx, &b.slot_id, &b.date)?;
         self.unguard(&mut tx, b)?;
+        // The owner is told, as of every other change: a cancel they did not make shows.
+        tx.item(
+            Cond::Notice,
+            crate::outbox::item(&b.cancelled_notice(), &self.outbox_table, now)?,
+        );
         match tx.run(&self.client).await? {
             Outcome::Done => Ok(true),
             o if o.refused(Cond::Booking) => Ok(false),
@@ -101,6 +106,11 @@ impl BookingStore {
         tx.update(Cond::Booking, update)?;
         self.free_seat(&mut tx, &old.slot_id, &old.date)?;
         self.take_seat(&mut tx, &moved.slot_id, capacity, &moved.date)?;
+        // A confirmation of the new time (and the new code, when the day changed).
+        tx.item(
+            Cond::Notice,
+            crate::outbox::item(&moved.moved_notice(), &self.outbox_table, now)?,
+        );
         if old.date != moved.date {
             self.unguard(&mut tx, old)?;
             self.guard(&mut tx, moved)?;

@@ -6,7 +6,7 @@ use super::write::Cond;
 use super::{Booking, BookingStore, Filter, booking_key, key, person_pk};
 use crate::StoreError;
 use crate::tx::{Outcome, Transaction};
-use crate::{AttributeValue, error_code, s, sdk_error};
+use crate::{AttributeValue, s, sdk_error};
 use aws_sdk_dynamodb::types::builders::PutBuilder;
 use aws_sdk_dynamodb::types::{Put, Update};
 use model::HallId;
@@ -91,8 +91,10 @@ impl BookingStore {
             .ok()
             .and_then(|span| now.checked_add(span).ok())
             .unwrap_or(Timestamp::MAX);
-        self.ban(&b.id_key, until, now).await?;
-        tracing::info!(booking = %b.id, no_shows = count, "booking ban");
+        let told = self
+            .ban(&b.id_key, until, Some(&b.restricted_notice(until, count)), now)
+            .await?;
+        tracing::info!(booking = %b.id, no_shows = count, told, "booking ban");
         Ok(true)
     }
 
@@ -113,12 +115,17 @@ impl BookingStore {
         Ok(out.count.max(0) as u32)
     }
 
-    /// Bans a person from booking until `until`. A ban is only ever extended, never cut
-    /// short by a later, shorter one.
-    pub async fn ban(&self, id_key: &str, until: jiff::Timestamp, now: jiff::Timestamp) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .put_item()
+    /// Bans a person from booking until `until`, telling them with `notice` in the same
+    /// transaction. A ban is only ever extended, never cut short by a later, shorter one;
+    /// `true` if this one was written (and the notice with it).
+    pub async fn ban(
+        &self,
+        id_key: &str,
+        until: jiff::Timestamp,
+        notice: Option<&model::notification::Notification>,
+        now: jiff::Timestamp,
+    ) -> Result<bool, StoreError> {
+        let put = Put::builder()
             .table_name(&self.table)
             .item("pk", s(person_pk(id_key)))
             .item("sk", s("BAN"))
@@ -126,13 +133,12 @@ impl BookingStore {
             .item("untilEpoch", AttributeValue::N(until.as_second().to_string()))
             .item("bannedAt", s(rfc3339(now)))
             .condition_expression("attribute_not_exists(pk) OR untilEpoch < :until")
-            .expression_attribute_values(":until", AttributeValue::N(until.as_second().to_string()))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(()),
-            Err(e) => Err(sdk_error("banning a person from booking", e)),
+            .expression_attribute_values(":until", AttributeValue::N(until.as_second().to_string()));
+        let mut tx = Transaction::new("banning a person from booking");
+        tx.put(Cond::Ban, put)?;
+        if let Some(note) = notice {
+            tx.item(Cond::Notice, crate::outbox::item(note, &self.outbox_table, now)?);
         }
+        Ok(tx.run(&self.client).await? == Outcome::Done)
     }
 }
