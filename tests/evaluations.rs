@@ -1,11 +1,13 @@
 //! 好差评 against the real local store: once-only ratings under concurrency, anonymity toward
 //! staff, the full 差评 workflow with its overdue and invalid paths, invitations, and public
-//! statistics equal to a brute-force recount of two hundred random reviews.
+//! statistics equal to a brute-force recount of two hundred random reviews, and 回访率.
 
 use fingertip_tests::{EventExt, TestApp, code, event, read, spawn_app};
 use model::evaluation::EvaluationId;
 use serde_json::{Value, json};
 
+#[path = "evaluations/callbacks.rs"]
+mod callbacks;
 #[path = "evaluations/statistics.rs"]
 mod statistics;
 

@@ -49,6 +49,11 @@ def set_example(lines, media, value):
         lines.insert(end, text)
 
 
+# Values the sandbox makes that mean nothing outside it: a request example shows what a
+# client sends instead (WeChat's verify result is opaque to the mini-program).
+PLACEHOLDERS = {"verifyResult": "REPLACE_WITH_verifyResult_FROM_wx.startFacialRecognitionVerify"}
+
+
 def main(path):
     exchanges = json.loads(pathlib.Path(path).read_text())
     lines = DOC.read_text().split("\n")
@@ -76,7 +81,10 @@ def main(path):
                 content = find(lines, body + 1, block_end(lines, body), "content:$", 8)
                 media = find(lines, content + 1, block_end(lines, content), "application/json:$", 10)
                 if media is not None:
-                    set_example(lines, media, ex["request"])
+                    request = ex["request"]
+                    if isinstance(request, dict):
+                        request = {k: PLACEHOLDERS.get(k, v) for k, v in request.items()}
+                    set_example(lines, media, request)
     DOC.write_text("\n".join(lines))
 
 

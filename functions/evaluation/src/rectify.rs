@@ -136,10 +136,15 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
         note: note.clone(),
     });
     let rating = format!("r{}", r.rating);
-    let deltas: Vec<(&str, i64)> = match to {
-        ReviewStatus::Rectified => vec![("rectified", 1)],
-        // A mistaken or malicious rating leaves the figures.
-        ReviewStatus::Invalid => vec![("count", -1), (rating.as_str(), -1), ("bad", -1), ("invalid", 1)],
+    let deltas: Vec<(&str, i64)> = match (to, action) {
+        (ReviewStatus::Rectified, _) => vec![("rectified", 1)],
+        // A mistaken or malicious rating leaves the figures, its call-back with it.
+        (ReviewStatus::Invalid, _) => [("count", -1), (rating.as_str(), -1), ("bad", -1), ("invalid", 1)]
+            .into_iter()
+            .chain(r.callback_deltas(-1))
+            .collect(),
+        // 回访核实 done: counted, and whether within the limit (r.steps holds it now).
+        (_, RectificationAction::Verify) => r.callback_deltas(1),
         _ => vec![],
     };
     let outcome = matches!(

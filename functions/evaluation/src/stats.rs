@@ -1,6 +1,7 @@
 //! `GET /v1/stats/evaluations?dept=&item=&hall=&from=&to=&groupBy=`: the public figures.
 //! 满意率 is the share rated 3 or above, 差评率 the share rated 1 or 2, 整改率 the share of
-//! 差评 rectified. Read from counters kept at every write: never a scan, never a person.
+//! 差评 rectified, 回访率 the share of 差评 called back within the limit (1 working day).
+//! Read from counters kept at every write: never a scan, never a person.
 
 use crate::App;
 use api::ApiError;
@@ -46,6 +47,8 @@ fn figures(f: &Figures) -> Map<String, Value> {
     out.insert("satisfactionRate".into(), rate(satisfied, f.count));
     out.insert("badRate".into(), rate(f.bad, f.count));
     out.insert("rectifiedRate".into(), rate(f.rectified, f.bad));
+    out.insert("callbackRate".into(), rate(f.called_back_on_time, f.bad));
+    out.insert("calledBack".into(), json!(f.called_back));
     out.insert(
         "byRating".into(),
         json!({ "1": r1, "2": r2, "3": r3, "4": r4, "5": r5 }),

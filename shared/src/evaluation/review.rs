@@ -56,6 +56,38 @@ pub struct Review {
 }
 
 impl Review {
+    /// Whether the citizen was called back (回访核实): `Some(true)` if within the limit
+    /// (`verifyDue`, Beijing date), `Some(false)` if late, `None` if not called back.
+    pub fn called_back(&self) -> Option<bool> {
+        let verified = self.steps.iter().find(|s| s.action == "verify")?;
+        let day = verified
+            .at
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .map(|t| crate::time::local(t).date());
+        Some(
+            match (
+                day,
+                self.verify_due
+                    .as_deref()
+                    .and_then(|d| d.parse::<jiff::civil::Date>().ok()),
+            ) {
+                (Some(day), Some(due)) => day <= due,
+                _ => false,
+            },
+        )
+    }
+
+    /// The counter changes of calling back (`sign` 1) or of taking it back out of the
+    /// figures (-1, a review ruled invalid): 回访率 is on-time call-backs over 差评.
+    pub fn callback_deltas(&self, sign: i64) -> Vec<(&'static str, i64)> {
+        match self.called_back() {
+            Some(true) => vec![("calledBack", sign), ("calledBackOnTime", sign)],
+            Some(false) => vec![("calledBack", sign)],
+            None => vec![],
+        }
+    }
+
     /// The (dimension, value) pairs this review counts under.
     pub fn dimensions(&self) -> Vec<(&'static str, String)> {
         let mut dims = vec![("all", "ALL".to_owned())];

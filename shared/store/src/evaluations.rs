@@ -6,7 +6,7 @@
 //! | record | pk | sk |
 //! |---|---|---|
 //! | review | `E#<evaluationId>` | `REVIEW` |
-//! | counter (count, r1..r5, bad, rectified, invalid) | `G#<dimension>#<YYYY-MM>` | `<value>` |
+//! | counter (count, r1..r5, bad, rectified, invalid, calledBack, calledBackOnTime) | `G#<dimension>#<YYYY-MM>` | `<value>` |
 //!
 //! Dimensions: `all` (value `ALL`), `dept`, `item`, `hall`, `window` (`<hall>:<window>`) and
 //! `staff`. A review counts once under each dimension it names, in its month. A `staff`

@@ -23,6 +23,9 @@ pub struct Figures {
     pub bad: i64,
     pub rectified: i64,
     pub invalid: i64,
+    /// 差评 called back (回访核实), and of those within the limit.
+    pub called_back: i64,
+    pub called_back_on_time: i64,
 }
 
 impl Figures {
@@ -37,6 +40,8 @@ impl Figures {
             bad: n("bad"),
             rectified: n("rectified"),
             invalid: n("invalid"),
+            called_back: n("calledBack"),
+            called_back_on_time: n("calledBackOnTime"),
         }
     }
 
@@ -48,6 +53,8 @@ impl Figures {
         self.bad = self.bad.saturating_add(o.bad);
         self.rectified = self.rectified.saturating_add(o.rectified);
         self.invalid = self.invalid.saturating_add(o.invalid);
+        self.called_back = self.called_back.saturating_add(o.called_back);
+        self.called_back_on_time = self.called_back_on_time.saturating_add(o.called_back_on_time);
     }
 }
 
