@@ -7,8 +7,8 @@
 //! scan materials and take applications in), approvers for their department (queues,
 //! transitions, reviews, the application view, the 督办 orders to it), supervisors read any
 //! application and every 咨询投诉 desk, decide extensions, issue, return and close 督办
-//! orders and read the audit trail, the dispatcher holds the dispatch desk, admins keep the
-//! directory and nothing else. A resource outside a caller's scope is 404, as another
+//! orders, review departments' rulings that a 差评 was invalid (复核) and read the audit
+//! trail, the dispatcher holds the dispatch desk, admins keep the directory and nothing else. A resource outside a caller's scope is 404, as another
 //! citizen's is; a route the caller's roles have no business with is 403. The callers are
 //! the demo directory's members (`make run` seeds them) and the same roles at the other hall.
 //! The WeChat callbacks answer to WeChat's signature, not to tokens.
@@ -161,6 +161,14 @@ const MATRIX: &[(&str, &str)] = &[
     (
         "POST /v1/staff/evaluations/{id}/rectification",
         "401 403 403 403 403 ok 404 403 403 403 403 403",
+    ),
+    (
+        "GET /v1/supervision/evaluations",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    (
+        "POST /v1/supervision/evaluations/{id}/review",
+        "401 403 403 403 403 403 403 403 403 ok 403 403",
     ),
     ("POST /v1/feedback", "401 ok ok 403 403 403 403 403 403 403 403 403"),
     ("GET /v1/me/feedback", "401 ok ok 403 403 403 403 403 403 403 403 403"),

@@ -1,6 +1,7 @@
 //! 好差评 against the real local store: once-only ratings under concurrency, anonymity toward
 //! staff, the full 差评 workflow with its overdue and invalid paths, invitations, and public
-//! statistics equal to a brute-force recount of two hundred random reviews, and 回访率.
+//! statistics equal to a brute-force recount of two hundred random reviews, 回访率, and the
+//! supervisors' review (复核) of invalid rulings.
 
 use fingertip_tests::{EventExt, TestApp, code, event, read, spawn_app};
 use model::evaluation::EvaluationId;
@@ -8,6 +9,8 @@ use serde_json::{Value, json};
 
 #[path = "evaluations/callbacks.rs"]
 mod callbacks;
+#[path = "evaluations/recheck.rs"]
+mod recheck;
 #[path = "evaluations/statistics.rs"]
 mod statistics;
 
@@ -51,6 +54,20 @@ async fn flags(app: &TestApp, staff: &str) -> (Option<bool>, Option<bool>) {
         list["items"][0]["verificationOverdue"].as_bool(),
         list["items"][0]["rectificationOverdue"].as_bool(),
     )
+}
+
+/// A supervisor's review (复核) of a department's invalid ruling.
+async fn recheck(app: &TestApp, id: &str, decision: &str, note: Option<&str>) -> (u16, Value) {
+    let supervisor = app.demo_token("jiancha").await;
+    let mut body = json!({ "decision": decision });
+    if let Some(n) = note {
+        body["note"] = json!(n);
+    }
+    let req = event("evaluation-ruling-review")
+        .bearer(&supervisor)
+        .path_param("id", id)
+        .json(&body);
+    read(app.invoke("evaluation", req).await)
 }
 
 async fn stats(app: &TestApp, query: &[(&str, &str)]) -> Value {
@@ -179,6 +196,13 @@ async fn overdue_verification_and_rectification_are_flagged_and_an_invalid_rulin
         "an invalid ruling needs its reason"
     );
     let (status, done) = step(&app, &staff, &id, "invalidate", Some("经核查系误评")).await;
+    assert_eq!((status, done["status"].as_str()), (200, Some("pending_review")));
+    assert_eq!(
+        stats(&app, &[("dept", "RSJ")]).await["count"],
+        1,
+        "it counts until 复核"
+    );
+    let (status, done) = recheck(&app, &id, "uphold", Some("同意认定无效")).await;
     assert_eq!((status, done["status"].as_str()), (200, Some("invalid")));
     let figures = stats(&app, &[("dept", "RSJ")]).await;
     assert_eq!(figures["count"], 0, "a mistaken rating leaves the figures: {figures}");

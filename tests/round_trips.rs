@@ -262,6 +262,18 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         "the review (GetItem: its department), one conditional update",
     ),
     (
+        "evaluation-rulings",
+        2,
+        1,
+        "one Query of the sparse ByReview index; plus 1 for the staff gate's directory read, the first request of this member in this function's instance",
+    ),
+    (
+        "evaluation-ruling-review",
+        2,
+        2,
+        "the review (GetItem: its status and version), one transaction (the review, its counters, the citizen's notice, the audit record)",
+    ),
+    (
         "evaluation-stats",
         13,
         13,

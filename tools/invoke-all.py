@@ -344,6 +344,14 @@ def step_close_order(run, d):
     run.call("supervision-order-close", token=d.jiancha, path={"id": d.order})
 
 
+def step_rulings(run, d):
+    run.call("evaluation-rectify", token=d.rsj, path={"id": f"A{d.first}"},
+             body={"action": "invalidate", "note": "经核查系误评"})
+    listed = run.call("evaluation-rulings", token=d.jiancha)
+    if not any(r["id"] == f"A{d.first}" for r in listed.get("items", [])):
+        run.failures.append(f"[{run.round}] evaluation-rulings: the ruling is not in the queue")
+
+
 def step_acknowledge(run, d):
     """The first open alert of 人社局, if the sweeps have raised one (a day with nothing late
     has none to acknowledge)."""
@@ -403,6 +411,10 @@ STEPS = {
     "evaluation-follow-up": lambda run, d: run.call("evaluation-follow-up", token=d.token,
                                                     path={"id": f"A{d.first}"}, expect=(201,)),
     "evaluation-rectify": lambda run, d: run.call("evaluation-rectify", token=d.rsj, path={"id": f"A{d.first}"}),
+    # The department then rules the 差评 invalid, and the supervisor upholds it (复核).
+    "evaluation-rulings": step_rulings,
+    "evaluation-ruling-review": lambda run, d: run.call("evaluation-ruling-review", token=d.jiancha,
+                                                        path={"id": f"A{d.first}"}),
     # 咨询投诉: a complaint to 人社局, which asks for more days (the supervisor agrees),
     # replies, and is rated.
     "feedback-create": step_file,

@@ -117,6 +117,20 @@ const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
   const mine = await applicant.call('GET', `/v1/applications/${application.applicationNo}`)
   assert.equal(mine.status, 'completed', 'the applicant sees the application completed')
 
+  // A 差评 of it that the department rules mistaken: it waits for the supervisor (复核).
+  await applicant.call('POST', `/v1/applications/${application.applicationNo}/evaluation`, {
+    rating: 1,
+    indicators: { 整体满意度: 1, 办事效率: 1, 办事便捷度: 1 },
+    tags: ['办理超时'],
+    comment: '等了很久',
+  })
+  await p.goto(`${API}/console/reviews`)
+  await p.getByText('等了很久').waitFor()
+  await p.getByLabel('说明').first().fill('系统记录显示当日即办结，属误评')
+  await p.getByRole('button', { name: '认定无效' }).first().click()
+  await p.getByText('等了很久').waitFor({ state: 'detached' })
+  await check(p, 'reviews')
+
   // The department's 咨询投诉 desk answers the complaint; the citizen reads the answer.
   await p.goto(`${API}/console/feedback`)
   await p.getByText(complaint.feedbackNo).click()
@@ -180,6 +194,14 @@ const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
   await p.getByTestId('order-issue').click()
   await p.getByTestId('orders').getByText(application.applicationNo).waitFor()
   await check(p, 'orders')
+
+  // 差评复核: the department's ruling is upheld with the supervisor's note.
+  await p.goto(`${API}/console/rulings`)
+  await p.getByTestId('rulings').getByText('系统记录显示当日即办结，属误评').waitFor()
+  await check(p, 'rulings')
+  await p.getByLabel('复核意见').first().fill('核对办结时间属实，维持认定')
+  await p.getByRole('button', { name: '维持认定' }).first().click()
+  await p.getByText('暂无待复核的认定').waitFor()
 
   await p.goto(`${API}/console/audit`)
   await p.getByTestId('audit-subject').fill(`application:${application.applicationNo}`)

@@ -24,6 +24,7 @@ export const router = createRouter({
         { path: 'orders', component: () => import('./pages/Orders.vue') },
         { path: 'hall', component: () => import('./pages/HallBoard.vue') },
         { path: 'supervision', component: () => import('./pages/Supervision.vue') },
+        { path: 'rulings', component: () => import('./pages/Rulings.vue') },
         { path: 'alerts', component: () => import('./pages/Alerts.vue') },
         { path: 'audit', component: () => import('./pages/Audit.vue') },
         { path: 'staff', component: () => import('./pages/Staff.vue') },

@@ -16,7 +16,7 @@ describe('what each role sees', () => {
 
   it('a member with several roles sees the sections of each once, in menu order', () => {
     const paths = sectionsFor(['supervisor', 'admin']).map((s) => s.path)
-    expect(paths).toEqual(['/feedback', '/orders', '/hall', '/supervision', '/alerts', '/audit', '/staff'])
+    expect(paths).toEqual(['/feedback', '/orders', '/hall', '/supervision', '/rulings', '/alerts', '/audit', '/staff'])
     expect(new Set(paths).size).toBe(paths.length)
   })
 

@@ -102,6 +102,9 @@ pub enum ReviewStatus {
     PendingVerification,
     Rectifying,
     Rectified,
+    /// Ruled invalid by its department, waiting for a supervisor's review (复核): it still
+    /// counts until the ruling is upheld.
+    PendingReview,
     Invalid,
     CannotRectify,
 }
@@ -113,6 +116,7 @@ impl ReviewStatus {
             Self::PendingVerification => "pending_verification",
             Self::Rectifying => "rectifying",
             Self::Rectified => "rectified",
+            Self::PendingReview => "pending_review",
             Self::Invalid => "invalid",
             Self::CannotRectify => "cannot_rectify",
         }
@@ -134,7 +138,8 @@ pub enum RectificationAction {
     Verify,
     /// 整改完成.
     Rectify,
-    /// 误评 / 恶意差评, ruled invalid on review; needs a reason.
+    /// 误评 / 恶意差评, ruled invalid; needs a reason, and a supervisor's review (复核)
+    /// before it takes effect.
     Invalidate,
     /// Cannot be rectified (policy, law); needs a reason.
     CannotRectify,
@@ -165,7 +170,7 @@ impl RectificationAction {
 }
 
 /// The workflow: verify first, then rectify or declare it cannot be; an invalid ruling any
-/// time before an outcome.
+/// time before an outcome, which waits for a supervisor's review.
 pub fn next(from: ReviewStatus, action: RectificationAction) -> Option<ReviewStatus> {
     use RectificationAction as A;
     use ReviewStatus as S;
@@ -173,8 +178,45 @@ pub fn next(from: ReviewStatus, action: RectificationAction) -> Option<ReviewSta
         (S::PendingVerification, A::Verify) => Some(S::Rectifying),
         (S::Rectifying, A::Rectify) => Some(S::Rectified),
         (S::Rectifying, A::CannotRectify) => Some(S::CannotRectify),
-        (S::PendingVerification | S::Rectifying, A::Invalidate) => Some(S::Invalid),
+        (S::PendingVerification | S::Rectifying, A::Invalidate) => Some(S::PendingReview),
         _ => None,
+    }
+}
+
+/// A supervisor's review (复核) of a department's ruling that a 差评 was invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// The ruling stands: the rating leaves the figures, the citizen is told.
+    Uphold,
+    /// The ruling is overturned: the 差评 goes back to where the department left it.
+    Overturn,
+}
+
+impl FromStr for ReviewDecision {
+    type Err = Invalid;
+    fn from_str(raw: &str) -> Result<Self, Invalid> {
+        serde_json::from_value(serde_json::Value::String(raw.to_owned()))
+            .map_err(|_| Invalid::new("decision应为uphold或overturn"))
+    }
+}
+
+impl ReviewDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Uphold => "uphold",
+            Self::Overturn => "overturn",
+        }
+    }
+
+    /// Where a 差评 pending review goes: invalid, or back to rectification if the citizen
+    /// was called back, else back to verification.
+    pub fn next(self, called_back: bool) -> ReviewStatus {
+        match (self, called_back) {
+            (Self::Uphold, _) => ReviewStatus::Invalid,
+            (Self::Overturn, true) => ReviewStatus::Rectifying,
+            (Self::Overturn, false) => ReviewStatus::PendingVerification,
+        }
     }
 }
 
@@ -209,6 +251,19 @@ mod tests {
         assert_eq!(next(S::PendingVerification, A::Verify), Some(S::Rectifying));
         assert_eq!(next(S::Rectifying, A::Rectify), Some(S::Rectified));
         assert_eq!(next(S::Rectified, A::Invalidate), None);
+        assert_eq!(
+            next(S::Rectifying, A::Invalidate),
+            Some(S::PendingReview),
+            "a ruling waits for 复核"
+        );
+        assert_eq!(
+            next(S::PendingReview, A::Rectify),
+            None,
+            "nothing moves it but the review"
+        );
+        assert_eq!(ReviewDecision::Uphold.next(true), S::Invalid);
+        assert_eq!(ReviewDecision::Overturn.next(true), S::Rectifying);
+        assert_eq!(ReviewDecision::Overturn.next(false), S::PendingVerification);
         assert_eq!(next(S::Closed, A::Verify), None, "good reviews need no workflow");
         assert!(tags(1).contains(&"推诿扯皮") && tags(6).is_empty());
     }

@@ -1,7 +1,7 @@
 //! 回访率 in the published figures: the share of 差评 called back within the limit (1
 //! working day), kept in the same transactions as the steps that change it.
 
-use super::{rate_visit, stats, step};
+use super::{rate_visit, recheck, stats, step};
 use fingertip_tests::spawn_app;
 use serde_json::json;
 
@@ -37,6 +37,13 @@ async fn the_callback_rate_counts_calls_within_the_limit_and_forgets_invalid_rat
         step(&app, &staff, &ids[0], "invalidate", Some("经核查系误评")).await.0,
         200
     );
+    assert_eq!(
+        rsj().await["calledBack"],
+        2,
+        "not until a supervisor upholds the ruling"
+    );
+    let (status, upheld) = recheck(&app, &ids[0], "uphold", Some("同意")).await;
+    assert_eq!((status, upheld["status"].as_str()), (200, Some("invalid")), "{upheld}");
     let figures = rsj().await;
     assert_eq!(
         (figures["calledBack"].as_i64(), figures["callbackRate"].as_f64()),

@@ -129,6 +129,14 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                 }));
             assert_eq!(read(app.invoke("feedback", req).await).0, 200);
         }
+        if name == "evaluation-rulings" {
+            // The department rules the visit's 差评 invalid: it waits for the supervisor.
+            let req = event("evaluation-rectify")
+                .bearer(&rsj)
+                .path_param("id", &format!("B{booked}"))
+                .json(&serde_json::json!({ "action": "invalidate", "note": "经核查系误评" }));
+            assert_eq!(read(app.invoke("evaluation", req).await).0, 200);
+        }
         if name == "supervision-order-close" {
             // The department answers again what the supervisor returned, then it is closed.
             let req = event("supervision-order-respond")
@@ -241,6 +249,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             "evaluation-visit" => req.bearer(&token).path_param("id", &booked),
             "evaluation-follow-up" => req.bearer(&token).path_param("id", &format!("B{booked}")),
             "evaluation-rectify" => req.bearer(&rsj).path_param("id", &format!("B{booked}")),
+            "evaluation-ruling-review" => req.bearer(&jiancha).path_param("id", &format!("B{booked}")),
             "feedback-get" | "feedback-rating" => req.bearer(&token).path_param("no", &case),
             "feedback-staff-get" | "feedback-transition" => req.bearer(&rsj).path_param("no", &case),
             "feedback-extension" | "feedback-complainant" => req.bearer(&jiancha).path_param("no", &case),

@@ -17,6 +17,7 @@ export const SECTIONS: Section[] = [
   { path: '/orders', title: '督办', roles: ['approver', 'supervisor'] },
   { path: '/hall', title: '大厅', roles: ['hall_manager', 'supervisor'] },
   { path: '/supervision', title: '监管', roles: ['supervisor'] },
+  { path: '/rulings', title: '差评复核', roles: ['supervisor'] },
   { path: '/alerts', title: '预警', roles: ['supervisor', 'approver', 'hall_manager', 'dispatcher'] },
   { path: '/audit', title: '留痕', roles: ['supervisor'] },
   { path: '/staff', title: '人员', roles: ['admin'] },

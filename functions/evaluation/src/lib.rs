@@ -4,10 +4,13 @@
 //! Routes (API.md § Evaluation): `POST /v1/applications/{no}/evaluation`,
 //! `POST /v1/bookings/{id}/evaluation`, `POST /v1/evaluations/{id}/follow-up`,
 //! `GET /v1/stats/evaluations`, `GET /v1/staff/evaluations`,
-//! `POST /v1/staff/evaluations/{id}/rectification`.
+//! `POST /v1/staff/evaluations/{id}/rectification`, and the supervisors' review of invalid
+//! rulings (复核): `GET /v1/supervision/evaluations`,
+//! `POST /v1/supervision/evaluations/{id}/review`.
 
 mod rate;
 mod rating;
+mod recheck;
 mod rectify;
 mod stats;
 
@@ -83,6 +86,8 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "GET /v1/stats/evaluations" => stats::get(app, &req).await,
             "GET /v1/staff/evaluations" => rectify::list(app, &req).await,
             "POST /v1/staff/evaluations/{id}/rectification" => rectify::act(app, &req).await,
+            "GET /v1/supervision/evaluations" => recheck::list(app, &req).await,
+            "POST /v1/supervision/evaluations/{id}/review" => recheck::decide(app, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })

@@ -1,6 +1,7 @@
 //! The department's side of 好差评: its reviews (anonymous authors never shown), and the 差评
 //! workflow: 回访核实 within 1 working day, rectification within 15, or a reasoned ruling
-//! that it was mistaken or malicious, or cannot be rectified; the citizen told the outcome.
+//! that it was mistaken or malicious (which waits for a supervisor's review, `recheck`), or
+//! cannot be rectified; the citizen told the outcome.
 
 use crate::App;
 use api::ApiError;
@@ -15,12 +16,11 @@ use model::time::{local, rfc3339};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use store::evaluations::Written;
-use store::outbox::{Kind, Notification};
 
 /// A review as staff see it: everything but an anonymous author.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct StaffView<'a> {
+pub(crate) struct StaffView<'a> {
     id: &'a str,
     channel: evaluation::Channel,
     subject: &'a str,
@@ -33,6 +33,8 @@ struct StaffView<'a> {
     comment: Option<&'a FreeText>,
     follow_up: Option<&'a FollowUp>,
     item_codes: Vec<&'a str>,
+    /// The department that answers for it (a supervisor's queue holds every department's).
+    dept_code: &'a str,
     hall_id: Option<&'a str>,
     window_code: Option<&'a str>,
     staff_id: Option<&'a str>,
@@ -46,7 +48,7 @@ struct StaffView<'a> {
     created_at: &'a str,
 }
 
-fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
+pub(crate) fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
     let open = matches!(r.status, ReviewStatus::PendingVerification | ReviewStatus::Rectifying);
     StaffView {
         id: r.id.as_str(),
@@ -61,6 +63,7 @@ fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
         comment: r.comment.as_ref(),
         follow_up: r.follow_up.as_ref(),
         item_codes: r.item_codes.iter().map(|i| i.as_str()).collect(),
+        dept_code: r.dept.as_str(),
         hall_id: r.hall_id.as_deref(),
         window_code: r.window_code.as_deref(),
         staff_id: r.staff_id.as_deref(),
@@ -135,36 +138,16 @@ pub async fn act(app: &App, req: &Request) -> Result<Response, ApiError> {
         actor: format!("staff:{}@{}", actor.id, dept),
         note: note.clone(),
     });
-    let rating = format!("r{}", r.rating);
+    // A ruling of invalid changes nothing yet: the rating counts until a supervisor upholds
+    // it (recheck), and the citizen hears the outcome then.
     let deltas: Vec<(&str, i64)> = match (to, action) {
         (ReviewStatus::Rectified, _) => vec![("rectified", 1)],
-        // A mistaken or malicious rating leaves the figures, its call-back with it.
-        (ReviewStatus::Invalid, _) => [("count", -1), (rating.as_str(), -1), ("bad", -1), ("invalid", 1)]
-            .into_iter()
-            .chain(r.callback_deltas(-1))
-            .collect(),
         // 回访核实 done: counted, and whether within the limit (r.steps holds it now).
         (_, RectificationAction::Verify) => r.callback_deltas(1),
         _ => vec![],
     };
-    let outcome = matches!(
-        to,
-        ReviewStatus::Rectified | ReviewStatus::Invalid | ReviewStatus::CannotRectify
-    )
-    .then(|| Notification {
-        kind: Kind::ReviewOutcome,
-        citizen: r.citizen_id.clone(),
-        cause: format!("{}#{}", r.id, r.version),
-        source: format!("evaluation:{}", r.id),
-        page: format!("pages/evaluation/detail?id={}", r.id),
-        data: BTreeMap::from([
-            ("subjectName", r.subject_name.clone()),
-            ("outcome", to.as_str().to_owned()),
-            // Kept as written in the outbox; the notifier masks what it sends.
-            ("note", note.as_ref().map(|n| n.expose().to_owned()).unwrap_or_default()),
-            ("at", rfc3339(now)),
-        ]),
-    });
+    let outcome = matches!(to, ReviewStatus::Rectified | ReviewStatus::CannotRectify)
+        .then(|| crate::recheck::outcome_notice(&r, note.as_ref(), now));
     let audit = actor
         .record(
             format!("evaluation.{}", action.as_str()),

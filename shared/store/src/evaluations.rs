@@ -14,6 +14,9 @@
 //! `hallId`, `windowCode`): the public figures show those, never the member's id.
 //!
 //! GSI `ByDept` (`dept`, `queueKey` = `<status>#<createdAt>#<id>`): a department's reviews.
+//! GSI `ByReview` (`reviewQueue`, `queueKey`), sparse: `reviewQueue` is set only while a
+//! department's invalid ruling waits for a supervisor's review (复核), so the index holds
+//! exactly the district's queue of them.
 //!
 //! Access patterns:
 //! - Rate: one transaction: the review put on condition it does not exist (the id derives
@@ -25,7 +28,7 @@
 //! - Follow-up (追评): one conditional update (only if none yet).
 //! - Statistics of one dimension value over months: one `BatchGetItem`; grouped by a
 //!   dimension: one `Query` per month.
-//! - A department's reviews: `Query ByDept`.
+//! - A department's reviews: `Query ByDept`; the rulings awaiting review: `Query ByReview`.
 
 mod figures;
 
@@ -71,6 +74,9 @@ fn review_key(id: &EvaluationId) -> Item {
     Item::from([("pk".to_owned(), s(format!("E#{id}"))), ("sk".to_owned(), s("REVIEW"))])
 }
 
+/// The one key of the `ByReview` index: every ruling awaiting review is in its queue.
+const REVIEW_QUEUE: &str = "PENDING";
+
 fn n(v: i64) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
@@ -100,6 +106,9 @@ impl EvaluationStore {
             "queueKey".into(),
             s(format!("{}#{}#{}", r.status.as_str(), r.created_at, r.id)),
         );
+        if r.status == ReviewStatus::PendingReview {
+            item.insert("reviewQueue".into(), s(REVIEW_QUEUE));
+        }
         Ok(item)
     }
 
@@ -217,6 +226,42 @@ impl EvaluationStore {
         }
     }
 
+    /// The department rulings awaiting a supervisor's review, oldest first, a page at a time.
+    pub async fn pending_review(
+        &self,
+        after: Option<&crate::Cursor>,
+        limit: u32,
+    ) -> Result<(Vec<Review>, Option<crate::Cursor>), StoreError> {
+        const KEY: &[&str] = &["pk", "sk", "queueKey"];
+        let start = super::page::start_key(after, KEY, &[("reviewQueue", REVIEW_QUEUE)])?;
+        let query = || {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .index_name("ByReview")
+                .key_condition_expression("reviewQueue = :q")
+                .expression_attribute_values(":q", s(REVIEW_QUEUE))
+        };
+        let page = super::page::fill(
+            query,
+            start,
+            limit as usize,
+            super::page::one_more(limit),
+            "listing rulings awaiting review",
+        )
+        .await?;
+        let next = page
+            .resume_after
+            .as_ref()
+            .and_then(|k| super::page::cursor_from(k, KEY));
+        let items = page
+            .items
+            .into_iter()
+            .map(|i| from_item(strip(i), "reading a review"))
+            .collect::<Result<_, _>>()?;
+        Ok((items, next))
+    }
+
     /// A department's reviews, optionally of one status, oldest first, a page at a time.
     pub async fn for_dept(
         &self,
@@ -263,7 +308,7 @@ impl EvaluationStore {
 }
 
 fn strip(mut item: Item) -> Item {
-    for k in ["pk", "sk", "queueKey"] {
+    for k in ["pk", "sk", "queueKey", "reviewQueue"] {
         item.remove(k);
     }
     item
