@@ -33,7 +33,7 @@ async fn a_ruling_waits_for_review_counts_meanwhile_and_an_overturn_sends_it_bac
         step(&app, &staff, &id, "invalidate", Some("经核查系恶意差评")).await.0,
         200
     );
-    assert_eq!(queue().await, [id.clone()]);
+    assert_eq!(queue().await, std::slice::from_ref(&id));
     // While it waits, the department can do nothing more with it, and it still counts.
     assert_eq!(step(&app, &staff, &id, "rectify", Some("已整改")).await.0, 409);
     assert_eq!(stats(&app, &[("dept", "RSJ")]).await["count"], 1);
