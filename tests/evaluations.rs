@@ -1,7 +1,7 @@
 //! 好差评 against the real local store: once-only ratings under concurrency, anonymity toward
 //! staff, the full 差评 workflow with its overdue and invalid paths, invitations, and public
 //! statistics equal to a brute-force recount of two hundred random reviews, 回访率, and the
-//! supervisors' review (复核) of invalid rulings.
+//! supervisors' review (复核) of invalid rulings, and the rules' default rating.
 
 use fingertip_tests::{EventExt, TestApp, code, event, read, spawn_app};
 use model::evaluation::EvaluationId;
@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 
 #[path = "evaluations/callbacks.rs"]
 mod callbacks;
+#[path = "evaluations/defaults.rs"]
+mod defaults;
 #[path = "evaluations/recheck.rs"]
 mod recheck;
 #[path = "evaluations/statistics.rs"]

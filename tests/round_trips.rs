@@ -293,9 +293,9 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
     ),
     (
         "evaluation-sweeper-daily",
-        28,
-        28,
-        "per run over the demo day's 5 halls: grows with the halls and the finished work to invite ratings for",
+        34,
+        34,
+        "per run over the demo day's 5 halls: the halls once, then for the day three days ago (invitations) and the day the rating period ended (defaults) the completed applications (ByCompletedOn) and each hall's visits (ByHallDay), whether they were rated (BatchGet), and the overdue 差评 per department; grows with the halls and the finished work",
     ),
     (
         "feedback-create",

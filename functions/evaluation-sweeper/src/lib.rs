@@ -1,23 +1,26 @@
 //! The evaluation invitations, run daily: a service completed three days ago and not rated
 //! gets one reminder in the outbox. Completed applications come from the `ByCompletedOn`
-//! index, checked-in visits from the bookings' `ByHallDay` index: no scan. The outbox
-//! record's id is the evaluation's, so a second run invites no one twice. The same run
-//! counts the overdue 差评 (see `overdue`).
+//! index, checked-in visits from the bookings' `ByHallDay` index: no scan (`finished`). The
+//! outbox record's id is the evaluation's, so a second run invites no one twice. A service
+//! still unrated when the province's period ends gets the rules' default rating, marked as
+//! one and counted apart (`EVALUATION_DEFAULT_AFTER_DAYS`, `EVALUATION_DEFAULT_RATING`). The
+//! same run counts the overdue 差评 (see `overdue`).
 
+mod finished;
 mod overdue;
 
 use api::ApiError;
 use jiff::Span;
-use model::booking::BookingStatus;
+use model::WorkCalendar;
 use model::config::{ConfigError, Env};
-use model::evaluation::EvaluationId;
+use model::evaluation::{EvaluationId, Review};
 use model::time::{Clock, local};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use store::applications::ApplicationStore;
 use store::bookings::BookingStore;
 use store::catalog::CatalogStore;
-use store::evaluations::EvaluationStore;
+use store::evaluations::{EvaluationStore, Written};
 use store::outbox::{Kind, Notification, Outbox};
 
 /// Days after completion or the visit when the invitation goes.
@@ -30,6 +33,10 @@ pub struct App {
     bookings: BookingStore,
     catalog: CatalogStore,
     outbox: Outbox,
+    /// Days after completion when an unrated service gets the default rating, and which.
+    default_after_days: i64,
+    default_rating: u8,
+    calendar: &'static WorkCalendar,
     clock: Clock,
 }
 
@@ -37,19 +44,34 @@ pub struct App {
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub invitations: u32,
+    /// Services given the rules' default rating today.
+    pub defaults: u32,
     /// 差评 past their verification or rectification deadline today.
     pub overdue_bad_reviews: u32,
 }
 
 impl App {
-    /// Reads `EVALUATIONS_TABLE`, `APPLICATIONS_TABLE`, `BOOKINGS_TABLE`, `OUTBOX_TABLE` and
-    /// `CATALOG_TABLE`, and connects the store.
+    /// Reads `EVALUATIONS_TABLE`, `APPLICATIONS_TABLE`, `BOOKINGS_TABLE`, `OUTBOX_TABLE`,
+    /// `CATALOG_TABLE`, the province's default-rating rule (`EVALUATION_DEFAULT_AFTER_DAYS`,
+    /// 15; `EVALUATION_DEFAULT_RATING`, 4 = 满意, at least 3: a default is never a 差评), and
+    /// connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let evaluations = env.required("EVALUATIONS_TABLE")?.to_owned();
         let applications = env.required("APPLICATIONS_TABLE")?.to_owned();
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let outbox = env.required("OUTBOX_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
+        let default_after_days = env.parsed_or("EVALUATION_DEFAULT_AFTER_DAYS", 15i64)?;
+        if !(AFTER_DAYS + 1..=366).contains(&default_after_days) {
+            return Err(ConfigError::new(
+                "EVALUATION_DEFAULT_AFTER_DAYS",
+                "must be after the invitation (4 to 366 days)",
+            ));
+        }
+        let default_rating = env.parsed_or("EVALUATION_DEFAULT_RATING", 4u8)?;
+        if !(3..=5).contains(&default_rating) {
+            return Err(ConfigError::new("EVALUATION_DEFAULT_RATING", "must be 3, 4 or 5"));
+        }
         let client = store::connect(env).await;
         Ok(Self {
             evaluations: EvaluationStore::reader(client.clone(), evaluations),
@@ -57,6 +79,9 @@ impl App {
             bookings: BookingStore::reader(client.clone(), bookings),
             catalog: CatalogStore::new(client.clone(), catalog),
             outbox: Outbox::new(client, outbox),
+            default_after_days,
+            default_rating,
+            calendar: WorkCalendar::shipped(),
             clock: Clock::system(),
         })
     }
@@ -70,35 +95,32 @@ impl App {
         let now = self.clock.now();
         // Today is a real date, far from the start of time, so a few days back is one too.
         let today = local(now).date();
-        let day = today.checked_sub(Span::new().days(AFTER_DAYS)).unwrap_or(today);
-        let day = day.strftime("%Y-%m-%d").to_string();
-        let mut due: Vec<(EvaluationId, Notification)> = Vec::new();
-        for a in self.applications.completed_on(&day).await? {
-            let id = EvaluationId::for_application(&a.application_no);
-            due.push((id.clone(), invitation(&id, a.citizen_id, &a.subject_name)));
-        }
-        for hall in self.catalog.halls().await? {
-            // Visits checked in, whether or not the window marked them served since.
-            let visited = self
-                .bookings
-                .of_day(&hall.hall_id, &day)
-                .await?
-                .into_iter()
-                .filter(|b| matches!(b.status, BookingStatus::CheckedIn | BookingStatus::Completed));
-            for b in visited {
-                let id = EvaluationId::for_booking(&b.id);
-                due.push((
-                    id.clone(),
-                    invitation(&id, b.citizen_id, &format!("{}（{}）", b.item_name, b.hall_name)),
-                ));
+        let ago = |days: i64| {
+            today
+                .checked_sub(Span::new().days(days))
+                .unwrap_or(today)
+                .strftime("%Y-%m-%d")
+                .to_string()
+        };
+        let mut report = Report::default();
+        let halls = self.catalog.halls().await?;
+        let due: Vec<Notification> = self
+            .unrated(finished::on(self, &halls, &ago(AFTER_DAYS)).await?)
+            .await?
+            .into_iter()
+            .map(|r| invitation(&r.id, r.citizen, &r.subject_name))
+            .collect();
+        for note in &due {
+            if self.outbox.notify(note, now).await? {
+                report.invitations = report.invitations.saturating_add(1);
             }
         }
-        let ids: Vec<EvaluationId> = due.iter().map(|(id, _)| id.clone()).collect();
-        let rated = self.evaluations.exist(&ids).await?;
-        let mut report = Report::default();
-        for ((_, note), rated) in due.iter().zip(rated) {
-            if !rated && self.outbox.notify(note, now).await? {
-                report.invitations = report.invitations.saturating_add(1);
+        let expiring = finished::on(self, &halls, &ago(self.default_after_days)).await?;
+        for rated in self.unrated(expiring).await? {
+            let review = Review::by_default(rated, self.default_rating, now, self.calendar);
+            // Rated meanwhile (a citizen's rating, or another run's default): nothing to give.
+            if self.evaluations.rate(&review).await? == Written::Done {
+                report.defaults = report.defaults.saturating_add(1);
             }
         }
         report.overdue_bad_reviews = overdue::count(self, local(now).date()).await?;
@@ -109,10 +131,28 @@ impl App {
         );
         tracing::info!(
             invitations = report.invitations,
+            defaults = report.defaults,
             overdue_bad_reviews = report.overdue_bad_reviews,
             "evaluation invitations"
         );
         Ok(report)
+    }
+}
+
+impl App {
+    /// Those of `finished` no one has rated.
+    async fn unrated(
+        &self,
+        finished: Vec<model::evaluation::Rated>,
+    ) -> Result<Vec<model::evaluation::Rated>, ApiError> {
+        let ids: Vec<EvaluationId> = finished.iter().map(|r| r.id.clone()).collect();
+        let rated = self.evaluations.exist(&ids).await?;
+        Ok(finished
+            .into_iter()
+            .zip(rated)
+            .filter(|(_, r)| !r)
+            .map(|(f, _)| f)
+            .collect())
     }
 }
 

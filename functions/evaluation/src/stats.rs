@@ -49,6 +49,8 @@ fn figures(f: &Figures) -> Map<String, Value> {
     out.insert("rectifiedRate".into(), rate(f.rectified, f.bad));
     out.insert("callbackRate".into(), rate(f.called_back_on_time, f.bad));
     out.insert("calledBack".into(), json!(f.called_back));
+    // Ratings the rules gave matters left unrated: reported apart, in no rate above.
+    out.insert("defaulted".into(), json!(f.defaulted));
     out.insert(
         "byRating".into(),
         json!({ "1": r1, "2": r2, "3": r3, "4": r4, "5": r5 }),

@@ -53,6 +53,10 @@ pub struct Review {
     pub rectify_due: Option<String>,
     pub steps: Vec<Step>,
     pub version: u64,
+    /// Given by the rules, not the citizen: a completed matter left unrated past the
+    /// province's period. Reported apart from the citizens' own ratings.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub defaulted: bool,
 }
 
 impl Review {
@@ -168,6 +172,26 @@ impl Review {
             rectify_due: due(RECTIFY_DAYS),
             steps: vec![],
             version: 1,
+            defaulted: false,
+        }
+    }
+
+    /// The default rating the province's rules give a matter left unrated past their period:
+    /// closed at once (a default is never a 差评: the setting refuses one).
+    pub fn by_default(rated: Rated, rating: u8, now: jiff::Timestamp, cal: &WorkCalendar) -> Self {
+        let given = Rating {
+            rating,
+            indicators: BTreeMap::new(),
+            tags: vec![],
+            comment: None,
+            anonymous: false,
+        };
+        Review {
+            defaulted: true,
+            status: ReviewStatus::Closed,
+            verify_due: None,
+            rectify_due: None,
+            ..Review::new(rated, given, now, cal)
         }
     }
 }

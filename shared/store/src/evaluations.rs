@@ -6,7 +6,7 @@
 //! | record | pk | sk |
 //! |---|---|---|
 //! | review | `E#<evaluationId>` | `REVIEW` |
-//! | counter (count, r1..r5, bad, rectified, invalid, calledBack, calledBackOnTime) | `G#<dimension>#<YYYY-MM>` | `<value>` |
+//! | counter (count, r1..r5, bad, rectified, invalid, calledBack, calledBackOnTime, defaulted) | `G#<dimension>#<YYYY-MM>` | `<value>` |
 //!
 //! Dimensions: `all` (value `ALL`), `dept`, `item`, `hall`, `window` (`<hall>:<window>`) and
 //! `staff`. A review counts once under each dimension it names, in its month. A `staff`
@@ -112,12 +112,16 @@ impl EvaluationStore {
         Ok(item)
     }
 
-    /// Records a new review and counts it, once.
+    /// Records a new review and counts it, once: a citizen's among the ratings, a default
+    /// (`r.defaulted`) apart from them.
     pub async fn rate(&self, r: &Review) -> Result<Written, StoreError> {
         let rating_key = format!("r{}", r.rating);
         let mut deltas = vec![("count", 1), (rating_key.as_str(), 1)];
         if model::evaluation::is_bad(r.rating) {
             deltas.push(("bad", 1));
+        }
+        if r.defaulted {
+            deltas = vec![("defaulted", 1)];
         }
         let put = Put::builder()
             .table_name(&self.table)

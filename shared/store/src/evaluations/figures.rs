@@ -26,6 +26,8 @@ pub struct Figures {
     /// 差评 called back (回访核实), and of those within the limit.
     pub called_back: i64,
     pub called_back_on_time: i64,
+    /// Default ratings (matters left unrated past the period), apart from the rest.
+    pub defaulted: i64,
 }
 
 impl Figures {
@@ -42,6 +44,7 @@ impl Figures {
             invalid: n("invalid"),
             called_back: n("calledBack"),
             called_back_on_time: n("calledBackOnTime"),
+            defaulted: n("defaulted"),
         }
     }
 
@@ -55,6 +58,7 @@ impl Figures {
         self.invalid = self.invalid.saturating_add(o.invalid);
         self.called_back = self.called_back.saturating_add(o.called_back);
         self.called_back_on_time = self.called_back_on_time.saturating_add(o.called_back_on_time);
+        self.defaulted = self.defaulted.saturating_add(o.defaulted);
     }
 }
 

@@ -1,0 +1,87 @@
+//! The services finished on a day, as a rating would name them: completed applications
+//! (the `ByCompletedOn` index) and visits checked in at any hall (`ByHallDay`). The daily
+//! run invites the citizens of three days ago to rate, and gives the rules' default to what
+//! is still unrated at the end of the period.
+
+use crate::App;
+use api::ApiError;
+use model::booking::BookingStatus;
+use model::catalog::Hall;
+use model::evaluation::{Channel, EvaluationId, Rated};
+use model::{ItemCode, PackageCode};
+use std::collections::HashMap;
+
+/// What was finished on `day` (`YYYY-MM-DD`) at any of `halls` or online, each with the
+/// id its rating takes.
+pub async fn on(app: &App, halls: &[Hall], day: &str) -> Result<Vec<Rated>, ApiError> {
+    let mut out = Vec::new();
+    // A package's items, read once per run however many of its applications completed.
+    let mut packages: HashMap<String, Vec<ItemCode>> = HashMap::new();
+    for a in app.applications.completed_on(day).await? {
+        let items = if a.subject_kind == "package" {
+            match packages.get(&a.subject_code) {
+                Some(items) => items.clone(),
+                None => {
+                    let code: Option<PackageCode> = a.subject_code.parse().ok();
+                    let found = match code {
+                        Some(c) => app.catalog.package(&c).await?.map(|p| p.item_codes).unwrap_or_default(),
+                        None => vec![],
+                    };
+                    packages.insert(a.subject_code.clone(), found.clone());
+                    found
+                }
+            }
+        } else {
+            a.subject_code.parse().ok().into_iter().collect()
+        };
+        let Some(dept) = a.dept_codes.first().cloned() else {
+            continue;
+        };
+        out.push(Rated {
+            id: EvaluationId::for_application(&a.application_no),
+            channel: Channel::Online,
+            subject: a.application_no.to_string(),
+            subject_name: a.subject_name.clone(),
+            citizen: a.citizen_id,
+            item_codes: items,
+            dept,
+            dept_codes: a.dept_codes,
+            hall_id: None,
+            window_code: None,
+            staff_id: None,
+        });
+    }
+    for hall in halls {
+        // Visits checked in, whether or not the window marked them served since.
+        let visited = app
+            .bookings
+            .of_day(&hall.hall_id, day)
+            .await?
+            .into_iter()
+            .filter(|b| matches!(b.status, BookingStatus::CheckedIn | BookingStatus::Completed));
+        for b in visited {
+            // Bookings made before they kept their department name it through their item.
+            let dept = match b.dept_code.clone() {
+                Some(d) => d,
+                None => match app.catalog.item(&b.item_code).await? {
+                    Some(item) => item.dept_code,
+                    None => continue,
+                },
+            };
+            out.push(Rated {
+                id: EvaluationId::for_booking(&b.id),
+                channel: Channel::InPerson,
+                subject: b.id.to_string(),
+                subject_name: format!("{}（{}）", b.item_name, b.hall_name),
+                citizen: b.citizen_id,
+                item_codes: vec![b.item_code.clone()],
+                dept: dept.clone(),
+                dept_codes: vec![dept],
+                hall_id: Some(b.hall_id.to_string()),
+                window_code: Some(b.window_code.clone()),
+                staff_id: b.checked_in_by.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
