@@ -189,6 +189,24 @@ async fn a_package_fans_out_into_one_case_per_department_and_completes_when_all_
         200
     );
     assert_eq!(view(&app, &token, &no).await["status"], "completed");
+
+    // Its 差评 counts against every department behind the package, not the first alone.
+    let rating = json!({ "rating": 2, "indicators": { "整体满意度": 2 }, "tags": ["多次跑动"] });
+    let req = event("evaluation-application")
+        .bearer(&token)
+        .path_param("no", &no)
+        .json(&rating);
+    let (status, rated) = read(app.invoke("evaluation", req).await);
+    assert_eq!(status, 201, "{rated}");
+    for dept in ["RSJ", "GJJ"] {
+        let q = [("dept", dept), ("from", "2026-12-01"), ("to", "2026-12-31")];
+        let (_, figures) = read(app.invoke("evaluation", event("evaluation-stats").query(&q)).await);
+        assert_eq!(
+            (figures["count"].as_i64(), figures["badRate"].as_f64()),
+            (Some(1), Some(1.0)),
+            "{dept}: {figures}"
+        );
+    }
 }
 
 #[tokio::test]
