@@ -244,15 +244,26 @@ async fn free_text_is_kept_as_written_and_shown_masked_to_the_citizen_to_staff_a
         rectify(json!({ "action": "invalidate", "note": format!("系误评，已告知{PHONE}") })),
     )
     .await;
-    let listing = event("evaluation-staff").bearer(&staff).query(&[("status", "invalid")]);
+    let listing = event("evaluation-staff")
+        .bearer(&staff)
+        .query(&[("status", "pending_review")]);
     let (_, listed) = clean(&app, listing).await;
     assert!(listed.to_string().contains("138****5678"), "{listed}");
+    // The supervisor's queue shows the ruling masked too, and the 复核 note is kept as written.
+    let supervisor = app.demo_token("jiancha").await;
+    let (_, queue) = clean(&app, event("evaluation-rulings").bearer(&supervisor)).await;
+    assert!(queue.to_string().contains("系误评，已告知138****5678"), "{queue}");
+    let uphold = event("evaluation-ruling-review")
+        .bearer(&supervisor)
+        .path_param("id", &review_id)
+        .json(&json!({ "decision": "uphold", "note": format!("维持认定，已告知{PHONE}") }));
+    clean(&app, uphold).await;
 
     // What went to WeChat, and what the store keeps.
     app.notify().await;
     let sent = serde_json::to_string(&app.sandbox.sent()).unwrap();
     assert!(
-        sent.contains("系误评，已告知138****5678"),
+        sent.contains("维持认定，已告知138****5678"),
         "the outcome's note went out: {sent}"
     );
     assert!(leaks(&sent).is_empty(), "WeChat was sent {:?}", leaks(&sent));
@@ -260,6 +271,7 @@ async fn free_text_is_kept_as_written_and_shown_masked_to_the_citizen_to_staff_a
     for written in [
         "请回电 138-1234-5678",
         "系误评，已告知13812345678",
+        "维持认定，已告知13812345678",
         "证件号11010519491231002X",
     ] {
         assert!(stored.contains(written), "the store keeps {written} as written");
