@@ -52,6 +52,21 @@ impl Clock {
     }
 }
 
+/// Whole seconds from `now` to the next midnight in Shanghai (at least 1): how long a
+/// daily quota has left to run, for a `Retry-After`.
+pub fn seconds_to_midnight(now: Timestamp) -> u64 {
+    let next = local(now).date().tomorrow().ok().and_then(|d| {
+        SHANGHAI
+            .to_timestamp(DateTime::from_parts(d, jiff::civil::Time::midnight()))
+            .ok()
+    });
+    next.map_or(3600, |t| {
+        u64::try_from(t.as_second().saturating_sub(now.as_second()))
+            .unwrap_or(1)
+            .max(1)
+    })
+}
+
 /// Today's date in Shanghai.
 pub fn today() -> Date {
     local(now()).date()

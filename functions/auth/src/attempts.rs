@@ -18,15 +18,5 @@ pub async fn count(app: &App, id: &CitizenId) -> Result<(), ApiError> {
         return Ok(());
     }
     tracing::warn!(citizen = %id, "binding attempts over the daily limit");
-    let midnight = today
-        .tomorrow()
-        .ok()
-        .and_then(|d| {
-            model::time::SHANGHAI
-                .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
-                .ok()
-        })
-        .unwrap_or(now);
-    let wait = midnight.as_second().saturating_sub(now.as_second()).max(1);
-    Err(ApiError::rate_limited(u64::try_from(wait).unwrap_or(1)))
+    Err(ApiError::rate_limited(model::time::seconds_to_midnight(now)))
 }

@@ -68,19 +68,7 @@ pub async fn on(app: &App, halls: &[Hall], day: &str) -> Result<Vec<Rated>, ApiE
                     None => continue,
                 },
             };
-            out.push(Rated {
-                id: EvaluationId::for_booking(&b.id),
-                channel: Channel::InPerson,
-                subject: b.id.to_string(),
-                subject_name: format!("{}（{}）", b.item_name, b.hall_name),
-                citizen: b.citizen_id,
-                item_codes: vec![b.item_code.clone()],
-                dept: dept.clone(),
-                dept_codes: vec![dept],
-                hall_id: Some(b.hall_id.to_string()),
-                window_code: Some(b.window_code.clone()),
-                staff_id: b.checked_in_by.clone(),
-            });
+            out.push(Rated::visit(&b, dept));
         }
     }
     Ok(out)

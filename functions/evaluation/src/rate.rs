@@ -96,19 +96,7 @@ pub async fn visit(app: &App, req: &Request) -> Result<Response, ApiError> {
                 .dept_code
         }
     };
-    let rated = Rated {
-        id: EvaluationId::for_booking(&id),
-        channel: Channel::InPerson,
-        subject: id.to_string(),
-        subject_name: format!("{}（{}）", b.item_name, b.hall_name),
-        citizen,
-        item_codes: vec![b.item_code.clone()],
-        dept: dept.clone(),
-        dept_codes: vec![dept],
-        hall_id: Some(b.hall_id.to_string()),
-        window_code: Some(b.window_code.clone()),
-        staff_id: b.checked_in_by.clone(),
-    };
+    let rated = Rated::visit(&b, dept);
     record(app, Review::new(rated, given, app.clock.now(), app.calendar)).await
 }
 

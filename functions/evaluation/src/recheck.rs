@@ -6,28 +6,17 @@
 
 use crate::App;
 use crate::rectify::staff_view;
-use api::audit::Actor;
 use api::http::{self, Page, Response};
 use api::{ApiError, Code};
 use lambda_http::Request;
 use model::FieldErrors;
 use model::FreeText;
 use model::evaluation::{EvaluationId, Review, ReviewDecision, ReviewStatus, Step};
-use model::staff::StaffRole;
 use model::time::{local, rfc3339};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use store::evaluations::Written;
 use store::outbox::{Kind, Notification};
-
-async fn supervisor(app: &App, req: &Request) -> Result<Actor, ApiError> {
-    let actor = app.gate.staff(&app.verifier, req).await?;
-    if actor.has(StaffRole::Supervisor) {
-        Ok(actor)
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
 
 /// What the citizen is told when their 差评 reaches an outcome.
 pub(crate) fn outcome_notice(r: &Review, note: Option<&FreeText>, now: jiff::Timestamp) -> Notification {
@@ -49,7 +38,7 @@ pub(crate) fn outcome_notice(r: &Review, note: Option<&FreeText>, now: jiff::Tim
 
 /// `GET /v1/supervision/evaluations`: the rulings awaiting review, every department's.
 pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
-    supervisor(app, req).await?;
+    app.gate.supervisor(&app.verifier, req).await?;
     let page = Page::from_request(req, &app.cursors, &["pending_review"])?;
     let (reviews, next) = app.evaluations.pending_review(page.cursor.as_ref(), page.limit).await?;
     let today = local(app.clock.now()).date();
@@ -67,7 +56,7 @@ struct ReviewBody {
 
 /// `POST /v1/supervision/evaluations/{id}/review` `{decision: uphold | overturn, note}`.
 pub async fn decide(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let actor = supervisor(app, req).await?;
+    let actor = app.gate.supervisor(&app.verifier, req).await?;
     let id: EvaluationId = http::path(req, "id")?;
     let body: ReviewBody = http::json_body(req)?;
     let mut errors = FieldErrors::default();

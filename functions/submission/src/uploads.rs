@@ -99,16 +99,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         .await?
     {
         // The quota is a day's in Shanghai: it frees at the next midnight there.
-        let midnight = day
-            .tomorrow()
-            .ok()
-            .and_then(|d| {
-                model::time::SHANGHAI
-                    .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
-                    .ok()
-            })
-            .map_or(3600, |t| t.as_second().saturating_sub(now.as_second()).max(1));
-        return Err(ApiError::rate_limited(u64::try_from(midnight).unwrap_or(3600))
+        return Err(ApiError::rate_limited(model::time::seconds_to_midnight(now))
             .with_details(serde_json::json!({ "dailyUploads": quota })));
     }
     let signed = app

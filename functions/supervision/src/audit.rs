@@ -9,7 +9,6 @@ use crate::App;
 use api::ApiError;
 use api::http::{self, Page, Response};
 use lambda_http::Request;
-use model::staff::StaffRole;
 use model::{FieldErrors, Invalid, LocalDate, StaffId};
 use store::audit::Filter;
 
@@ -50,10 +49,7 @@ impl std::str::FromStr for AuditSubject {
 }
 
 pub async fn read(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let actor = app.gate.staff(&app.verifier, req).await?;
-    if !actor.has(StaffRole::Supervisor) {
-        return Err(ApiError::forbidden());
-    }
+    let actor = app.gate.supervisor(&app.verifier, req).await?;
     let mut errors = FieldErrors::default();
     let who = errors.check(
         "actor",

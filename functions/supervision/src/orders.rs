@@ -7,7 +7,6 @@ use api::audit::Actor;
 use api::http::{self, Page, Response};
 use api::{ApiError, Code, idempotency};
 use lambda_http::Request;
-use model::staff::StaffRole;
 use model::supervision::{self, BadDue, Order, OrderAction, OrderId, OrderStatus, Subject};
 use model::{DeptCode, FieldErrors, FreeText, LocalDate};
 use serde::{Deserialize, Serialize};
@@ -31,12 +30,7 @@ fn view(app: &App, order: &Order) -> serde_json::Value {
 }
 
 async fn supervisor(app: &App, req: &Request) -> Result<Actor, ApiError> {
-    let actor = app.gate.staff(&app.verifier, req).await?;
-    if actor.has(StaffRole::Supervisor) {
-        Ok(actor)
-    } else {
-        Err(ApiError::forbidden())
-    }
+    app.gate.supervisor(&app.verifier, req).await
 }
 
 #[derive(Deserialize)]

@@ -81,6 +81,16 @@ impl Gate {
         self.admit(staff, req).await
     }
 
+    /// The caller as a supervisor (监管), or 403.
+    pub async fn supervisor(&self, verifier: &Verifier, req: &Request) -> Result<Actor, ApiError> {
+        let actor = self.staff(verifier, req).await?;
+        if actor.has(model::staff::StaffRole::Supervisor) {
+            Ok(actor)
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
     /// The caller as a citizen or as a member of staff acting (checked against the
     /// directory), for the routes both may call.
     pub async fn caller(&self, verifier: &Verifier, req: &Request) -> Result<Caller, ApiError> {

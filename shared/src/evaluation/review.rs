@@ -126,6 +126,25 @@ pub struct Rated {
     pub staff_id: Option<String>,
 }
 
+impl Rated {
+    /// A checked-in hall visit, as its rating names it; `dept` the department of its item.
+    pub fn visit(b: &crate::booking::Booking, dept: DeptCode) -> Self {
+        Rated {
+            id: EvaluationId::for_booking(&b.id),
+            channel: Channel::InPerson,
+            subject: b.id.to_string(),
+            subject_name: format!("{}（{}）", b.item_name, b.hall_name),
+            citizen: b.citizen_id.clone(),
+            item_codes: vec![b.item_code.clone()],
+            dept: dept.clone(),
+            dept_codes: vec![dept],
+            hall_id: Some(b.hall_id.to_string()),
+            window_code: Some(b.window_code.clone()),
+            staff_id: b.checked_in_by.clone(),
+        }
+    }
+}
+
 /// A rating as given: checked against the channel's indicators and the level's tags.
 #[derive(Debug, Clone)]
 pub struct Rating {

@@ -31,6 +31,7 @@
 //! - A department's reviews: `Query ByDept`; the rulings awaiting review: `Query ByReview`.
 
 mod figures;
+mod queues;
 
 pub use figures::{Figures, Group};
 pub use model::evaluation::{FollowUp, Review, Step};
@@ -40,7 +41,6 @@ use super::{AttributeValue, Client, Item, error_code, from_item, get_many, s, sd
 use crate::StoreError;
 use crate::tx::{Outcome, Transaction};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
-use model::DeptCode;
 use model::evaluation::{EvaluationId, ReviewStatus};
 
 /// How a write to a review ended.
@@ -228,86 +228,6 @@ impl EvaluationStore {
             Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(Written::Conflict),
             Err(e) => Err(sdk_error("adding a follow-up", e)),
         }
-    }
-
-    /// The department rulings awaiting a supervisor's review, oldest first, a page at a time.
-    pub async fn pending_review(
-        &self,
-        after: Option<&crate::Cursor>,
-        limit: u32,
-    ) -> Result<(Vec<Review>, Option<crate::Cursor>), StoreError> {
-        const KEY: &[&str] = &["pk", "sk", "queueKey"];
-        let start = super::page::start_key(after, KEY, &[("reviewQueue", REVIEW_QUEUE)])?;
-        let query = || {
-            self.client
-                .query()
-                .table_name(&self.table)
-                .index_name("ByReview")
-                .key_condition_expression("reviewQueue = :q")
-                .expression_attribute_values(":q", s(REVIEW_QUEUE))
-        };
-        let page = super::page::fill(
-            query,
-            start,
-            limit as usize,
-            super::page::one_more(limit),
-            "listing rulings awaiting review",
-        )
-        .await?;
-        let next = page
-            .resume_after
-            .as_ref()
-            .and_then(|k| super::page::cursor_from(k, KEY));
-        let items = page
-            .items
-            .into_iter()
-            .map(|i| from_item(strip(i), "reading a review"))
-            .collect::<Result<_, _>>()?;
-        Ok((items, next))
-    }
-
-    /// A department's reviews, optionally of one status, oldest first, a page at a time.
-    pub async fn for_dept(
-        &self,
-        dept: &DeptCode,
-        status: Option<ReviewStatus>,
-        after: Option<&crate::Cursor>,
-        limit: u32,
-    ) -> Result<(Vec<Review>, Option<crate::Cursor>), StoreError> {
-        const KEY: &[&str] = &["pk", "sk", "queueKey"];
-        let start = super::page::start_key(after, KEY, &[("dept", dept.as_str())])?;
-        let query = || {
-            let q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("ByDept")
-                .expression_attribute_values(":d", s(dept.as_str()));
-            match status {
-                Some(st) => q
-                    .key_condition_expression("dept = :d AND begins_with(queueKey, :st)")
-                    .expression_attribute_values(":st", s(format!("{}#", st.as_str()))),
-                None => q.key_condition_expression("dept = :d"),
-            }
-        };
-        let page = super::page::fill(
-            query,
-            start,
-            limit as usize,
-            super::page::one_more(limit),
-            "listing a department's reviews",
-        )
-        .await?;
-        let next = page
-            .resume_after
-            .as_ref()
-            .and_then(|k| super::page::cursor_from(k, KEY));
-        let items = page
-            .items
-            .into_iter()
-            .map(|i| from_item(strip(i), "reading a review"))
-            .collect::<Result<_, _>>()?;
-        Ok((items, next))
     }
 }
 
