@@ -177,6 +177,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_daily_quota_frees_at_the_next_midnight_in_beijing() {
+        // 23:00 Beijing is 15:00 UTC: an hour to go, whatever the UTC date says.
+        let late: Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
+        assert_eq!(seconds_to_midnight(late), 3600);
+        // Just after midnight Beijing (16:00:01 UTC the day before): nearly a whole day.
+        let early: Timestamp = "2026-12-02T16:00:01Z".parse().unwrap();
+        assert_eq!(seconds_to_midnight(early), 86_399);
+    }
+
+    #[test]
     fn timestamps_are_written_with_the_shanghai_offset() {
         let ts: Timestamp = "2026-12-01T06:39:57.6Z".parse().unwrap();
         assert_eq!(rfc3339(ts), "2026-12-01T14:39:57+08:00");
