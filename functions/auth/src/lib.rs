@@ -73,8 +73,11 @@ impl App {
         let client = store::connect(env).await;
         let tokens = WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?);
         let wecom = Wecom::from_env(env, tokens.clone())?;
+        // One HTTP client for the face API and its token: building one parses the root
+        // certificates, which a cold start should do once.
+        let api = Api::from_env(env)?;
         let mp = Tokens::new(
-            Api::from_env(env)?,
+            api.clone(),
             tokens,
             env.required("WECHAT_MP_APPID")?,
             env.required("WECHAT_MP_SECRET")?,
@@ -92,7 +95,7 @@ impl App {
             gate: Gate::from_env(env, client, Clock::system())?,
             wechat,
             wecom: Arc::new(wecom),
-            face: Arc::new(Face::new(Api::from_env(env)?, mp)),
+            face: Arc::new(Face::new(api, mp)),
             outbox_table: env.required("OUTBOX_TABLE")?.to_owned(),
             attempts_per_day,
             signer,
