@@ -68,6 +68,16 @@ async fn face_verification_raises_a_claimed_identity_to_verified_and_tells_the_c
         !notices[0].to_string().contains(&id_number(1)),
         "no ID number in a notice"
     );
+    // The same result sent again (a retry) verifies nothing more and tells no one twice.
+    let (status, again) = verify(
+        &app,
+        &token,
+        json!({ "verifyResult": face(&app, "face-owner", 1, "pass") }),
+    )
+    .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["identityVerifiedAt"], profile["identityVerifiedAt"]);
+    assert_eq!(identity_notices(&app, &id).await.len(), 1);
 
     // The typed binding sent again may change the phone; the level stays.
     let (status, again) = bind(&app, &token, &identity(1, "13698765432")).await;

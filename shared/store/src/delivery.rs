@@ -261,10 +261,6 @@ impl Deliveries {
             .expression_attribute_values(":now", s(rfc3339(now)))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(sdk_error("recording a delivery report", e)),
-        }
+        crate::conditional(result, "recording a delivery report")
     }
 }

@@ -148,6 +148,22 @@ pub(crate) fn failed_conditions<R>(
     }
 }
 
+/// A conditional write's answer: `true` if it was written, `false` if its condition refused
+/// it; any other failure is the store's, named by `what`.
+pub(crate) fn conditional<T, E>(
+    result: Result<T, SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>>,
+    what: &'static str,
+) -> Result<bool, StoreError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
+        Err(e) => Err(sdk_error(what, e)),
+    }
+}
+
 /// The error code of a service error, for matching condition failures.
 pub fn error_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
     match err {

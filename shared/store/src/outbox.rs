@@ -88,10 +88,6 @@ impl Outbox {
             .condition_expression("attribute_not_exists(id)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if super::error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(super::sdk_error("writing an outbox record", e)),
-        }
+        crate::conditional(result, "writing an outbox record")
     }
 }

@@ -79,11 +79,7 @@ impl Subscriptions {
         if update.contains(":one") {
             req = req.expression_attribute_values(":one", AttributeValue::N("1".into()));
         }
-        match req.send().await {
-            Ok(_) => Ok(true),
-            Err(e) if super::error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(sdk_error(what, e)),
-        }
+        crate::conditional(req.send().await, what)
     }
 
     /// Takes one allowed message, for a transaction: fails its condition if none is left.

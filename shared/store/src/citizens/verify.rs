@@ -13,7 +13,7 @@ use super::window::stored_identity;
 use super::{Binding, CitizenStore, citizen_key};
 use crate::outbox;
 use crate::tx::{Outcome, Transaction};
-use crate::{StoreError, s, sdk_error};
+use crate::{StoreError, s};
 use aws_sdk_dynamodb::types::{AttributeValue, Update};
 use model::time::rfc3339;
 use model::verification::{released_notice, verified_notice};
@@ -49,6 +49,9 @@ impl CitizenStore {
         for _ in 0..ATTEMPTS {
             let holder = match self.claim_of(id_key).await? {
                 None => None,
+                // Verified already (a result sent again, or a race with itself that the
+                // other attempt won): nothing to write, and no second notice.
+                Some(c) if &c.citizen == me && c.verified => return Ok(Verification::Verified),
                 Some(c) if &c.citizen == me => None,
                 Some(c) if c.verified => return Ok(Verification::Taken),
                 // A window's account for the person: adopt it as a typed binding would,
@@ -140,11 +143,11 @@ impl CitizenStore {
             .expression_attribute_values(":phone", s(identity.phone.expose()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(Binding::Bound),
-            Err(e) if crate::error_code(&e) == Some("ConditionalCheckFailedException") => Ok(Binding::Taken),
-            Err(e) => Err(sdk_error("changing a verified identity's phone", e)),
-        }
+        Ok(if crate::conditional(result, "changing a verified identity's phone")? {
+            Binding::Bound
+        } else {
+            Binding::Taken
+        })
     }
 
     /// Counts one binding attempt of `me` on `day` (Asia/Shanghai; `yesterday` the day
@@ -172,11 +175,7 @@ impl CitizenStore {
             .expression_attribute_values(":max", AttributeValue::N(max.to_string()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if crate::error_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(sdk_error("counting a binding attempt", e)),
-        }
+        crate::conditional(result, "counting a binding attempt")
     }
 }
 
