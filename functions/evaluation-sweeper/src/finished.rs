@@ -8,7 +8,7 @@ use api::ApiError;
 use model::booking::BookingStatus;
 use model::catalog::Hall;
 use model::evaluation::{Channel, EvaluationId, Rated};
-use model::{ItemCode, PackageCode};
+use model::{DeptCode, ItemCode, PackageCode};
 use std::collections::HashMap;
 
 /// What was finished on `day` (`YYYY-MM-DD`) at any of `halls` or online, each with the
@@ -51,6 +51,8 @@ pub async fn on(app: &App, halls: &[Hall], day: &str) -> Result<Vec<Rated>, ApiE
             staff_id: None,
         });
     }
+    // The departments of items, read once per run for the older bookings that need them.
+    let mut depts: HashMap<ItemCode, Option<DeptCode>> = HashMap::new();
     for hall in halls {
         // Visits checked in, whether or not the window marked them served since.
         let visited = app
@@ -63,10 +65,16 @@ pub async fn on(app: &App, halls: &[Hall], day: &str) -> Result<Vec<Rated>, ApiE
             // Bookings made before they kept their department name it through their item.
             let dept = match b.dept_code.clone() {
                 Some(d) => d,
-                None => match app.catalog.item(&b.item_code).await? {
-                    Some(item) => item.dept_code,
-                    None => continue,
-                },
+                None => {
+                    if !depts.contains_key(&b.item_code) {
+                        let found = app.catalog.item(&b.item_code).await?.map(|i| i.dept_code);
+                        depts.insert(b.item_code.clone(), found);
+                    }
+                    match depts.get(&b.item_code).cloned().flatten() {
+                        Some(d) => d,
+                        None => continue,
+                    }
+                }
             };
             out.push(Rated::visit(&b, dept));
         }
