@@ -158,6 +158,17 @@ def id_number(n):
     return body + "10X98765432"[total % 11]
 
 
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def credit_code(n):
+    """A valid 统一社会信用代码 (GB 32100 check character), different for each `n`."""
+    body = f"91500106MA{n:07d}"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(body, weights))
+    return body + CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
 def cli_token(*args):
     """A staff token from the CLI, signed at the functions' (shifted) time."""
     return subprocess.run([str(CLI), "token", *args], cwd=ROOT, env=faked(ENV), capture_output=True,
@@ -213,6 +224,8 @@ class Day:
         self.jiancha = None  # the supervisor
         self.case = None  # the complaint filed
         self.order = None  # the 督办 order about it
+        self.enterprise = None  # the credit code of the citizen's enterprise
+        self.agent = None  # the agent they authorized
 
 
 def step_login(run, d):
@@ -237,6 +250,20 @@ def step_verify(run, d):
         headers={"content-type": "application/json"})
     minted = json.loads(urllib.request.urlopen(req, timeout=10).read())
     run.call("auth-identity-verification", token=d.token, body={"verifyResult": minted["verifyResult"]})
+
+
+def step_register_enterprise(run, d):
+    """The window registers the citizen's enterprise, the citizen its representative."""
+    d.enterprise = credit_code(d.n)
+    run.call("auth-enterprise-register", token=d.staff, expect=(201,), body={
+        "creditCode": d.enterprise, "name": "重庆示例科技有限公司",
+        "representative": {"realName": "张三", "idNumber": id_number(d.n)}})
+
+
+def step_grant_agent(run, d):
+    until = (CLOCK.now().date() + datetime.timedelta(days=30)).isoformat()
+    d.agent = run.call("auth-enterprise-agent-grant", token=d.token, path={"code": d.enterprise}, expect=(201,),
+                       body={"realName": "李四", "idNumber": id_number(d.n + 500), "until": until})["agentId"]
 
 
 def step_slots(run, d):
@@ -372,6 +399,13 @@ STEPS = {
     "auth-login": step_login,
     "auth-identity": step_identity,
     "auth-identity-verification": step_verify,
+    # 法人: the window registers the citizen's enterprise; they authorize an agent and
+    # revoke them.
+    "auth-enterprise-register": step_register_enterprise,
+    "auth-enterprise-get": lambda run, d: run.call("auth-enterprise-get", token=d.token, path={"code": d.enterprise}),
+    "auth-enterprise-agent-grant": step_grant_agent,
+    "auth-enterprise-agent-revoke": lambda run, d: run.call("auth-enterprise-agent-revoke", token=d.token,
+                                                            path={"code": d.enterprise, "agentId": d.agent}),
     # The same Idempotency-Key every round: the first answer again.
     "auth-admin-staff-create": lambda run, d: run.call("auth-admin-staff-create", token=d.admin, expect=(201,)),
     "booking-slots": step_slots,

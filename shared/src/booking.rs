@@ -106,6 +106,9 @@ pub struct Booking {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     pub hall_day: String,
+    /// The enterprise the visit is for (法人), when a member booked for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<crate::enterprise::Acting>,
 }
 
 /// The six digits a visitor shows at the hall.
@@ -118,6 +121,7 @@ impl Booking {
     pub fn new(citizen: CitizenId, person: String, at: Visit<'_>, item: &Item, now: Timestamp) -> Self {
         let created = rfc3339(now);
         let mut b = Self {
+            enterprise: None,
             id: BookingId::generate(),
             citizen_id: citizen,
             id_key: person,

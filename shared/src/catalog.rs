@@ -3,9 +3,11 @@
 //! These structs are both the stored shape (mapped with serde_dynamo) and the API's JSON,
 //! so the field names here are the contract's (camelCase).
 
+mod audience;
 mod place;
 
 use super::{DeptCode, HallId, ItemCode, PackageCode};
+pub use audience::Audience;
 pub use place::{HallLevel, Location};
 use serde::{Deserialize, Serialize};
 
@@ -66,8 +68,8 @@ pub struct Item {
     pub materials: Vec<Material>,
     pub bookable: bool,
     pub hall_ids: Vec<HallId>,
-    /// 个人 / 法人: whom the item serves.
-    pub audience: String,
+    /// 个人, 法人, 个人/法人 or 拟设立企业: whom the item serves.
+    pub audience: Audience,
     pub fee: String,
     pub description: String,
     /// The application form, when the item has its own; otherwise the default item form.
@@ -123,6 +125,9 @@ pub struct Package {
     /// The strictest identity any of its items requires (set when the catalog is loaded).
     #[serde(default)]
     pub identity_level: super::IdentityLevel,
+    /// Whom it serves; each of its items must serve them too.
+    #[serde(default)]
+    pub audience: Audience,
 }
 
 /// A service window. `comprehensive` windows (综合窗口, 一窗通办) serve many departments.
@@ -257,6 +262,13 @@ impl Catalog {
                 .max();
             if strictest.unwrap_or_default() != p.identity_level {
                 return Err(format!("package {} asks for another identity than its items", p.code));
+            }
+            if let Some(c) = p
+                .item_codes
+                .iter()
+                .find(|c| items.get(c).is_some_and(|i| !p.audience.holds(i.audience)))
+            {
+                return Err(format!("package {} serves another audience than its item {c}", p.code));
             }
         }
         for h in &self.halls {

@@ -8,6 +8,7 @@
 //!   [`feedback`] (咨询投诉), [`supervision`] (督办) and its [`figures`],
 //!   [`notification`], the [`catalog`], one form ([`form`]), and the working-day
 //!   [`calendar`] (data compiled in from `shared/data/calendar/`).
+//! - [`enterprise`]: 法人, their credit codes and who may act for them.
 //! - [`verification`]: how sure the platform is of a citizen's identity (实名核验).
 //! - [`fields`]: every bad field of a request gathered at once; [`mask`]: how personal data
 //!   looks outside the store; [`config`]: typed settings read once per cold start;
@@ -20,6 +21,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod codes;
 pub mod config;
+pub mod enterprise;
 pub mod evaluation;
 pub mod feedback;
 pub mod fields;

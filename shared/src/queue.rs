@@ -347,7 +347,7 @@ mod tests {
         let item: crate::catalog::Item = serde_json::from_value(serde_json::json!({
             "code": "MZJ-0001", "name": "婚姻登记", "deptCode": "MZJ", "deptName": "民政局",
             "kind": "committed", "promisedDays": 1, "legalDays": 1, "onlineLevel": "offline",
-            "maxVisits": 1, "materials": [], "bookable": true, "hallIds": [], "audience": "",
+            "maxVisits": 1, "materials": [], "bookable": true, "hallIds": [], "audience": "个人",
             "fee": "", "description": "",
         }))
         .unwrap();

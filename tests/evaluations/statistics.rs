@@ -54,6 +54,7 @@ async fn statistics_equal_a_brute_force_recount_of_two_hundred_random_reviews() 
             steps: vec![],
             version: 1,
             defaulted: false,
+            enterprise: None,
         };
         assert_eq!(store.rate(&review).await.unwrap(), Written::Done);
         reviews.push(review);

@@ -81,6 +81,7 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     let mut case = String::new();
     let mut order_id = String::new();
     let mut alert_id = String::new();
+    let mut agent_id = String::new();
     let jiancha = app.demo_token("jiancha").await;
     let mut driven = Vec::new();
     for name in order() {
@@ -214,6 +215,10 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                 req.bearer(&token).json(&serde_json::json!({ "verifyResult": result }))
             }
             "hall-walk-in" | "hall-call-next" | "hall-day" => req.bearer(&staff),
+            // The window registers the citizen's enterprise from its licence.
+            "auth-enterprise-register" => req.bearer(&staff),
+            "auth-enterprise-get" | "auth-enterprise-agent-grant" => req.bearer(&token),
+            "auth-enterprise-agent-revoke" => req.bearer(&token).path_param("agentId", &agent_id),
             "hall-finish" => req.bearer(&staff).path_param("ticketId", &called),
             "booking-cancel" => req.bearer(&token).path_param("id", &to_cancel),
             "booking-get" | "booking-reschedule" => req.bearer(&token).path_param("id", &booked),
@@ -303,6 +308,13 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             order_id = body
                 .as_ref()
                 .and_then(|b| b["id"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+        }
+        if name == "auth-enterprise-agent-grant" {
+            agent_id = body
+                .as_ref()
+                .and_then(|b| b["agentId"].as_str())
                 .unwrap_or_default()
                 .to_owned();
         }

@@ -1,12 +1,16 @@
-//! The identity function: citizens' WeChat login, profile and real-name binding; staff
-//! sign-in through WeCom; the staff directory.
+//! The identity function: citizens' WeChat login, profile and real-name binding; 法人
+//! accounts and their agents; staff sign-in through WeCom; the staff directory.
 //!
 //! Routes (API.md § Identity, § Staff identity): `POST /v1/auth/wechat`, `GET /v1/me`,
-//! `PUT /v1/me/identity`, `POST /v1/me/identity/verification`, `POST /v1/staff/auth/wecom`, `GET /v1/staff/me`,
+//! `PUT /v1/me/identity`, `POST /v1/me/identity/verification`, `GET /v1/me/enterprises`,
+//! `GET /v1/enterprises/{code}`, `POST /v1/enterprises/{code}/agents`,
+//! `DELETE /v1/enterprises/{code}/agents/{agentId}`, `POST /v1/office/enterprises`,
+//! `POST /v1/staff/auth/wecom`, `GET /v1/staff/me`,
 //! `GET|POST /v1/admin/staff`, `PUT /v1/admin/staff/{id}`.
 
 mod admin;
 mod attempts;
+mod enterprises;
 mod identity;
 mod login;
 mod staff;
@@ -25,6 +29,7 @@ use store::applications::ApplicationStore;
 use store::audit::Trail;
 use store::catalog::CatalogStore;
 use store::citizens::CitizenStore;
+use store::enterprises::EnterpriseStore;
 use store::staff::StaffStore;
 use store::wechat::WechatStore;
 use wechat::WechatClient;
@@ -37,6 +42,8 @@ use wechat::wecom::Wecom;
 #[derive(Debug, Clone)]
 pub struct App {
     citizens: CitizenStore,
+    /// 法人 and who may act for each.
+    enterprises: EnterpriseStore,
     /// Where an adopted window account's applications move from (`reown`).
     applications: ApplicationStore,
     staff: StaffStore,
@@ -59,7 +66,7 @@ pub struct App {
 }
 
 impl App {
-    /// Reads `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CATALOG_TABLE`, `WECHAT_TABLE`,
+    /// Reads `CITIZENS_TABLE`, `ENTERPRISES_TABLE`, `APPLICATIONS_TABLE`, `STAFF_TABLE`, `AUDIT_TABLE`, `CATALOG_TABLE`, `WECHAT_TABLE`,
     /// `OUTBOX_TABLE`, `IDENTITY_HASH_KEY`, `IDENTITY_ATTEMPTS_PER_DAY`, the JWT, WeChat and
     /// WeCom settings, and connects the store.
     /// Fails naming the first setting that is missing or malformed.
@@ -88,6 +95,7 @@ impl App {
         }
         Ok(Self {
             citizens: CitizenStore::new(client.clone(), table),
+            enterprises: EnterpriseStore::new(client.clone(), env.required("ENTERPRISES_TABLE")?),
             applications: ApplicationStore::new(client.clone(), env.required("APPLICATIONS_TABLE")?, ""),
             staff: StaffStore::new(client.clone(), env.required("STAFF_TABLE")?),
             catalog: CatalogStore::new(client.clone(), env.required("CATALOG_TABLE")?),
@@ -133,6 +141,11 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "GET /v1/me" => identity::me(app, &req).await,
             "PUT /v1/me/identity" => identity::bind(app, &req).await,
             "POST /v1/me/identity/verification" => verify::verify(app, &req).await,
+            "GET /v1/me/enterprises" => enterprises::mine(app, &req).await,
+            "GET /v1/enterprises/{code}" => enterprises::one(app, &req).await,
+            "POST /v1/enterprises/{code}/agents" => enterprises::grant(app, &req).await,
+            "DELETE /v1/enterprises/{code}/agents/{agentId}" => enterprises::revoke(app, &req).await,
+            "POST /v1/office/enterprises" => enterprises::register(app, &req).await,
             "POST /v1/staff/auth/wecom" => staff::sign_in(app, &req).await,
             "GET /v1/staff/me" => staff::me(app, &req).await,
             "GET /v1/admin/staff" => admin::list(app, &req).await,

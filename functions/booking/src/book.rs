@@ -18,6 +18,9 @@ use store::bookings::{Booked, NewBooking};
 struct BookBody {
     slot_id: String,
     item_code: String,
+    /// The credit code of the enterprise the visit is for (法人).
+    #[serde(default)]
+    enterprise: Option<String>,
 }
 
 /// Further draws of a verification code when one is taken.
@@ -31,15 +34,30 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         itemCode => body.item_code.parse::<ItemCode>(),
     )?;
     // What decides the booking: the same slot and item again is the same request.
-    let claim = idempotency::claim(req, citizen.as_str(), format!("{slot_id}\n{item_code}").as_bytes())?;
+    let for_whom = body.enterprise.as_deref().unwrap_or_default();
+    let claim = idempotency::claim(
+        req,
+        citizen.as_str(),
+        format!("{slot_id}\n{item_code}\n{for_whom}").as_bytes(),
+    )?;
     let ctx = load(app, Some(&citizen), slot_id.hall(), Some(&item_code)).await?;
     let id_key = person(ctx.citizen.as_ref())?;
     let (hall, slot, window, item) = bookable_slot(app, ctx.hall.as_ref(), ctx.item.as_ref(), &slot_id)?;
     let held = ctx.citizen.as_ref().and_then(|c| c.identity.as_ref()).map(|i| i.level);
     ApiError::unless_identity(held, item.identity_level)?;
+    item.audience
+        .admits(body.enterprise.is_some())
+        .map_err(|e| ApiError::field("enterprise", e.0))?;
+    let today = model::LocalDate::new(model::time::local(app.clock.now()).date());
+    let acting = match body.enterprise.as_deref() {
+        Some(raw) => {
+            Some(api::enterprise::acting(&app.enterprises, ctx.citizen.as_ref(), raw, "enterprise", today).await?)
+        }
+        None => None,
+    };
 
     let now = app.clock.now();
-    let booking = Booking::new(
+    let mut booking = Booking::new(
         citizen,
         id_key.clone(),
         Visit {
@@ -50,11 +68,13 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
         item,
         now,
     );
+    booking.enterprise = acting.as_ref().map(|a| a.acting.clone());
     let mut new = NewBooking {
         confirmation: booking.notification(Kind::BookingConfirmed),
         booking,
         capacity: slot.capacity,
         idempotency: claim,
+        acting: acting.map(|a| a.condition),
     };
     let mut outcome = app.bookings.book(&new, now).await?;
     // A code already another booking's that day: draw again (one in a million per booking
@@ -79,6 +99,7 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
             std::io::Error::other("every code drawn was taken"),
         )),
         Booked::Duplicate => Err(ApiError::code(Code::DuplicateBooking)),
+        Booked::NotActing => Err(api::enterprise::not_authorized()),
         Booked::Banned => {
             let until = app.bookings.ban_until(&id_key, now).await?;
             Err(ApiError::code(Code::BookingRestricted)

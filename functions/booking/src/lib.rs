@@ -22,12 +22,14 @@ use model::time::Clock;
 use store::bookings::BookingStore;
 use store::catalog::CatalogStore;
 use store::citizens::CitizenStore;
+use store::enterprises::EnterpriseStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
     bookings: BookingStore,
     catalog: CatalogStore,
     citizens: CitizenStore,
+    enterprises: EnterpriseStore,
     verifier: Verifier,
     cursors: CursorKey,
     calendar: &'static WorkCalendar,
@@ -35,7 +37,7 @@ pub struct App {
 }
 
 impl App {
-    /// Reads `BOOKINGS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`,
+    /// Reads `BOOKINGS_TABLE`, `OUTBOX_TABLE`, `CATALOG_TABLE`, `CITIZENS_TABLE`, `ENTERPRISES_TABLE`,
     /// `CURSOR_KEY` and the JWT verification settings, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
@@ -49,6 +51,7 @@ impl App {
             bookings: BookingStore::new(client.clone(), bookings, outbox),
             catalog: CatalogStore::new(client.clone(), catalog),
             citizens: CitizenStore::new(client.clone(), citizens),
+            enterprises: EnterpriseStore::new(client.clone(), env.required("ENTERPRISES_TABLE")?),
             verifier,
             cursors,
             calendar: WorkCalendar::shipped(),

@@ -37,13 +37,25 @@ pub async fn get(app: &App, req: &Request) -> Result<Response, ApiError> {
 pub async fn list_mine(app: &App, req: &Request) -> Result<Response, ApiError> {
     let citizen = app.verifier.citizen(req)?;
     let status: Option<BookingStatus> = http::query(req, "status")?;
-    let scope = [citizen.as_str(), status.map_or("", BookingStatus::as_str)];
+    let today = model::LocalDate::new(model::time::local(app.clock.now()).date());
+    let enterprise = api::enterprise::listed(req, &app.enterprises, &app.citizens, &citizen, today).await?;
+    let code = enterprise.as_ref().map_or("", |c| c.as_str());
+    let scope = [citizen.as_str(), status.map_or("", BookingStatus::as_str), code];
     let page = Page::from_request(req, &app.cursors, &scope)?;
+    let owner = match &enterprise {
+        Some(c) => store::page::Owner::Enterprise(c.as_str()),
+        None => store::page::Owner::Citizen(citizen.as_str()),
+    };
     let found = app
         .bookings
-        .for_citizen(&citizen, status, page.cursor.as_ref(), page.limit)
+        .for_owner(owner, status, page.cursor.as_ref(), page.limit)
         .await?;
-    let items: Vec<BookingView> = found.items.iter().map(BookingView::from).collect();
+    // A colleague's booking is listed without its code: the code is its visitor's to show.
+    let items: Vec<BookingView> = found
+        .items
+        .iter()
+        .map(|b| BookingView::from(b).for_viewer(&citizen))
+        .collect();
     http::ok(&page.list(items, found.next))
 }
 

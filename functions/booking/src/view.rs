@@ -7,6 +7,8 @@ use store::bookings::Booking;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookingView<'a> {
+    #[serde(skip)]
+    citizen_id: &'a str,
     id: &'a str,
     status: &'static str,
     slot_id: &'a str,
@@ -32,11 +34,26 @@ pub struct BookingView<'a> {
     cancelled_at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cancel_reason: Option<&'a FreeText>,
+    /// The enterprise the visit is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enterprise: Option<&'a model::enterprise::Acting>,
+}
+
+impl BookingView<'_> {
+    /// The view for `viewer`: a booking of someone else's (an enterprise's list) shows no
+    /// verification code.
+    pub fn for_viewer(mut self, viewer: &model::CitizenId) -> Self {
+        if self.citizen_id != viewer.as_str() {
+            self.verification_code = "";
+        }
+        self
+    }
 }
 
 impl<'a> From<&'a Booking> for BookingView<'a> {
     fn from(b: &'a Booking) -> Self {
         BookingView {
+            citizen_id: b.citizen_id.as_str(),
             id: b.id.as_str(),
             status: b.status.as_str(),
             slot_id: b.slot_id.as_str(),
@@ -55,6 +72,7 @@ impl<'a> From<&'a Booking> for BookingView<'a> {
             checked_in_at: b.checked_in_at.as_deref(),
             cancelled_at: b.cancelled_at.as_deref(),
             cancel_reason: b.cancel_reason.as_ref(),
+            enterprise: b.enterprise.as_ref(),
         }
     }
 }

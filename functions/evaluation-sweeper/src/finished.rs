@@ -49,6 +49,7 @@ pub async fn on(app: &App, halls: &[Hall], day: &str) -> Result<Vec<Rated>, ApiE
             hall_id: None,
             window_code: None,
             staff_id: None,
+            enterprise: a.enterprise,
         });
     }
     // The departments of items, read once per run for the older bookings that need them.

@@ -67,6 +67,7 @@ pub async fn application(app: &App, req: &Request) -> Result<Response, ApiError>
         hall_id: None,
         window_code: None,
         staff_id: staff.map(|s| s.split('@').next().unwrap_or(s).to_owned()),
+        enterprise: a.enterprise.clone(),
     };
     record(app, Review::new(rated, given, app.clock.now(), app.calendar)).await
 }

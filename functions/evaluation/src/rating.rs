@@ -37,6 +37,9 @@ pub struct OwnView<'a> {
     status: &'static str,
     created_at: &'a str,
     follow_up: Option<&'a FollowUp>,
+    /// The enterprise the service was for (法人).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enterprise: Option<&'a model::enterprise::Acting>,
 }
 
 impl<'a> From<&'a Review> for OwnView<'a> {
@@ -53,6 +56,7 @@ impl<'a> From<&'a Review> for OwnView<'a> {
             status: r.status.as_str(),
             created_at: &r.created_at,
             follow_up: r.follow_up.as_ref(),
+            enterprise: r.enterprise.as_ref(),
         }
     }
 }

@@ -46,6 +46,9 @@ pub(crate) struct StaffView<'a> {
     steps: &'a [Step],
     version: u64,
     created_at: &'a str,
+    /// The enterprise the service was for (法人).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enterprise: Option<&'a model::enterprise::Acting>,
 }
 
 pub(crate) fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffView<'a> {
@@ -76,6 +79,7 @@ pub(crate) fn staff_view<'a>(r: &'a Review, today: jiff::civil::Date) -> StaffVi
         steps: &r.steps,
         version: r.version,
         created_at: &r.created_at,
+        enterprise: r.enterprise.as_ref(),
     }
 }
 

@@ -21,10 +21,14 @@ use model::staff::StaffRole;
 use model::time::{Clock, local};
 use serde::Serialize;
 use store::applications::ApplicationStore;
+use store::citizens::CitizenStore;
+use store::enterprises::EnterpriseStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
     applications: ApplicationStore,
+    citizens: CitizenStore,
+    enterprises: EnterpriseStore,
     verifier: Verifier,
     gate: Gate,
     cursors: CursorKey,
@@ -34,7 +38,7 @@ pub struct App {
 }
 
 impl App {
-    /// Reads `APPLICATIONS_TABLE`, `STAFF_TABLE`, `CURSOR_KEY`, the JWT verification settings and the public lookup's
+    /// Reads `APPLICATIONS_TABLE`, `STAFF_TABLE`, `CITIZENS_TABLE`, `ENTERPRISES_TABLE`, `CURSOR_KEY`, the JWT verification settings and the public lookup's
     /// limits (`LOOKUP_PER_CLIENT_PER_MINUTE`, 20; `LOOKUP_PER_NUMBER_PER_HOUR`, 10).
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("APPLICATIONS_TABLE")?.to_owned();
@@ -47,6 +51,8 @@ impl App {
         let client = store::connect(env).await;
         Ok(Self {
             applications: ApplicationStore::reader(client.clone(), table),
+            citizens: CitizenStore::new(client.clone(), env.required("CITIZENS_TABLE")?),
+            enterprises: EnterpriseStore::new(client.clone(), env.required("ENTERPRISES_TABLE")?),
             gate: Gate::from_env(env, client, Clock::system())?,
             verifier,
             cursors,
@@ -119,17 +125,31 @@ struct Summary<'a> {
     status_text: &'static str,
     submitted_at: &'a str,
     updated_at: &'a str,
+    /// The enterprise it was made for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enterprise: Option<&'a model::enterprise::Acting>,
+    /// In an enterprise's list: whether the caller made it (the others are colleagues').
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mine: Option<bool>,
 }
 
-/// `GET /v1/me/applications?status=`: newest first, paginated.
+/// `GET /v1/me/applications?status=&enterprise=`: newest first, paginated; with
+/// `enterprise`, every application made for it by any of its members.
 async fn mine(app: &App, req: &Request) -> Result<Response, ApiError> {
     let citizen = app.verifier.citizen(req)?;
     let status: Option<Status> = http::query(req, "status")?;
-    let scope = [citizen.as_str(), status.map_or("", Status::as_str)];
+    let today = model::LocalDate::new(local(app.clock.now()).date());
+    let enterprise = api::enterprise::listed(req, &app.enterprises, &app.citizens, &citizen, today).await?;
+    let code = enterprise.as_ref().map_or("", |c| c.as_str());
+    let scope = [citizen.as_str(), status.map_or("", Status::as_str), code];
     let page = Page::from_request(req, &app.cursors, &scope)?;
+    let owner = match &enterprise {
+        Some(c) => store::page::Owner::Enterprise(c.as_str()),
+        None => store::page::Owner::Citizen(citizen.as_str()),
+    };
     let found = app
         .applications
-        .for_citizen(&citizen, status, page.cursor.as_ref(), page.limit)
+        .for_owner(owner, status, page.cursor.as_ref(), page.limit)
         .await?;
     let items: Vec<Summary> = found
         .items
@@ -142,6 +162,8 @@ async fn mine(app: &App, req: &Request) -> Result<Response, ApiError> {
             status_text: a.status.text(),
             submitted_at: &a.submitted_at,
             updated_at: &a.updated_at,
+            enterprise: a.enterprise.as_ref(),
+            mine: enterprise.as_ref().map(|_| a.citizen_id == citizen),
         })
         .collect();
     http::ok(&page.list(items, found.next))

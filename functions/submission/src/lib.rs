@@ -34,12 +34,14 @@ use store::applications::ApplicationStore;
 use store::audit::Trail;
 use store::catalog::CatalogStore;
 use store::citizens::CitizenStore;
+use store::enterprises::EnterpriseStore;
 
 #[derive(Debug, Clone)]
 pub struct App {
     applications: ApplicationStore,
     catalog: CatalogStore,
     citizens: CitizenStore,
+    enterprises: EnterpriseStore,
     files: s3::Files,
     verifier: Verifier,
     gate: Gate,
@@ -58,7 +60,7 @@ pub struct App {
 
 impl App {
     /// Reads `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `SUPERVISION_TABLE` (the figures),
-    /// `CATALOG_TABLE`, `CITIZENS_TABLE`,
+    /// `CATALOG_TABLE`, `CITIZENS_TABLE`, `ENTERPRISES_TABLE`,
     /// `STAFF_TABLE`, `AUDIT_TABLE`, `IDENTITY_HASH_KEY`,
     /// `UPLOADS_BUCKET`, `CURSOR_KEY` and the JWT verification settings, and connects the
     /// store and S3.
@@ -79,6 +81,7 @@ impl App {
                 .counting(env.required("SUPERVISION_TABLE")?),
             catalog: CatalogStore::new(client.clone(), catalog),
             citizens: CitizenStore::new(client.clone(), citizens),
+            enterprises: EnterpriseStore::new(client.clone(), env.required("ENTERPRISES_TABLE")?),
             files: s3::Files::new(&sdk, env, bucket),
             verifier,
             gate: Gate::from_env(env, client.clone(), Clock::system())?,

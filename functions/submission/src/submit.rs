@@ -4,6 +4,7 @@
 
 use crate::App;
 use crate::subject::{self, Named, Reader};
+use api::enterprise::ForEnterprise;
 use api::http::{self, Response};
 use api::staff::Caller;
 use api::{ApiError, Code, idempotency};
@@ -39,6 +40,10 @@ pub struct SubmitBody {
     /// How the result is to reach the applicant (出件): window pickup unless they say.
     #[serde(default)]
     pub delivery: Option<DeliveryBody>,
+    /// The credit code of the enterprise applied for (法人), by its representative or an
+    /// agent (online only).
+    #[serde(default)]
+    pub enterprise: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +96,8 @@ pub struct Ready {
     pub intake: Option<Intake>,
     /// The audit record of a member of staff's intake.
     pub audit: Option<TransactWriteItem>,
+    /// The enterprise it is made for, with the condition its maker still may.
+    pub acting: Option<ForEnterprise>,
     pub viewer: Viewer,
 }
 
@@ -114,7 +121,8 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
     let read = subject::read(app, Reader::Citizen(&citizen), &named).await?;
     let identity = read
         .citizen
-        .and_then(|c| c.identity)
+        .as_ref()
+        .and_then(|c| c.identity.clone())
         .ok_or_else(|| ApiError::code(Code::IdentityRequired))?;
     // A package asks for the strictest identity any of its items does.
     let required = read
@@ -125,7 +133,24 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
         .max()
         .unwrap_or_default();
     ApiError::unless_identity(Some(identity.level), required)?;
-    let phone = identity.phone;
+    let phone = identity.phone.clone();
+    read.subject
+        .audience
+        .admits(body.enterprise.is_some())
+        .map_err(|e| ApiError::field("enterprise", e.0))?;
+    let acting = match body.enterprise.as_deref() {
+        Some(raw) => Some(
+            api::enterprise::acting(
+                &app.enterprises,
+                read.citizen.as_ref(),
+                raw,
+                "enterprise",
+                model::LocalDate::new(local(app.clock.now()).date()),
+            )
+            .await?,
+        ),
+        None => None,
+    };
     let mut errors = FieldErrors::default();
     let form = model::form::check(&read.subject.form, &body.form, &mut errors);
     let delivery = delivery(body.delivery.as_ref(), &mut errors);
@@ -138,6 +163,7 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
             materials: body.materials,
             phone_last4: last4(&phone),
             delivery,
+            enterprise: acting.as_ref().map(|a| a.acting.clone()),
         },
         owner: citizen,
         subject: read.subject,
@@ -145,6 +171,7 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
         claim,
         intake: None,
         audit: None,
+        acting,
         viewer: Viewer::Applicant,
     };
     submit(app, ready).await
@@ -183,7 +210,8 @@ pub async fn submit(app: &App, ready: Ready) -> Result<Response, ApiError> {
         }
         let change = Change::submitted(&v, ready.claim.as_ref())
             .ok_or_else(|| ApiError::internal("a submission without its entry", std::io::Error::other("entry")))?
-            .audited(ready.audit.clone());
+            .audited(ready.audit.clone())
+            .acting(ready.acting.as_ref().map(|a| a.condition.clone()));
         match app.applications.commit(&change, now).await? {
             Committed::Done => {
                 tracing::info!(application = %no, subject = %ready.subject.code, cases = v.cases.len(), channel = ?v.application.channel, "submitted");
@@ -195,6 +223,8 @@ pub async fn submit(app: &App, ready: Ready) -> Result<Response, ApiError> {
             }
             // Another number was drawn at the same moment: draw again.
             Committed::Stale => continue,
+            // Revoked or run out between the check and the write.
+            Committed::NotActing => return Err(api::enterprise::not_authorized()),
             Committed::KeyUsed => {
                 let Some(claim) = &ready.claim else {
                     return Err(ApiError::code(Code::IdempotencyKeyReused));

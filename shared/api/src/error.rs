@@ -55,6 +55,7 @@ codes! {
     Forbidden => 403, "FORBIDDEN", "无权进行此操作";
     IdentityRequired => 403, "IDENTITY_REQUIRED", "请先完成实名认证";
     BookingRestricted => 403, "BOOKING_RESTRICTED", "因多次预约未到，暂时无法预约";
+    EnterpriseNotAuthorized => 403, "ENTERPRISE_NOT_AUTHORIZED", "您未获该企业授权，或授权已到期、已撤销";
     StaffNotEnrolled => 403, "STAFF_NOT_ENROLLED", "您不在工作人员名录中或账号已停用，请联系管理员";
     NotFound => 404, "NOT_FOUND", "未找到相关信息";
     MethodNotAllowed => 405, "METHOD_NOT_ALLOWED", "不支持该请求方式";
@@ -65,6 +66,8 @@ codes! {
     VersionConflict => 409, "VERSION_CONFLICT", "数据已被他人修改，请刷新后重试";
     AlreadyCalled => 409, "ALREADY_CALLED", "该号码不是本窗口正在办理的号码，或已办结";
     WecomAccountTaken => 409, "WECOM_ACCOUNT_TAKEN", "该政务微信账号已属于另一名工作人员";
+    EnterpriseExists => 409, "ENTERPRISE_EXISTS", "该企业已登记";
+    AgentConflict => 409, "AGENT_CONFLICT", "该人员是企业的法定代表人，或已撤销授权";
     IdentityAlreadyBound => 409, "IDENTITY_ALREADY_BOUND", "该身份无法绑定到本账号；如确为本人身份，请通过人脸核身认证";
     PayloadTooLarge => 413, "PAYLOAD_TOO_LARGE", "请求内容过大";
     UnsupportedMediaType => 415, "UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持，请使用application/json";

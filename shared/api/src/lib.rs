@@ -7,6 +7,8 @@
 //! - [`auth`]: JWT issue and verification, roles, and the guards a handler calls first.
 //! - [`staff`] and [`audit`]: a staff token checked against the directory, and the actor
 //!   each audit record names.
+//! - [`enterprise`]: whether a citizen may act for an enterprise (法人), checked once for
+//!   every route.
 //! - [`cursor`]: list cursors sealed to their list, caller and filters.
 //! - [`idempotency`]: the `Idempotency-Key` of creating routes, hashed and replayed.
 //! - [`telemetry`] and [`metrics`]: JSON logs with personal data scrubbed, and business
@@ -15,6 +17,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cursor;
+pub mod enterprise;
 pub mod error;
 pub mod http;
 pub mod idempotency;

@@ -65,6 +65,10 @@ pub struct Application {
     /// The result handed over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered: Option<Delivered>,
+    /// The enterprise it was made for (法人), by its representative or an agent: the
+    /// owner is the person who made it, the enterprise's members all see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<crate::enterprise::Acting>,
 }
 
 /// Where an application was submitted.
@@ -176,6 +180,8 @@ pub struct Subject {
     pub name: String,
     pub form: Vec<FormField>,
     pub items: Vec<Item>,
+    /// Whom it serves: a package's own audience, or its one item's.
+    pub audience: crate::catalog::Audience,
 }
 
 /// What a citizen submits, checked: the form's values and the materials.
@@ -187,6 +193,8 @@ pub struct Submission {
     pub phone_last4: String,
     /// How they will take the result.
     pub delivery: Option<Delivery>,
+    /// The enterprise it is made for, if any.
+    pub enterprise: Option<crate::enterprise::Acting>,
 }
 
 impl View {
@@ -215,6 +223,7 @@ impl View {
             intake: None,
             delivery: given.delivery,
             delivered: None,
+            enterprise: given.enterprise,
         };
         let cases = subject
             .items

@@ -97,6 +97,7 @@ pub fn present(v: &View, today: jiff::civil::Date, cal: &WorkCalendar, viewer: V
         "correction": a.correction,
         "channel": a.channel,
         "intakeWindowId": a.intake.as_ref().map(|i| i.window_id.as_str()),
+        "enterprise": a.enterprise,
         "delivery": a.delivery,
         "delivered": a.delivered.as_ref().map(|d| json!({
             "method": d.method, "trackingNo": d.tracking_no, "at": d.at,

@@ -57,6 +57,10 @@ pub struct Review {
     /// province's period. Reported apart from the citizens' own ratings.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub defaulted: bool,
+    /// The enterprise the rated service was for (法人): its rating, given by the member
+    /// who made the application or the booking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<crate::enterprise::Acting>,
 }
 
 impl Review {
@@ -124,6 +128,7 @@ pub struct Rated {
     pub hall_id: Option<String>,
     pub window_code: Option<String>,
     pub staff_id: Option<String>,
+    pub enterprise: Option<crate::enterprise::Acting>,
 }
 
 impl Rated {
@@ -141,6 +146,7 @@ impl Rated {
             hall_id: Some(b.hall_id.to_string()),
             window_code: Some(b.window_code.clone()),
             staff_id: b.checked_in_by.clone(),
+            enterprise: b.enterprise.clone(),
         }
     }
 }
@@ -192,6 +198,7 @@ impl Review {
             steps: vec![],
             version: 1,
             defaulted: false,
+            enterprise: rated.enterprise,
         }
     }
 

@@ -62,7 +62,7 @@ use crate::Cursor;
 use crate::StoreError;
 pub use model::booking::Booking;
 use model::booking::{BookingId, BookingStatus, SlotId};
-use model::{CitizenId, HallId, ItemCode};
+use model::{HallId, ItemCode};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
@@ -231,10 +231,10 @@ impl BookingStore {
         Ok(until.filter(|u| *u > now))
     }
 
-    /// A citizen's bookings, newest first, optionally of one status.
-    pub async fn for_citizen(
+    /// A citizen's (or an enterprise's) bookings, newest first, optionally of one status.
+    pub async fn for_owner(
         &self,
-        citizen: &CitizenId,
+        owner: crate::page::Owner<'_>,
         status: Option<BookingStatus>,
         after: Option<&Cursor>,
         limit: u32,
@@ -247,7 +247,7 @@ impl BookingStore {
             key: KEY,
             what: "listing bookings",
         };
-        let (items, next) = index.page(citizen.as_str(), status, after, limit).await?;
+        let (items, next) = index.page(owner, status, after, limit).await?;
         let items = items
             .into_iter()
             .map(|i| from_item(stored(i), "reading a booking"))
@@ -258,6 +258,11 @@ impl BookingStore {
     /// A booking as an item. Bookings carry no TTL: they are the record of a visit.
     fn booking_item(&self, b: &Booking) -> Result<Item, StoreError> {
         let (pk, sk) = booking_key(&b.id);
-        to_item(b, &[("pk", pk), ("sk", sk)])
+        let mut keys = vec![("pk", pk), ("sk", sk)];
+        // The enterprise's list (`ByEnterprise`) reads this top-level copy of its code.
+        if let Some(e) = &b.enterprise {
+            keys.push(("enterpriseCode", e.credit_code.to_string()));
+        }
+        to_item(b, &keys)
     }
 }

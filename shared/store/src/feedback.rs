@@ -227,7 +227,9 @@ impl FeedbackStore {
             key: &["pk", "sk", "receivedAt"],
             what: "listing a citizen's cases",
         };
-        let (items, next) = index.page(citizen.as_str(), None, after, limit).await?;
+        let (items, next) = index
+            .page(crate::page::Owner::Citizen(citizen.as_str()), None, after, limit)
+            .await?;
         Ok((read_all(items)?, next))
     }
 

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod citizens;
 pub mod count;
 pub mod delivery;
+pub mod enterprises;
 pub mod error;
 pub mod evaluations;
 pub mod feedback;

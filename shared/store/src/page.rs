@@ -20,8 +20,26 @@ pub struct Filled {
     pub resume_after: Option<Item>,
 }
 
-/// A citizen's records on a table's `ByCitizen` index (sort key: when each was made), newest
-/// first, optionally of one status: the access pattern bookings and applications share.
+/// Whose records a list holds: a citizen's (index `ByCitizen`), or every record made for an
+/// enterprise by any of its members (index `ByEnterprise`, on `enterpriseCode`).
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    Citizen(&'a str),
+    Enterprise(&'a str),
+}
+
+impl<'a> Owner<'a> {
+    fn index(self) -> (&'static str, &'static str, &'a str) {
+        match self {
+            Owner::Citizen(c) => ("ByCitizen", "citizenId", c),
+            Owner::Enterprise(e) => ("ByEnterprise", "enterpriseCode", e),
+        }
+    }
+}
+
+/// A citizen's (or an enterprise's) records on a table's `ByCitizen` (`ByEnterprise`) index
+/// (sort key: when each was made), newest first, optionally of one status: the access
+/// pattern bookings and applications share.
 /// `key` names the index's and the table's key attributes, which the cursor carries.
 pub struct OfCitizen<'a> {
     pub client: &'a super::Client,
@@ -33,7 +51,7 @@ pub struct OfCitizen<'a> {
 impl OfCitizen<'_> {
     pub async fn page(
         &self,
-        citizen: &str,
+        owner: Owner<'_>,
         status: Option<&str>,
         after: Option<&crate::Cursor>,
         limit: u32,
@@ -44,14 +62,16 @@ impl OfCitizen<'_> {
             key,
             what,
         } = *self;
-        let start = start_key(after, key, &[("citizenId", citizen)])?;
+        let (index, hash, value) = owner.index();
+        let start = start_key(after, key, &[(hash, value)])?;
         let query = || {
             let q = client
                 .query()
                 .table_name(table)
-                .index_name("ByCitizen")
-                .key_condition_expression("citizenId = :c")
-                .expression_attribute_values(":c", super::s(citizen))
+                .index_name(index)
+                .key_condition_expression("#owner = :c")
+                .expression_attribute_names("#owner", hash)
+                .expression_attribute_values(":c", super::s(value))
                 .scan_index_forward(false);
             match status {
                 Some(st) => q

@@ -5,8 +5,8 @@ use crate::Cursor;
 use crate::StoreError;
 use crate::page::{cursor_from, start_key};
 use crate::{AttributeValue, Item, error_code, from_item, get_many, s, sdk_error};
+use model::DeptCode;
 use model::application::{ApplicationNo, Status};
-use model::{CitizenId, DeptCode};
 
 fn without_keys(mut item: Item) -> Item {
     for k in ["pk", "sk", "queueKey", "openDept", "expiresAt", "owner"] {
@@ -92,10 +92,10 @@ impl ApplicationStore {
             .transpose()
     }
 
-    /// A citizen's applications, newest first, optionally of one status.
-    pub async fn for_citizen(
+    /// A citizen's (or an enterprise's) applications, newest first, optionally of one status.
+    pub async fn for_owner(
         &self,
-        citizen: &CitizenId,
+        owner: crate::page::Owner<'_>,
         status: Option<Status>,
         after: Option<&Cursor>,
         limit: u32,
@@ -108,7 +108,7 @@ impl ApplicationStore {
             key: KEY,
             what: "listing applications",
         };
-        let (items, next) = index.page(citizen.as_str(), status, after, limit).await?;
+        let (items, next) = index.page(owner, status, after, limit).await?;
         let items = items
             .into_iter()
             .map(|i| from_item(without_keys(i), "reading an application"))

@@ -24,6 +24,9 @@ pub struct Change<'a> {
     pub idempotency: Option<&'a Claim>,
     /// The audit record of a staff member's change (`store::audit`).
     pub audit: Option<TransactWriteItem>,
+    /// For a new application made for an enterprise: the condition that its maker may
+    /// still act for it (`EnterpriseStore::still_acting`).
+    pub acting: Option<TransactWriteItem>,
 }
 
 impl<'a> Change<'a> {
@@ -37,6 +40,7 @@ impl<'a> Change<'a> {
             notifications: &[],
             idempotency,
             audit: None,
+            acting: None,
         })
     }
 
@@ -50,7 +54,14 @@ impl<'a> Change<'a> {
             notifications: &planned.notifications,
             idempotency: None,
             audit: None,
+            acting: None,
         }
+    }
+
+    /// The new application with the condition that its maker may act for its enterprise.
+    pub fn acting(mut self, condition: Option<TransactWriteItem>) -> Self {
+        self.acting = condition;
+        self
     }
 
     /// The change with the audit record of the staff act it is.
@@ -69,6 +80,8 @@ pub enum Committed {
     Stale,
     /// The idempotency key was used before.
     KeyUsed,
+    /// Its maker may no longer act for its enterprise (revoked or run out just now).
+    NotActing,
 }
 
 /// The conditions of an application's transaction.
@@ -83,6 +96,7 @@ enum Cond {
     Notice,
     Key,
     Audit,
+    Acting,
     /// The figures' counters: added to, never conditional.
     Figures,
 }
@@ -115,10 +129,12 @@ impl ApplicationStore {
     pub async fn commit(&self, change: &Change<'_>, now: jiff::Timestamp) -> Result<Committed, StoreError> {
         let a = change.application;
         let mut tx = Transaction::new("writing an application");
-        let app = put(
-            &self.table,
-            to_item(a, &[("pk", app_pk(&a.application_no)), ("sk", "APP".into())])?,
-        );
+        let mut keys = vec![("pk", app_pk(&a.application_no)), ("sk", "APP".into())];
+        // The enterprise's list (`ByEnterprise`) reads this top-level copy of its code.
+        if let Some(e) = &a.enterprise {
+            keys.push(("enterpriseCode", e.credit_code.to_string()));
+        }
+        let app = put(&self.table, to_item(a, &keys)?);
         tx.put(
             Cond::Application,
             match change.replaces {
@@ -162,6 +178,9 @@ impl ApplicationStore {
         if let Some(audit) = &change.audit {
             tx.item(Cond::Audit, audit.clone());
         }
+        if let Some(acting) = &change.acting {
+            tx.item(Cond::Acting, acting.clone());
+        }
         let counts = crate::figures::tally(change.cases.iter().flat_map(|(c, was)| {
             model::figures::case_counts(*was, c)
                 .into_iter()
@@ -183,6 +202,7 @@ impl ApplicationStore {
         Ok(match tx.run(&self.client).await? {
             Outcome::Done => Committed::Done,
             o if o.refused(Cond::Key) => Committed::KeyUsed,
+            o if o.refused(Cond::Acting) => Committed::NotActing,
             Outcome::Refused(_) => Committed::Stale,
         })
     }

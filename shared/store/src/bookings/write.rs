@@ -6,7 +6,7 @@ use super::{Booking, BookingStore, guard_key, key, person_pk, slot_key};
 use crate::idempotency::{Claim, Recorded};
 use crate::outbox::Notification;
 use crate::tx::{Outcome, Transaction};
-use crate::{AttributeValue, StoreError, s};
+use crate::{AttributeValue, StoreError, TransactWriteItem, s};
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, Update};
 use model::booking::SlotId;
 
@@ -38,6 +38,8 @@ pub(super) enum Cond {
     Audit,
     /// The verification code is no other booking's that day.
     Code,
+    /// Its maker may still act for its enterprise.
+    Acting,
     /// A ticket: new when issued, in the state its change expects.
     Ticket,
     /// A waiting entry: new when a number joins the line, there when it is called.
@@ -51,6 +53,9 @@ pub struct NewBooking {
     /// When the client sent an `Idempotency-Key`.
     pub idempotency: Option<Claim>,
     pub confirmation: Notification,
+    /// For a booking made for an enterprise: the condition that its maker still may act
+    /// for it (`EnterpriseStore::still_acting`).
+    pub acting: Option<TransactWriteItem>,
 }
 
 /// How making a booking ended.
@@ -66,6 +71,8 @@ pub enum Booked {
     KeyUsed,
     /// Another booking that day holds the verification code drawn: draw again.
     CodeTaken,
+    /// Its maker may no longer act for its enterprise (revoked or run out just now).
+    NotActing,
 }
 
 pub(super) fn n(v: impl ToString) -> AttributeValue {
@@ -195,6 +202,9 @@ impl BookingStore {
         if let Some(claim) = &new.idempotency {
             tx.item(Cond::Key, claim.put(&self.table, b.id.as_str(), now)?);
         }
+        if let Some(acting) = &new.acting {
+            tx.item(Cond::Acting, acting.clone());
+        }
         Ok(match tx.run(&self.client).await? {
             Outcome::Done => Booked::Done,
             // The booking id is fresh for this request, so if it already exists, an earlier
@@ -205,6 +215,7 @@ impl BookingStore {
             o if o.refused(Cond::Ban) => Booked::Banned,
             o if o.refused(Cond::Seat) => Booked::SlotFull,
             o if o.refused(Cond::Code) => Booked::CodeTaken,
+            o if o.refused(Cond::Acting) => Booked::NotActing,
             Outcome::Refused(_) => return Err(unexpected("booking a seat")),
         })
     }

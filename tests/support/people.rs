@@ -1,0 +1,48 @@
+//! People beyond a plain citizen: one whose identity WeChat's face verification vouched
+//! for, and an enterprise registered at a window with them as its representative.
+
+use crate::{EventExt, TestApp, event, id_number, read};
+use serde_json::json;
+
+impl TestApp {
+    /// A citizen whose identity `n` is face-verified (the sandbox's `pass`). Returns
+    /// (token, citizen id).
+    pub async fn verified_citizen(&self, code: &str, n: u32) -> (String, String) {
+        let (token, id) = self.citizen(code, n).await;
+        let result = self
+            .sandbox
+            .face_result(code, "测试", &id_number(n), "pass")
+            .expect("a sandbox outcome");
+        let req = event("auth-identity-verification")
+            .bearer(&token)
+            .json(&json!({ "verifyResult": result }));
+        let (status, body) = read(self.invoke("auth", req).await);
+        assert_eq!(status, 200, "verifying {code}: {body}");
+        (token, id)
+    }
+
+    /// Registers the enterprise `code` at the district centre's window, person `rep` its
+    /// legal representative.
+    pub async fn register_enterprise(&self, credit_code: &str, rep: u32) {
+        let clerk = self.demo_token("chuangkou").await;
+        let body = json!({
+            "creditCode": credit_code, "name": "重庆示例科技有限公司",
+            "representative": { "realName": "测试", "idNumber": id_number(rep) },
+        });
+        let req = event("auth-enterprise-register").bearer(&clerk).json(&body);
+        let (status, reply) = read(self.invoke("auth", req).await);
+        assert_eq!(status, 201, "registering {credit_code}: {reply}");
+    }
+
+    /// The representative's token authorizes person `n` as an agent until `until`;
+    /// returns the agent id.
+    pub async fn authorize_agent(&self, rep_token: &str, credit_code: &str, n: u32, until: &str) -> String {
+        let req = event("auth-enterprise-agent-grant")
+            .bearer(rep_token)
+            .path_param("code", credit_code)
+            .json(&json!({ "realName": "测试", "idNumber": id_number(n), "until": until }));
+        let (status, reply) = read(self.invoke("auth", req).await);
+        assert_eq!(status, 201, "authorizing agent {n}: {reply}");
+        reply["agentId"].as_str().unwrap().to_owned()
+    }
+}
