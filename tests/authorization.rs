@@ -13,6 +13,11 @@
 //! the demo directory's members (`make run` seeds them) and the same roles at the other hall.
 //! The WeChat callbacks answer to WeChat's signature, not to tokens.
 //!
+//! 法人: an enterprise's members are citizens whose rights come from their standing with it.
+//! Its face-verified representative and a current agent read it, only the representative
+//! authorizes and revokes agents, a revoked agent reads nothing of it, and windows register
+//! enterprises. Acting for one in an application or a booking is held by tests/enterprises.rs.
+//!
 //! `ok` means the caller got past authorization: a 2xx, or the route's own business answer
 //! (a 409 for a seat already taken, a 422 outside a window): anything but 401, 403 or 404.
 
@@ -20,7 +25,7 @@ use fingertip_tests::{EventExt, TEMPLATE, event, spawn_app};
 use model::staff::{StaffRole, WindowId};
 use std::collections::BTreeMap;
 
-const CALLERS: [&str; 12] = [
+const CALLERS: [&str; 15] = [
     "anonymous",
     "citizen A",
     "citizen B",
@@ -33,221 +38,301 @@ const CALLERS: [&str; 12] = [
     "supervisor",
     "dispatcher",
     "admin",
+    "representative",
+    "agent",
+    "agent, revoked",
 ];
 
 /// Expected statuses, in the order of `CALLERS`. The world is citizen A's, in 人社局 (RSJ)
 /// at spb-center.
 const MATRIX: &[(&str, &str)] = &[
-    ("POST /v1/auth/wechat", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/me", "401 ok ok 403 403 403 403 403 403 403 403 403"),
-    ("PUT /v1/me/identity", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    ("POST /v1/auth/wechat", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/me", "401 ok ok 403 403 403 403 403 403 403 403 403 ok ok ok"),
+    (
+        "PUT /v1/me/identity",
+        "401 ok ok 403 403 403 403 403 403 403 403 403 ok ok ok",
+    ),
     (
         "POST /v1/me/identity/verification",
-        "401 ok ok 403 403 403 403 403 403 403 403 403",
+        "401 ok ok 403 403 403 403 403 403 403 403 403 ok ok ok",
     ),
-    ("POST /v1/staff/auth/wecom", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/staff/me", "401 403 403 ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 403 ok"),
-    ("POST /v1/admin/staff", "401 403 403 403 403 403 403 403 403 403 403 ok"),
+    (
+        "GET /v1/me/enterprises",
+        "401 403 403 403 403 403 403 403 403 403 403 403 ok ok ok",
+    ),
+    (
+        "GET /v1/enterprises/{code}",
+        "401 403 403 403 403 403 403 403 403 403 403 403 ok ok 403",
+    ),
+    (
+        "POST /v1/enterprises/{code}/agents",
+        "401 403 403 403 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    (
+        "DELETE /v1/enterprises/{code}/agents/{agentId}",
+        "401 403 403 403 403 403 403 403 403 403 403 403 ok 403 403",
+    ),
+    (
+        "POST /v1/office/enterprises",
+        "401 403 403 ok ok 403 403 403 403 403 403 403 403 403 403",
+    ),
+    (
+        "POST /v1/staff/auth/wecom",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
+    ("GET /v1/staff/me", "401 403 403 ok ok ok ok ok ok ok ok ok 403 403 403"),
+    (
+        "GET /v1/admin/staff",
+        "401 403 403 403 403 403 403 403 403 403 403 ok 403 403 403",
+    ),
+    (
+        "POST /v1/admin/staff",
+        "401 403 403 403 403 403 403 403 403 403 403 ok 403 403 403",
+    ),
     (
         "PUT /v1/admin/staff/{id}",
-        "401 403 403 403 403 403 403 403 403 403 403 ok",
+        "401 403 403 403 403 403 403 403 403 403 403 ok 403 403 403",
     ),
-    ("GET /v1/catalog/items", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/items/{code}", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/packages", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/catalog/packages/{code}", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/halls", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/halls/{hallId}", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("GET /v1/halls/{hallId}/slots", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("POST /v1/bookings", "401 ok ok 403 403 403 403 403 403 403 403 403"),
-    ("GET /v1/me/bookings", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    ("GET /v1/catalog/items", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+    (
+        "GET /v1/catalog/items/{code}",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
+    (
+        "GET /v1/catalog/packages",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
+    (
+        "GET /v1/catalog/packages/{code}",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
+    ("GET /v1/halls", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/halls/{hallId}", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+    (
+        "GET /v1/halls/{hallId}/slots",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
+    (
+        "POST /v1/bookings",
+        "401 ok ok 403 403 403 403 403 403 403 403 403 ok ok ok",
+    ),
+    (
+        "GET /v1/me/bookings",
+        "401 ok ok 403 403 403 403 403 403 403 403 403 ok ok ok",
+    ),
     (
         "GET /v1/bookings/{id}",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
     (
         "POST /v1/bookings/{id}/cancel",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
     (
         "POST /v1/bookings/{id}/reschedule",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
     (
         "POST /v1/staff/bookings/{id}/check-in",
-        "401 403 403 ok 404 403 403 ok 404 403 403 403",
+        "401 403 403 ok 404 403 403 ok 404 403 403 403 403 403 403",
     ),
     (
         "GET /v1/staff/halls/{hallId}/day",
-        "401 403 403 ok 403 403 403 ok 403 ok 403 403",
+        "401 403 403 ok 403 403 403 ok 403 ok 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/halls/{hallId}/check-in",
-        "401 403 403 ok 403 403 403 ok 403 403 403 403",
+        "401 403 403 ok 403 403 403 ok 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/halls/{hallId}/walk-ins",
-        "401 403 403 ok 403 403 403 ok 403 403 403 403",
+        "401 403 403 ok 403 403 403 ok 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/windows/{windowId}/call-next",
-        "401 403 403 ok 403 403 403 403 403 403 403 403",
+        "401 403 403 ok 403 403 403 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/queue/{ticketId}/finish",
-        "401 403 403 ok 404 403 403 403 403 403 403 403",
+        "401 403 403 ok 404 403 403 403 403 403 403 403 403 403 403",
     ),
-    ("POST /v1/uploads", "401 ok ok ok ok 403 403 403 403 403 403 403"),
-    ("POST /v1/applications", "401 ok ok ok ok 403 403 403 403 403 403 403"),
+    (
+        "POST /v1/uploads",
+        "401 ok ok ok ok 403 403 403 403 403 403 403 ok ok ok",
+    ),
+    (
+        "POST /v1/applications",
+        "401 ok ok ok ok 403 403 403 403 403 403 403 ok ok ok",
+    ),
     (
         "POST /v1/applications/{no}/corrections",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
     (
         "POST /v1/applications/{no}/withdraw",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
     (
         "GET /v1/staff/applications",
-        "401 403 403 403 403 ok ok 403 403 403 403 403",
+        "401 403 403 403 403 ok ok 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/applications/{no}/transitions",
-        "401 403 403 403 403 ok 404 403 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403 403 403 403",
     ),
     (
         "GET /v1/applications/{no}",
-        "401 ok 404 404 404 ok 404 404 404 ok 404 404",
+        "401 ok 404 404 404 ok 404 404 404 ok 404 404 404 404 404",
     ),
     (
         "GET /v1/applications/{no}/receipt",
-        "401 ok 404 404 404 ok 404 404 404 ok 404 404",
+        "401 ok 404 404 404 ok 404 404 404 ok 404 404 404 404 404",
     ),
     (
         "POST /v1/staff/applications/{no}/delivery",
-        "401 403 403 404 404 ok 404 403 403 403 403 403",
+        "401 403 403 404 404 ok 404 403 403 403 403 403 403 403 403",
     ),
     (
         "GET /v1/staff/applications/{no}/materials/{objectKey}",
-        "401 403 403 403 403 ok 404 403 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403 403 403 403",
     ),
     (
         "GET /v1/staff/applications/{no}/applicant",
-        "401 403 403 403 403 ok 404 403 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403 403 403 403",
     ),
     (
         "GET /v1/me/applications",
-        "401 ok ok 403 403 403 403 403 403 403 403 403",
+        "401 ok ok 403 403 403 403 403 403 403 403 403 ok ok ok",
     ),
-    ("GET /v1/progress", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    ("GET /v1/progress", "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok"),
     (
         "POST /v1/applications/{no}/evaluation",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
     (
         "POST /v1/bookings/{id}/evaluation",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
     (
         "POST /v1/evaluations/{id}/follow-up",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
-    ("GET /v1/stats/evaluations", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    (
+        "GET /v1/stats/evaluations",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
     (
         "GET /v1/staff/evaluations",
-        "401 403 403 403 403 ok ok 403 403 403 403 403",
+        "401 403 403 403 403 ok ok 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/evaluations/{id}/rectification",
-        "401 403 403 403 403 ok 404 403 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403 403 403 403",
     ),
     (
         "GET /v1/supervision/evaluations",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "POST /v1/supervision/evaluations/{id}/review",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
-    ("POST /v1/feedback", "401 ok ok 403 403 403 403 403 403 403 403 403"),
-    ("GET /v1/me/feedback", "401 ok ok 403 403 403 403 403 403 403 403 403"),
+    (
+        "POST /v1/feedback",
+        "401 ok ok 403 403 403 403 403 403 403 403 403 ok ok ok",
+    ),
+    (
+        "GET /v1/me/feedback",
+        "401 ok ok 403 403 403 403 403 403 403 403 403 ok ok ok",
+    ),
     (
         "GET /v1/feedback/{no}",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
     (
         "POST /v1/feedback/{no}/rating",
-        "401 ok 404 403 403 403 403 403 403 403 403 403",
+        "401 ok 404 403 403 403 403 403 403 403 403 403 404 404 404",
     ),
-    ("GET /v1/staff/feedback", "401 403 403 403 403 ok ok ok ok ok ok 403"),
+    (
+        "GET /v1/staff/feedback",
+        "401 403 403 403 403 ok ok ok ok ok ok 403 403 403 403",
+    ),
     (
         "GET /v1/staff/feedback/{no}",
-        "401 403 403 404 404 ok 404 404 404 ok 404 404",
+        "401 403 403 404 404 ok 404 404 404 ok 404 404 403 403 403",
     ),
     (
         "POST /v1/staff/feedback/{no}/transitions",
-        "401 403 403 404 404 ok 404 404 404 403 404 404",
+        "401 403 403 404 404 ok 404 404 404 403 404 404 403 403 403",
     ),
     (
         "POST /v1/supervision/feedback/{no}/extension",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "POST /v1/supervision/orders",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "GET /v1/supervision/orders",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "POST /v1/supervision/orders/{id}/close",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "POST /v1/supervision/orders/{id}/return",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "GET /v1/staff/supervision-orders",
-        "401 403 403 403 403 ok ok 403 403 403 403 403",
+        "401 403 403 403 403 ok ok 403 403 403 403 403 403 403 403",
     ),
     (
         "POST /v1/staff/supervision-orders/{id}/response",
-        "401 403 403 403 403 ok 404 403 403 403 403 403",
+        "401 403 403 403 403 ok 404 403 403 403 403 403 403 403 403",
     ),
     (
         "GET /v1/supervision/overview",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "GET /v1/supervision/trends",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "GET /v1/supervision/alerts",
-        "401 403 403 403 403 ok ok ok ok ok ok 403",
+        "401 403 403 403 403 ok ok ok ok ok ok 403 403 403 403",
     ),
     (
         "POST /v1/staff/alerts/{id}/acknowledge",
-        "401 403 403 403 403 ok 404 404 404 ok 404 403",
+        "401 403 403 403 403 ok 404 404 404 ok 404 403 403 403 403",
     ),
     (
         "GET /v1/supervision/audit",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
     (
         "GET /v1/supervision/feedback/{no}/complainant",
-        "401 403 403 403 403 403 403 403 403 ok 403 403",
+        "401 403 403 403 403 403 403 403 403 ok 403 403 403 403 403",
     ),
-    ("GET /v1/wechat/official-account", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    (
+        "GET /v1/wechat/official-account",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
     (
         "POST /v1/wechat/official-account",
-        "ok ok ok ok ok ok ok ok ok ok ok ok",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
     ),
-    ("GET /v1/wechat/mini-program", "ok ok ok ok ok ok ok ok ok ok ok ok"),
-    ("POST /v1/wechat/mini-program", "ok ok ok ok ok ok ok ok ok ok ok ok"),
+    (
+        "GET /v1/wechat/mini-program",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
+    (
+        "POST /v1/wechat/mini-program",
+        "ok ok ok ok ok ok ok ok ok ok ok ok ok ok ok",
+    ),
 ];
 
 fn class(status: u16) -> String {
@@ -283,7 +368,21 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
             vec![],
         )
         .await;
-    let tokens: [Option<String>; 12] = [
+    // An enterprise of three members: its face-verified representative, an agent, and an
+    // agent revoked. The samples name its code; the revoked agent is the one a path names.
+    let enterprise = "91500106MA60A1B2CK";
+    app.register_enterprise(enterprise, 50).await;
+    let (rep, _) = app.verified_citizen("matrix-rep", 50).await;
+    let (agent, _) = app.verified_citizen("matrix-agent", 51).await;
+    let (revoked, _) = app.verified_citizen("matrix-revoked", 52).await;
+    app.authorize_agent(&rep, enterprise, 51, "2027-06-30").await;
+    let revoked_id = app.authorize_agent(&rep, enterprise, 52, "2027-06-30").await;
+    let revoke = event("auth-enterprise-agent-revoke")
+        .bearer(&rep)
+        .path_param("code", enterprise)
+        .path_param("agentId", &revoked_id);
+    assert_eq!(app.invoke("auth", revoke).await.status(), 200);
+    let tokens: [Option<String>; 15] = [
         None,
         Some(a.clone()),
         Some(b),
@@ -296,6 +395,9 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
         Some(app.demo_token("jiancha").await),
         Some(app.demo_token("paidan").await),
         Some(app.demo_token("admin").await),
+        Some(rep),
+        Some(agent),
+        Some(revoked),
     ];
     let samples = fingertip_tests::world::samples();
     let expected: BTreeMap<&str, &str> = MATRIX.iter().copied().collect();
@@ -323,6 +425,11 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
         for i in order {
             app.set_time("2026-12-02T09:50");
             let req = w.point(route, event(sample));
+            let req = if route.contains("{agentId}") {
+                req.path_param("agentId", &revoked_id)
+            } else {
+                req
+            };
             if route.starts_with("POST /v1/wechat") || route.starts_with("GET /v1/wechat") {
                 // Signed pushes at the sample's own time; callers' tokens mean nothing there.
                 app.set_time("2026-12-02T08:00");

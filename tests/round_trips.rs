@@ -22,6 +22,36 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         5,
         "the citizen (GetItem: its openid and held identity), the day's attempt count (UpdateItem), the claim's holder (GetItem), one transaction conditioned on that holder (claim, account, notices), the profile (GetItem); plus 3 for the instance's first mini-program access token (cache read, refresh lease, store), none once it is held",
     ),
+    (
+        "auth-enterprise-register",
+        2,
+        1,
+        "one transaction: the enterprise if new, its representative, the clerk's audit record; plus 1 for the staff gate's directory read, the first request of this member in this function's instance (none for the next 4 minutes: api::staff)",
+    ),
+    (
+        "auth-enterprise-mine",
+        2,
+        2,
+        "the citizen (GetItem: their identity key and level), one Query of the members' index",
+    ),
+    (
+        "auth-enterprise-get",
+        3,
+        3,
+        "the citizen (GetItem), their standing (GetItem, strongly consistent), the members (one Query)",
+    ),
+    (
+        "auth-enterprise-agent-grant",
+        3,
+        3,
+        "the citizen (GetItem), their standing (GetItem), one transaction conditioned on their still being the representative",
+    ),
+    (
+        "auth-enterprise-agent-revoke",
+        4,
+        3,
+        "the citizen, their standing, one transaction conditioned on it; then the agent's record (GetItem) for the answer, which a transaction does not return",
+    ),
     ("auth-me", 1, 1, "one GetItem"),
     (
         "auth-staff-sign-in",
