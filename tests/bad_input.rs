@@ -164,7 +164,7 @@ fn hard_queries(query: &[(String, String)], paged: bool) -> Vec<(String, Vec<(St
 #[tokio::test]
 async fn hostile_input_on_every_route_gets_a_documented_4xx_and_writes_nothing() {
     let app = spawn_app().await;
-    let (citizen, _) = app.citizen("corpus-a", 1).await;
+    let (citizen, _) = app.sample_representative("corpus-a", 1).await;
     let world = app.world(&citizen).await;
     let staff = app.staff_token("RSJ", Some("spb-center")).await;
     let samples = fingertip_tests::world::samples();

@@ -68,7 +68,7 @@ fn planted_bodies(sample: &Value) -> Vec<(String, Value)> {
 #[tokio::test]
 async fn no_route_quotes_back_an_id_number_or_phone_planted_in_a_field_a_key_a_query_or_a_path() {
     let app = spawn_app().await;
-    let (citizen, _) = app.citizen("planted", 1).await;
+    let (citizen, _) = app.sample_representative("planted", 1).await;
     let world = app.world(&citizen).await;
     let staff = app.staff_token("RSJ", Some("spb-center")).await;
     let samples = fingertip_tests::world::samples();

@@ -11,7 +11,7 @@ pub mod faults;
 mod flows;
 mod moto;
 pub mod openapi;
-mod people;
+pub mod people;
 mod request;
 pub mod samples;
 pub mod trail;

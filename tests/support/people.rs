@@ -4,6 +4,9 @@
 use crate::{EventExt, TestApp, event, id_number, read};
 use serde_json::json;
 
+/// The credit code the sample events name.
+pub const SAMPLE_ENTERPRISE: &str = "91500106MA60A1B2CK";
+
 impl TestApp {
     /// A citizen whose identity `n` is face-verified (the sandbox's `pass`). Returns
     /// (token, citizen id).
@@ -18,6 +21,14 @@ impl TestApp {
             .json(&json!({ "verifyResult": result }));
         let (status, body) = read(self.invoke("auth", req).await);
         assert_eq!(status, 200, "verifying {code}: {body}");
+        (token, id)
+    }
+
+    /// A face-verified citizen (person `n`) who represents the enterprise the sample events
+    /// name: the corpus suites send every route's sample as them. Returns (token, id).
+    pub async fn sample_representative(&self, code: &str, n: u32) -> (String, String) {
+        let (token, id) = self.verified_citizen(code, n).await;
+        self.register_enterprise(SAMPLE_ENTERPRISE, n).await;
         (token, id)
     }
 

@@ -124,7 +124,7 @@ impl World {
             req.bearer(&self.admin)
         } else if route.contains("/v1/supervision/") {
             req.bearer(&self.supervisor)
-        } else if route.contains("/v1/staff/") {
+        } else if route.contains("/v1/staff/") || route.contains("/v1/office/") {
             req.bearer(staff)
         } else {
             req.bearer(citizen)
