@@ -5,6 +5,7 @@
 //! case per item, each owned by the item's department. Staff move cases; the application's
 //! own status is derived from its cases ([`derived_status`]).
 
+pub mod consent;
 pub mod documents;
 mod outcome;
 pub mod plan;

@@ -25,6 +25,9 @@ pub enum Kind {
     BookingRestricted,
     /// The account's real-name identity changed: verified, or released to its face-verified owner.
     IdentityChange,
+    /// A community station's staff prepared an application for the citizen (代办): it is
+    /// submitted only if they confirm it in the mini-program before it expires.
+    ConsentRequest,
 }
 
 impl Kind {
@@ -45,10 +48,11 @@ impl Kind {
             Kind::BookingCancelled => "booking_cancelled",
             Kind::BookingRestricted => "booking_restricted",
             Kind::IdentityChange => "identity_change",
+            Kind::ConsentRequest => "consent_request",
         }
     }
 
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::BookingConfirmed,
         Kind::BookingReminder,
         Kind::ApplicationAccepted,
@@ -64,6 +68,7 @@ impl Kind {
         Kind::BookingCancelled,
         Kind::BookingRestricted,
         Kind::IdentityChange,
+        Kind::ConsentRequest,
     ];
 
     pub fn parse(raw: &str) -> Option<Kind> {
@@ -87,6 +92,7 @@ impl Kind {
             Kind::BookingCancelled => "booking-cancelled",
             Kind::BookingRestricted => "booking-restricted",
             Kind::IdentityChange => "identity-change",
+            Kind::ConsentRequest => "consent-request",
         }
     }
 }

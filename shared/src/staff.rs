@@ -28,16 +28,20 @@ pub enum StaffRole {
     Dispatcher,
     /// Keeps the staff directory.
     Admin,
+    /// 代办员: a community station's staff, who apply on a citizen's behalf once the
+    /// citizen consents in WeChat.
+    Agent,
 }
 
 impl StaffRole {
-    pub const ALL: [StaffRole; 6] = [
+    pub const ALL: [StaffRole; 7] = [
         StaffRole::Window,
         StaffRole::Approver,
         StaffRole::HallManager,
         StaffRole::Supervisor,
         StaffRole::Dispatcher,
         StaffRole::Admin,
+        StaffRole::Agent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +52,7 @@ impl StaffRole {
             StaffRole::Supervisor => "supervisor",
             StaffRole::Dispatcher => "dispatcher",
             StaffRole::Admin => "admin",
+            StaffRole::Agent => "agent",
         }
     }
 }
@@ -59,7 +64,7 @@ impl FromStr for StaffRole {
             .into_iter()
             .find(|r| r.as_str() == raw)
             .ok_or(Invalid::new(
-                "应为window、approver、hall_manager、supervisor、dispatcher或admin",
+                "应为window、approver、hall_manager、supervisor、dispatcher、admin或agent",
             ))
     }
 }
@@ -195,18 +200,20 @@ impl Member {
         if self.has(StaffRole::Approver) && self.dept_code.is_none() {
             errors.add("deptCode", "审批人员须属于一个部门");
         }
-        let hall_scoped = self.has(StaffRole::Window) || self.has(StaffRole::HallManager);
+        // A station's agent (代办员) works from its window as window staff do.
+        let at_window = self.has(StaffRole::Window) || self.has(StaffRole::Agent);
+        let hall_scoped = at_window || self.has(StaffRole::HallManager);
         if hall_scoped && self.hall_ids.is_empty() {
-            errors.add("hallIds", "窗口人员和大厅管理人员须属于至少一个大厅");
+            errors.add("hallIds", "窗口人员、代办员和大厅管理人员须属于至少一个大厅");
         }
         if !hall_scoped && !self.hall_ids.is_empty() {
-            errors.add("hallIds", "只有窗口人员和大厅管理人员属于大厅");
+            errors.add("hallIds", "只有窗口人员、代办员和大厅管理人员属于大厅");
         }
-        if self.has(StaffRole::Window) && self.window_ids.is_empty() {
-            errors.add("windowIds", "窗口人员须至少负责一个窗口");
+        if at_window && self.window_ids.is_empty() {
+            errors.add("windowIds", "窗口人员和代办员须至少负责一个窗口");
         }
-        if !self.has(StaffRole::Window) && !self.window_ids.is_empty() {
-            errors.add("windowIds", "只有窗口人员负责窗口");
+        if !at_window && !self.window_ids.is_empty() {
+            errors.add("windowIds", "只有窗口人员和代办员负责窗口");
         }
         if self.window_ids.iter().any(|w| !self.hall_ids.contains(&w.hall())) {
             errors.add("windowIds", "窗口须在其所属大厅内");

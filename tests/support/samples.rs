@@ -82,6 +82,8 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
     let mut order_id = String::new();
     let mut alert_id = String::new();
     let mut agent_id = String::new();
+    let mut consent_id = String::new();
+    let daiban = app.demo_token("daiban").await;
     let jiancha = app.demo_token("jiancha").await;
     let mut driven = Vec::new();
     for name in order() {
@@ -232,6 +234,14 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
                 }
                 req.bearer(&staff).json(&body)
             }
+            "submission-proxy" => {
+                // 月台村's agent scans the villager's ID card for a 代办.
+                let mut body: serde_json::Value =
+                    serde_json::from_str(crate::event_json(name)["body"].as_str().unwrap()).unwrap();
+                body["materials"][0]["objectKey"] = serde_json::Value::String(app.upload(&daiban, "身份证.jpg").await);
+                req.bearer(&daiban).json(&body)
+            }
+            "submission-consent-answer" => req.bearer(&token).path_param("id", &consent_id),
             "submission-transition" => req.bearer(&rsj).path_param("no", &apps.first),
             "submission-correct" => req
                 .bearer(&token)
@@ -308,6 +318,13 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             order_id = body
                 .as_ref()
                 .and_then(|b| b["id"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+        }
+        if name == "submission-proxy" {
+            consent_id = body
+                .as_ref()
+                .and_then(|b| b["consentId"].as_str())
                 .unwrap_or_default()
                 .to_owned();
         }

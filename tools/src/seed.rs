@@ -77,6 +77,7 @@ pub fn demo_directory(catalog: &Catalog, at: &str) -> Result<Vec<Member>, String
         member("paidan", "咨询投诉派单员", vec![StaffRole::Dispatcher], None)?,
         member("chuangkou", "综合窗口一", vec![StaffRole::Window], None)?,
     ];
+    all.push(station_agent(catalog, at)?);
     for d in &catalog.departments {
         let user = d.code.as_str().to_lowercase();
         all.push(member(
@@ -87,6 +88,37 @@ pub fn demo_directory(catalog: &Catalog, at: &str) -> Result<Vec<Member>, String
         )?);
     }
     Ok(all)
+}
+
+/// `daiban`: the 代办员 of 月台村便民服务站, who applies for its villagers from its window.
+fn station_agent(catalog: &Catalog, at: &str) -> Result<Member, String> {
+    let hall: HallId = "tuzhu-yuetai".parse().map_err(|e| format!("{e}"))?;
+    let station = catalog
+        .halls
+        .iter()
+        .find(|h| h.hall_id == hall)
+        .ok_or("the demo catalog has no tuzhu-yuetai")?;
+    let windows = station
+        .windows
+        .iter()
+        .map(|w| model::staff::WindowId::new(&hall, &w.code))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let mut m = Member {
+        id: StaffId::derived("daiban"),
+        wecom_user_id: "daiban".parse().map_err(|e| format!("daiban: {e}"))?,
+        name: "月台村代办员".to_owned(),
+        dept_code: None,
+        hall_ids: vec![hall],
+        window_ids: windows,
+        roles: vec![StaffRole::Agent],
+        disabled: false,
+        version: 1,
+        created_at: at.to_owned(),
+        updated_at: at.to_owned(),
+    };
+    m.check().map_err(|e| format!("daiban: {:?}", e.reasons()))?;
+    Ok(m)
 }
 
 /// Writes the demo directory; members already there are left as they are.

@@ -68,6 +68,7 @@ fn values_of(kind: Kind) -> &'static [&'static str] {
         Kind::ApplicationDenied | Kind::ResultDelivered => &["applicationNo", "subjectName", "status", "at", "note"],
         Kind::FeedbackUpdate => &["feedbackNo", "kindText", "status", "note", "at"],
         Kind::IdentityChange => &["status", "note", "at"],
+        Kind::ConsentRequest => &["subjectName", "hallName", "expiresAt"],
     }
 }
 

@@ -39,8 +39,8 @@ pub async fn commit_audited(
         Committed::Done => {}
         Committed::Stale => return Err(ApiError::code(Code::VersionConflict)),
         Committed::KeyUsed => return Err(ApiError::code(Code::IdempotencyKeyReused)),
-        // Only a new application holds the acting condition.
-        Committed::NotActing => return Err(api::enterprise::not_authorized()),
+        // Only a new application has a precondition.
+        Committed::Precluded => return Err(ApiError::code(Code::VersionConflict)),
     }
     if planned.completed {
         api::metrics::count(api::metrics::Metric::Completions, 1);

@@ -45,20 +45,30 @@ fn serving_window<'a>(windows: &'a [WindowId], halls: &[Hall], items: &[model::c
     })
 }
 
-pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response, ApiError> {
-    if !actor.has(StaffRole::Window) {
-        return Err(ApiError::forbidden());
-    }
-    let body: SubmitBody = http::json_body(req)?;
-    if body.channel.as_deref() != Some("window") {
-        return Err(ApiError::field("channel", "窗口收件应为window"));
-    }
-    let Some(applicant) = body.applicant else {
-        return Err(ApiError::field(
-            "applicant",
-            "窗口收件须填写申请人的姓名、身份证号和手机号",
-        ));
+/// What a window's intake and a station's 代办 check alike: the person named, the subject
+/// one of the caller's windows serves, the form, the delivery and the materials they scanned.
+pub struct Prepared {
+    pub identity: Identity,
+    pub read: crate::subject::Read,
+    pub window: WindowId,
+    pub form: serde_json::Map<String, serde_json::Value>,
+    pub delivery: Option<Delivery>,
+    pub uploads: Vec<model::application::Upload>,
+    pub claim: Option<store::idempotency::Claim>,
+}
+
+/// Checks a staff member's submission for the person in front of them (`channel` as the
+/// route expects it); every bad field is named at once.
+pub async fn prepare(app: &App, req: &Request, actor: &Actor, body: &SubmitBody) -> Result<Prepared, ApiError> {
+    let Some(applicant) = &body.applicant else {
+        return Err(ApiError::field("applicant", "须填写申请人的姓名、身份证号和手机号"));
     };
+    if body.enterprise.is_some() {
+        return Err(ApiError::field(
+            "enterprise",
+            "以企业身份办理须由企业的法定代表人或经办人在线申报",
+        ));
+    }
     let mut errors = FieldErrors::default();
     let real_name = errors.check("applicant.realName", applicant.real_name.parse::<RealName>());
     let id_number = errors.check("applicant.idNumber", applicant.id_number.parse::<IdNumber>());
@@ -96,6 +106,37 @@ pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response,
                 phone,
             }),
     )?;
+    Ok(Prepared {
+        identity,
+        read,
+        window,
+        form,
+        delivery,
+        uploads,
+        claim,
+    })
+}
+
+pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response, ApiError> {
+    let body: SubmitBody = http::json_body(req)?;
+    if body.channel.as_deref() == Some("proxy") {
+        return crate::proxy::request(app, req, actor, body).await;
+    }
+    if !actor.has(StaffRole::Window) {
+        return Err(ApiError::forbidden());
+    }
+    if body.channel.as_deref() != Some("window") {
+        return Err(ApiError::field("channel", "窗口收件应为window"));
+    }
+    let Prepared {
+        identity,
+        read,
+        window,
+        form,
+        delivery,
+        uploads,
+        claim,
+    } = prepare(app, req, &actor, &body).await?;
 
     // Everything checked: now the person's account, opened if they have none.
     let now = app.clock.now();
@@ -122,7 +163,8 @@ pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response,
             staff: actor.id.to_string(),
         }),
         audit: Some(audit),
-        acting: None,
+        proxy: false,
+        precondition: None,
         viewer: Viewer::Staff,
     };
     submit(app, ready).await

@@ -14,6 +14,7 @@ mod delivery;
 mod intake;
 mod materials;
 mod opening;
+mod proxy;
 mod queue;
 mod s3;
 mod staff;
@@ -49,6 +50,9 @@ pub struct App {
     cursors: CursorKey,
     /// The deployment's identity key: the person behind an ID number (`IDENTITY_HASH_KEY`).
     identity_key: Vec<u8>,
+    /// How long a 代办 waits for the citizen's consent (`PROXY_CONSENT_HOURS`, 24, at most
+    /// 48: the scans it names are kept that long before their first use).
+    consent_hours: u32,
     /// Uploads a citizen may start in a day (`UPLOADS_PER_DAY`, 60).
     upload_quota: u32,
     /// Scans a window's member of staff may start in a day (`STAFF_UPLOADS_PER_DAY`, 600):
@@ -74,6 +78,10 @@ impl App {
         let cursors = CursorKey::from_env(env)?;
         let upload_quota = env.parsed_or("UPLOADS_PER_DAY", 60u32)?;
         let staff_upload_quota = env.parsed_or("STAFF_UPLOADS_PER_DAY", 600u32)?;
+        let consent_hours = env.parsed_or("PROXY_CONSENT_HOURS", 24u32)?;
+        if !(1..=48).contains(&consent_hours) {
+            return Err(ConfigError::new("PROXY_CONSENT_HOURS", "must be 1 to 48"));
+        }
         let sdk = store::sdk_config(env).await;
         let client = store::dynamodb(&sdk, env);
         Ok(Self {
@@ -88,6 +96,7 @@ impl App {
             trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),
             cursors,
             identity_key: store::citizens::identity_secret(env)?,
+            consent_hours,
             upload_quota,
             staff_upload_quota,
             calendar: WorkCalendar::shipped(),
@@ -107,6 +116,8 @@ pub async fn handle(app: &App, req: Request) -> Response {
         match http::route_key(&req).as_str() {
             "POST /v1/uploads" => uploads::create(app, &req).await,
             "POST /v1/applications" => submit::create(app, &req).await,
+            "GET /v1/me/consents" => proxy::mine(app, &req).await,
+            "POST /v1/me/consents/{id}" => proxy::answer(app, &req).await,
             "POST /v1/applications/{no}/corrections" => citizen::correct(app, &req).await,
             "POST /v1/applications/{no}/withdraw" => citizen::withdraw(app, &req).await,
             "GET /v1/staff/applications" => queue::queue(app, &req).await,

@@ -4,7 +4,6 @@
 
 use crate::App;
 use crate::subject::{self, Named, Reader};
-use api::enterprise::ForEnterprise;
 use api::http::{self, Response};
 use api::staff::Caller;
 use api::{ApiError, Code, idempotency};
@@ -44,6 +43,9 @@ pub struct SubmitBody {
     /// agent (online only).
     #[serde(default)]
     pub enterprise: Option<String>,
+    /// A station agent's word to the citizen with a 代办 (`channel: proxy` only).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -96,8 +98,12 @@ pub struct Ready {
     pub intake: Option<Intake>,
     /// The audit record of a member of staff's intake.
     pub audit: Option<TransactWriteItem>,
-    /// The enterprise it is made for, with the condition its maker still may.
-    pub acting: Option<ForEnterprise>,
+    /// Prepared by a station's agent and confirmed by the citizen (代办): `intake` names the
+    /// agent and their station's window.
+    pub proxy: bool,
+    /// What must still hold when it is written, and the answer when it no longer does: the
+    /// maker's standing with its enterprise, or the citizen's open consent to a 代办.
+    pub precondition: Option<(TransactWriteItem, Code)>,
     pub viewer: Viewer,
 }
 
@@ -171,7 +177,8 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
         claim,
         intake: None,
         audit: None,
-        acting,
+        proxy: false,
+        precondition: acting.map(|a| (a.condition, Code::EnterpriseNotAuthorized)),
         viewer: Viewer::Applicant,
     };
     submit(app, ready).await
@@ -206,12 +213,16 @@ pub async fn submit(app: &App, ready: Ready) -> Result<Response, ApiError> {
             now,
         );
         if let Some(intake) = &ready.intake {
-            v = v.taken_in(intake.clone());
+            v = if ready.proxy {
+                v.proxied(intake.clone())
+            } else {
+                v.taken_in(intake.clone())
+            };
         }
         let change = Change::submitted(&v, ready.claim.as_ref())
             .ok_or_else(|| ApiError::internal("a submission without its entry", std::io::Error::other("entry")))?
             .audited(ready.audit.clone())
-            .acting(ready.acting.as_ref().map(|a| a.condition.clone()));
+            .precondition(ready.precondition.as_ref().map(|(c, _)| c.clone()));
         match app.applications.commit(&change, now).await? {
             Committed::Done => {
                 tracing::info!(application = %no, subject = %ready.subject.code, cases = v.cases.len(), channel = ?v.application.channel, "submitted");
@@ -223,8 +234,11 @@ pub async fn submit(app: &App, ready: Ready) -> Result<Response, ApiError> {
             }
             // Another number was drawn at the same moment: draw again.
             Committed::Stale => continue,
-            // Revoked or run out between the check and the write.
-            Committed::NotActing => return Err(api::enterprise::not_authorized()),
+            // Revoked, answered or lapsed between the check and the write.
+            Committed::Precluded => {
+                let code = ready.precondition.as_ref().map_or(Code::VersionConflict, |(_, c)| *c);
+                return Err(ApiError::code(code));
+            }
             Committed::KeyUsed => {
                 let Some(claim) = &ready.claim else {
                     return Err(ApiError::code(Code::IdempotencyKeyReused));

@@ -66,7 +66,10 @@ pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
     // front of them (收件). Either way the key starts with the uploader's id.
     let (owner, quota) = match app.gate.caller(&app.verifier, req).await? {
         Caller::Citizen(citizen) => (citizen.to_string(), app.upload_quota),
-        Caller::Staff(actor) if actor.has(StaffRole::Window) => (actor.id.to_string(), app.staff_upload_quota),
+        // Window staff scan for intake, a station's agent for a 代办.
+        Caller::Staff(actor) if actor.has(StaffRole::Window) || actor.has(StaffRole::Agent) => {
+            (actor.id.to_string(), app.staff_upload_quota)
+        }
         Caller::Staff(_) => return Err(ApiError::forbidden()),
     };
     let body: UploadBody = http::json_body(req)?;

@@ -66,6 +66,7 @@ codes! {
     VersionConflict => 409, "VERSION_CONFLICT", "数据已被他人修改，请刷新后重试";
     AlreadyCalled => 409, "ALREADY_CALLED", "该号码不是本窗口正在办理的号码，或已办结";
     WecomAccountTaken => 409, "WECOM_ACCOUNT_TAKEN", "该政务微信账号已属于另一名工作人员";
+    ConsentClosed => 409, "CONSENT_CLOSED", "该代办申请已确认、已拒绝或已过期";
     EnterpriseExists => 409, "ENTERPRISE_EXISTS", "该企业已登记";
     AgentConflict => 409, "AGENT_CONFLICT", "该人员是企业的法定代表人，或已撤销授权";
     IdentityAlreadyBound => 409, "IDENTITY_ALREADY_BOUND", "该身份无法绑定到本账号；如确为本人身份，请通过人脸核身认证";
@@ -75,6 +76,7 @@ codes! {
     CancelDeadlinePassed => 422, "CANCEL_DEADLINE_PASSED", "已超过可取消时间";
     NotEvaluable => 422, "NOT_EVALUABLE", "该服务尚不能评价";
     WrongVerificationCode => 422, "WRONG_VERIFICATION_CODE", "核验码不正确，或不是本大厅当天的预约";
+    ConsentUnreachable => 422, "CONSENT_UNREACHABLE", "该群众尚未在小程序完成人脸核身认证，无法确认代办；请协助其认证，或到窗口办理";
     FaceVerificationFailed => 422, "FACE_VERIFICATION_FAILED", "人脸核身未通过或已失效，请重新核验";
     ExtensionNotAllowed => 422, "EXTENSION_NOT_ALLOWED", "延期申请只能提出一次";
     IdempotencyKeyReused => 422, "IDEMPOTENCY_KEY_REUSED", "幂等键已用于其他请求";

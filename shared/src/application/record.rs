@@ -78,6 +78,9 @@ pub enum Channel {
     #[default]
     Online,
     Window,
+    /// Prepared by a community station's staff on the citizen's behalf (代办), submitted
+    /// when the citizen consented.
+    Proxy,
 }
 
 /// An application taken in at a window: which window, by whom.
@@ -274,6 +277,19 @@ impl View {
             e.actor = format!("window:{}", intake.staff);
         }
         self.application.channel = Channel::Window;
+        self.application.intake = Some(intake);
+        self
+    }
+
+    /// The application as a station's agent prepared it and the citizen consented (代办):
+    /// the timeline names the agent; results return to the station's window.
+    pub fn proxied(mut self, intake: Intake) -> Self {
+        for e in &mut self.timeline {
+            e.action = "proxy_submit".into();
+            e.actor = format!("agent:{}", intake.staff);
+            e.note = FreeText::parse("经申请人在小程序确认，由便民服务站代办提交", 200).ok();
+        }
+        self.application.channel = Channel::Proxy;
         self.application.intake = Some(intake);
         self
     }

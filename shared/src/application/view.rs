@@ -34,6 +34,9 @@ fn actor(recorded: &str) -> (&str, Option<&str>, Option<&str>) {
     if let Some(id) = recorded.strip_prefix("window:") {
         return ("window", None, Some(id));
     }
+    if let Some(id) = recorded.strip_prefix("agent:") {
+        return ("agent", None, Some(id));
+    }
     match recorded.strip_prefix("staff:").and_then(|rest| rest.rsplit_once('@')) {
         Some((id, dept)) => ("staff", Some(dept), Some(id)),
         None => (recorded, None, None),

@@ -12,6 +12,7 @@
 //! | an uploader's uploads of one day (`uses`) | `UQ#<citizenId or staffId>#<date>` | `UQ` |
 //! | idempotency record | `IDEM#<citizenId>#<key>` | `IDEM` |
 //! | rate-limit counter | `RL#<scope>#<key>#<window>` | `RL` |
+//! | a 代办 consent request, until confirmed (see `consents`) | `CONSENT#<citizenId>` | `<id>` |
 //!
 //! GSIs (sparse): `ByCitizen` (`citizenId`, `submittedAt`) on applications; `ByDept` (`dept`,
 //! `queueKey` = `<status>#<submittedAt>#<no>`) on cases, the staff queue; `ByDeadline`
@@ -39,6 +40,7 @@
 //! - An upload: one transaction: the day's quota counter `ADD uses 1` if below the quota,
 //!   and the upload record put if absent.
 
+mod consents;
 mod read;
 mod reown;
 mod write;

@@ -35,7 +35,8 @@ pub fn keygen(kid: &str) -> Result<(), String> {
 /// The principal a `token` command names. For staff, the demo member of that role:
 /// `--role staff --dept RSJ` the department's approver (`rsj`), `--role staff --hall
 /// spb-center` or `--role window` the window clerk (`chuangkou`), `--role hall_manager`
-/// (`dating`), `--role supervisor` (`jiancha`), `--role dispatcher` (`paidan`), `--role admin`
+/// (`dating`), `--role supervisor` (`jiancha`), `--role dispatcher` (`paidan`), `--role agent`
+/// (`daiban`, 月台村's 代办员), `--role admin`
 /// (`admin`); `--sub USERID` any
 /// demo member by WeCom user id.
 pub fn principal(
@@ -56,11 +57,12 @@ pub fn principal(
         ("hall_manager", None, _, _) => "dating".into(),
         ("supervisor", None, _, _) => "jiancha".into(),
         ("dispatcher", None, _, _) => "paidan".into(),
+        ("agent", None, _, _) => "daiban".into(),
         ("admin", None, _, _) => "admin".into(),
         (other, ..) => {
             return Err(format!(
                 "no demo member for --role {other} with these options: staff --dept D, window, hall_manager, \
-                 supervisor, dispatcher, admin, or --sub USERID"
+                 supervisor, dispatcher, agent, admin, or --sub USERID"
             ));
         }
     };

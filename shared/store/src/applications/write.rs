@@ -24,9 +24,10 @@ pub struct Change<'a> {
     pub idempotency: Option<&'a Claim>,
     /// The audit record of a staff member's change (`store::audit`).
     pub audit: Option<TransactWriteItem>,
-    /// For a new application made for an enterprise: the condition that its maker may
-    /// still act for it (`EnterpriseStore::still_acting`).
-    pub acting: Option<TransactWriteItem>,
+    /// For a new application, what must still hold when it is written: that its maker may
+    /// act for its enterprise (`EnterpriseStore::still_acting`), or that the citizen's
+    /// consent to a 代办 is open (`ApplicationStore::consumed`, which also removes it).
+    pub precondition: Option<TransactWriteItem>,
 }
 
 impl<'a> Change<'a> {
@@ -40,7 +41,7 @@ impl<'a> Change<'a> {
             notifications: &[],
             idempotency,
             audit: None,
-            acting: None,
+            precondition: None,
         })
     }
 
@@ -54,13 +55,13 @@ impl<'a> Change<'a> {
             notifications: &planned.notifications,
             idempotency: None,
             audit: None,
-            acting: None,
+            precondition: None,
         }
     }
 
-    /// The new application with the condition that its maker may act for its enterprise.
-    pub fn acting(mut self, condition: Option<TransactWriteItem>) -> Self {
-        self.acting = condition;
+    /// The new application with what must still hold when it is written.
+    pub fn precondition(mut self, condition: Option<TransactWriteItem>) -> Self {
+        self.precondition = condition;
         self
     }
 
@@ -80,8 +81,9 @@ pub enum Committed {
     Stale,
     /// The idempotency key was used before.
     KeyUsed,
-    /// Its maker may no longer act for its enterprise (revoked or run out just now).
-    NotActing,
+    /// Its precondition no longer held: its maker may no longer act for its enterprise, or
+    /// the consent it stands on was answered or lapsed just now.
+    Precluded,
 }
 
 /// The conditions of an application's transaction.
@@ -96,7 +98,7 @@ enum Cond {
     Notice,
     Key,
     Audit,
-    Acting,
+    Precondition,
     /// The figures' counters: added to, never conditional.
     Figures,
 }
@@ -178,8 +180,8 @@ impl ApplicationStore {
         if let Some(audit) = &change.audit {
             tx.item(Cond::Audit, audit.clone());
         }
-        if let Some(acting) = &change.acting {
-            tx.item(Cond::Acting, acting.clone());
+        if let Some(condition) = &change.precondition {
+            tx.item(Cond::Precondition, condition.clone());
         }
         let counts = crate::figures::tally(change.cases.iter().flat_map(|(c, was)| {
             model::figures::case_counts(*was, c)
@@ -202,7 +204,7 @@ impl ApplicationStore {
         Ok(match tx.run(&self.client).await? {
             Outcome::Done => Committed::Done,
             o if o.refused(Cond::Key) => Committed::KeyUsed,
-            o if o.refused(Cond::Acting) => Committed::NotActing,
+            o if o.refused(Cond::Precondition) => Committed::Precluded,
             Outcome::Refused(_) => Committed::Stale,
         })
     }
