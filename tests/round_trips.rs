@@ -200,6 +200,24 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         "the item and the window's hall (one BatchGet), the scans' records (BatchGet), the person's identity claim (GetItem: the sample's person has an account; with none, one more transaction opens it), one transaction with the audit record; plus 1: the sample's Idempotency-Key is read first, as for the citizen's",
     ),
     (
+        "submission-proxy",
+        4,
+        4,
+        "the station's hall and the item (one BatchGet), the scans' records (one BatchGet), the person's identity claim (GetItem), one transaction (the consent request, the citizen's notice, the audit record)",
+    ),
+    (
+        "submission-consents",
+        1,
+        1,
+        "one Query of the citizen's consent partition",
+    ),
+    (
+        "submission-consent-answer",
+        4,
+        4,
+        "the request (GetItem), the station's hall and the item (one BatchGet), the scans' records (one BatchGet), one transaction (the application, its cases, the first entry, the request's removal on the condition it is open, the figures)",
+    ),
+    (
         "submission-queue",
         2,
         1,

@@ -226,6 +226,7 @@ class Day:
         self.order = None  # the 督办 order about it
         self.enterprise = None  # the credit code of the citizen's enterprise
         self.agent = None  # the agent they authorized
+        self.consent = None  # the 代办 awaiting their consent
 
 
 def step_login(run, d):
@@ -328,6 +329,16 @@ def step_intake(run, d):
     run.call("submission-intake", token=d.staff, body=intake, expect=(201,), drop_idempotency=True)
 
 
+def step_proxy(run, d):
+    """月台村's agent prepares a 代办 for the citizen, who is asked in WeChat to confirm it."""
+    agent = cli_token("--role", "agent")
+    body = json.loads(sample("submission-proxy")["body"])
+    body["applicant"]["idNumber"] = id_number(d.n)
+    body["applicant"]["phone"] = d.phone
+    body["materials"][0]["objectKey"] = upload(run, agent)
+    d.consent = run.call("submission-proxy", token=agent, body=body, expect=(202,))["consentId"]
+
+
 def step_transition(run, d):
     run.call("submission-transition", token=d.rsj, path={"no": d.first})
     run.call("submission-transition", token=d.rsj, path={"no": d.first}, body={
@@ -427,6 +438,9 @@ STEPS = {
     "submission-upload": step_uploads,
     "submission-create": step_create,
     "submission-intake": step_intake,
+    "submission-proxy": step_proxy,
+    "submission-consent-answer": lambda run, d: run.call("submission-consent-answer", token=d.token,
+                                                         path={"id": d.consent}, expect=(201,)),
     "submission-transition": step_transition,
     "submission-decide": lambda run, d: run.call("submission-decide", token=d.rsj, path={"no": d.first}),
     "submission-material": lambda run, d: run.call("submission-material", token=d.rsj, path={"no": d.first,

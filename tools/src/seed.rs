@@ -158,14 +158,17 @@ mod tests {
         assert_eq!(levels, ["district", "district", "town", "community", "community"]);
         assert!(c.halls.iter().all(|h| h.location.is_some()));
         assert!(c.halls.iter().all(|h| h.windows.iter().any(|w| w.comprehensive)));
+        // 企业开办 in one day: the founder's 一件事 of four departments, every step online.
         let kaiban = c
-            .items
+            .packages
             .iter()
-            .find(|i| i.name.contains("企业开办"))
+            .find(|p| p.name.contains("企业开办"))
             .expect("企业开办 is in the catalog");
-        assert_eq!(kaiban.promised_days, 1);
-        assert!(kaiban.materials.iter().all(|m| !m.required));
-        assert_eq!(kaiban.online_level, model::catalog::OnlineLevel::FullOnline);
+        assert_eq!(kaiban.audience, model::catalog::Audience::Founder);
+        let steps: Vec<_> = c.items.iter().filter(|i| kaiban.item_codes.contains(&i.code)).collect();
+        assert_eq!(steps.len(), 4);
+        assert!(steps.iter().all(|i| i.promised_days <= 1 && i.materials.iter().all(|m| !m.required)));
+        assert!(steps.iter().all(|i| i.online_level == model::catalog::OnlineLevel::FullOnline));
     }
 
     #[test]
@@ -173,10 +176,10 @@ mod tests {
         let c = super::parse(super::DEMO_CATALOG).unwrap();
         let d = super::demo_directory(&c, "2026-12-02T08:00:00+08:00").unwrap();
         let users: Vec<&str> = d.iter().map(|m| m.wecom_user_id.as_str()).collect();
-        for u in ["admin", "jiancha", "dating", "paidan", "chuangkou", "rsj", "scjg"] {
+        for u in ["admin", "jiancha", "dating", "paidan", "chuangkou", "daiban", "rsj", "scjg"] {
             assert!(users.contains(&u), "{u}");
         }
-        assert_eq!(d.len(), 5 + c.departments.len());
+        assert_eq!(d.len(), 6 + c.departments.len());
         let chuangkou = d.iter().find(|m| m.wecom_user_id.as_str() == "chuangkou").unwrap();
         assert!(chuangkou.window_ids.len() >= 2, "windows serving several departments");
     }
