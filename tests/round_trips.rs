@@ -52,6 +52,12 @@ const TABLE: &[(&str, u64, u64, &str)] = &[
         3,
         "the citizen, their standing, one transaction conditioned on it; then the agent's record (GetItem) for the answer, which a transaction does not return",
     ),
+    (
+        "auth-enterprise-helper",
+        3,
+        2,
+        "the helper's directory entry (GetItem: on staff and enabled), one transaction (the enterprise's helper, the supervisor's audit record); plus 1 for the staff gate's directory read, the first request of this member in this function's instance (none for the next 4 minutes: api::staff)",
+    ),
     ("auth-me", 1, 1, "one GetItem"),
     (
         "auth-staff-sign-in",

@@ -415,6 +415,8 @@ STEPS = {
     "auth-enterprise-register": step_register_enterprise,
     "auth-enterprise-get": lambda run, d: run.call("auth-enterprise-get", token=d.token, path={"code": d.enterprise}),
     "auth-enterprise-agent-grant": step_grant_agent,
+    "auth-enterprise-helper": lambda run, d: run.call("auth-enterprise-helper", token=d.jiancha,
+                                                      path={"code": d.enterprise}),
     "auth-enterprise-agent-revoke": lambda run, d: run.call("auth-enterprise-agent-revoke", token=d.token,
                                                             path={"code": d.enterprise, "agentId": d.agent}),
     # The same Idempotency-Key every round: the first answer again.

@@ -28,6 +28,8 @@ pub enum Kind {
     /// A community station's staff prepared an application for the citizen (代办): it is
     /// submitted only if they confirm it in the mini-program before it expires.
     ConsentRequest,
+    /// A step of an application made for an enterprise, told to its 帮办员 through WeCom.
+    HelperUpdate,
 }
 
 impl Kind {
@@ -49,10 +51,11 @@ impl Kind {
             Kind::BookingRestricted => "booking_restricted",
             Kind::IdentityChange => "identity_change",
             Kind::ConsentRequest => "consent_request",
+            Kind::HelperUpdate => "helper_update",
         }
     }
 
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::BookingConfirmed,
         Kind::BookingReminder,
         Kind::ApplicationAccepted,
@@ -69,6 +72,7 @@ impl Kind {
         Kind::BookingRestricted,
         Kind::IdentityChange,
         Kind::ConsentRequest,
+        Kind::HelperUpdate,
     ];
 
     pub fn parse(raw: &str) -> Option<Kind> {
@@ -93,6 +97,7 @@ impl Kind {
             Kind::BookingRestricted => "booking-restricted",
             Kind::IdentityChange => "identity-change",
             Kind::ConsentRequest => "consent-request",
+            Kind::HelperUpdate => "helper-update",
         }
     }
 }

@@ -221,6 +221,8 @@ pub async fn drive_every_sample(app: &TestApp) -> Vec<Driven> {
             "auth-enterprise-register" => req.bearer(&staff),
             "auth-enterprise-get" | "auth-enterprise-agent-grant" => req.bearer(&token),
             "auth-enterprise-agent-revoke" => req.bearer(&token).path_param("agentId", &agent_id),
+            // A supervisor gives the enterprise's project a 帮办员.
+            "auth-enterprise-helper" => req.bearer(&jiancha),
             "hall-finish" => req.bearer(&staff).path_param("ticketId", &called),
             "booking-cancel" => req.bearer(&token).path_param("id", &to_cancel),
             "booking-get" | "booking-reschedule" => req.bearer(&token).path_param("id", &booked),

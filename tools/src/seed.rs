@@ -167,8 +167,16 @@ mod tests {
         assert_eq!(kaiban.audience, model::catalog::Audience::Founder);
         let steps: Vec<_> = c.items.iter().filter(|i| kaiban.item_codes.contains(&i.code)).collect();
         assert_eq!(steps.len(), 4);
-        assert!(steps.iter().all(|i| i.promised_days <= 1 && i.materials.iter().all(|m| !m.required)));
-        assert!(steps.iter().all(|i| i.online_level == model::catalog::OnlineLevel::FullOnline));
+        assert!(
+            steps
+                .iter()
+                .all(|i| i.promised_days <= 1 && i.materials.iter().all(|m| !m.required))
+        );
+        assert!(
+            steps
+                .iter()
+                .all(|i| i.online_level == model::catalog::OnlineLevel::FullOnline)
+        );
     }
 
     #[test]
@@ -176,7 +184,16 @@ mod tests {
         let c = super::parse(super::DEMO_CATALOG).unwrap();
         let d = super::demo_directory(&c, "2026-12-02T08:00:00+08:00").unwrap();
         let users: Vec<&str> = d.iter().map(|m| m.wecom_user_id.as_str()).collect();
-        for u in ["admin", "jiancha", "dating", "paidan", "chuangkou", "daiban", "rsj", "scjg"] {
+        for u in [
+            "admin",
+            "jiancha",
+            "dating",
+            "paidan",
+            "chuangkou",
+            "daiban",
+            "rsj",
+            "scjg",
+        ] {
             assert!(users.contains(&u), "{u}");
         }
         assert_eq!(d.len(), 6 + c.departments.len());

@@ -97,6 +97,7 @@ pub async fn register(app: &App, req: &Request) -> Result<Response, ApiError> {
         name: name.clone(),
         registered_at: at.clone(),
         registered_by: actor.staff.id.to_string(),
+        helper: None,
     };
     let representative = Membership {
         credit_code: credit_code.clone(),
@@ -248,4 +249,51 @@ pub async fn revoke(app: &App, req: &Request) -> Result<Response, ApiError> {
         .filter(|m| m.role == Role::Agent && m.revoked_at.is_some())
         .ok_or_else(ApiError::not_found)?;
     http::ok(&member_view(agent, &m, today(app)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HelperBody {
+    staff_id: String,
+    project: String,
+}
+
+/// `PUT /v1/office/enterprises/{code}/helper`: a supervisor (营商环境监管) assigns the
+/// enterprise's major project a 帮办员, who follows every application it makes from then
+/// on and is told of each step. Replaces any earlier one; audited.
+pub async fn assign_helper(app: &App, req: &Request) -> Result<Response, ApiError> {
+    let actor = app.gate.supervisor(&app.verifier, req).await?;
+    let code: CreditCode = http::path(req, "code")?;
+    let body: HelperBody = http::json_body(req)?;
+    let (staff_id, project) = parse_fields!(
+        staffId => body.staff_id.parse::<model::StaffId>(),
+        project => model::FreeText::parse(&body.project, 60),
+    )?;
+    let member = app
+        .staff
+        .get(&staff_id)
+        .await?
+        .filter(|m| !m.disabled)
+        .ok_or_else(|| ApiError::field("staffId", "工作人员名录中没有这名在岗人员"))?;
+    let now = app.clock.now();
+    let helper = store::enterprises::Helper {
+        staff_id: staff_id.to_string(),
+        project,
+        assigned_at: rfc3339(now),
+        assigned_by: actor.staff.id.to_string(),
+    };
+    let audit = app
+        .trail
+        .item(&actor.record("enterprise.assign_helper", format!("enterprise:{code}"), now))?;
+    if !app.enterprises.assign_helper(&code, &helper, audit).await? {
+        return Err(ApiError::not_found());
+    }
+    tracing::info!(enterprise = %code, helper = %staff_id, "helper assigned");
+    http::ok(&serde_json::json!({
+        "creditCode": code,
+        "helper": {
+            "staffId": helper.staff_id, "name": member.name, "project": helper.project,
+            "assignedAt": helper.assigned_at,
+        },
+    }))
 }

@@ -5,6 +5,7 @@
 //! `PUT /v1/me/identity`, `POST /v1/me/identity/verification`, `GET /v1/me/enterprises`,
 //! `GET /v1/enterprises/{code}`, `POST /v1/enterprises/{code}/agents`,
 //! `DELETE /v1/enterprises/{code}/agents/{agentId}`, `POST /v1/office/enterprises`,
+//! `PUT /v1/office/enterprises/{code}/helper`,
 //! `POST /v1/staff/auth/wecom`, `GET /v1/staff/me`,
 //! `GET|POST /v1/admin/staff`, `PUT /v1/admin/staff/{id}`.
 
@@ -146,6 +147,7 @@ pub async fn handle(app: &App, req: Request) -> Response {
             "POST /v1/enterprises/{code}/agents" => enterprises::grant(app, &req).await,
             "DELETE /v1/enterprises/{code}/agents/{agentId}" => enterprises::revoke(app, &req).await,
             "POST /v1/office/enterprises" => enterprises::register(app, &req).await,
+            "PUT /v1/office/enterprises/{code}/helper" => enterprises::assign_helper(app, &req).await,
             "POST /v1/staff/auth/wecom" => staff::sign_in(app, &req).await,
             "GET /v1/staff/me" => staff::me(app, &req).await,
             "GET /v1/admin/staff" => admin::list(app, &req).await,

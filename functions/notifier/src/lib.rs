@@ -8,6 +8,7 @@
 //! handed back to the stream as batch-item failures; after `NOTIFIER_MAX_ATTEMPTS` takes the
 //! record ends `failed` so none stays open for ever. See `send` for one record's path.
 
+mod helper;
 mod send;
 pub mod stream;
 pub mod templates;
@@ -17,15 +18,20 @@ pub use stream::{BatchResponse, ItemFailure, StreamEvent};
 use model::config::{ConfigError, Env};
 use model::time::Clock;
 use store::delivery::Deliveries;
+use store::staff::StaffStore;
 use store::subscriptions::Subscriptions;
 use store::wechat::WechatStore;
 use templates::Templates;
 use wechat::server::Api;
 use wechat::token::Tokens;
+use wechat::wecom::Wecom;
 
 #[derive(Debug)]
 pub struct App {
     deliveries: Deliveries,
+    /// The staff directory and WeCom: a 帮办员 is told of their enterprises' steps.
+    staff: StaffStore,
+    wecom: Wecom,
     subscriptions: Subscriptions,
     wechat: WechatStore,
     api: Api,
@@ -43,7 +49,8 @@ pub struct App {
 impl App {
     /// Reads `OUTBOX_TABLE`, `CITIZENS_TABLE`, `WECHAT_TABLE`, the WeChat API settings
     /// (`WECHAT_API_BASE`, `WECHAT_MP_APPID`, `WECHAT_MP_SECRET`, and optionally
-    /// `WECHAT_OA_APPID` with `WECHAT_OA_SECRET`), `WECHAT_TEMPLATES`, `WECHAT_MP_STATE`
+    /// `WECHAT_OA_APPID` with `WECHAT_OA_SECRET`), `STAFF_TABLE` and the WeCom settings (a
+    /// 帮办员's messages), `WECHAT_TEMPLATES`, `WECHAT_MP_STATE`
     /// (`formal`), `NOTIFIER_MAX_ATTEMPTS` (8) and `NOTIFIER_CONCURRENCY` (8).
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let templates =
@@ -70,6 +77,8 @@ impl App {
             _ => None,
         };
         Ok(Self {
+            staff: StaffStore::new(client.clone(), env.required("STAFF_TABLE")?),
+            wecom: Wecom::from_env(env, wechat.clone())?,
             deliveries: Deliveries::new(client.clone(), env.required("OUTBOX_TABLE")?),
             subscriptions: Subscriptions::new(client, env.required("CITIZENS_TABLE")?),
             wechat,

@@ -19,7 +19,7 @@ use wechat::token::{TokenError, Tokens};
 const TRIES: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 
-enum Outcome {
+pub(crate) enum Outcome {
     Sent {
         channel: &'static str,
         template: String,
@@ -115,6 +115,9 @@ async fn deliver(app: &App, t: &Taken) -> Result<Outcome, ApiError> {
     let Some(kind) = Kind::parse(&t.kind) else {
         return Ok(Outcome::Refused(format!("unknown kind {}", t.kind)));
     };
+    if kind == Kind::HelperUpdate {
+        return crate::helper::deliver(app, t).await;
+    }
     let Some(who) = app.subscriptions.recipient(&t.citizen).await? else {
         return Ok(Outcome::Refused("the citizen's account does not exist".into()));
     };

@@ -69,6 +69,8 @@ fn values_of(kind: Kind) -> &'static [&'static str] {
         Kind::FeedbackUpdate => &["feedbackNo", "kindText", "status", "note", "at"],
         Kind::IdentityChange => &["status", "note", "at"],
         Kind::ConsentRequest => &["subjectName", "hallName", "expiresAt"],
+        // Told to staff through WeCom as text, never through a WeChat template.
+        Kind::HelperUpdate => &[],
     }
 }
 

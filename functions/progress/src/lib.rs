@@ -97,6 +97,8 @@ async fn readable(app: &App, req: &Request) -> Result<(View, Viewer), ApiError> 
         Principal::Citizen(id) if &a.citizen_id == id => Viewer::Applicant,
         Principal::Staff(s) if s.approver_dept().is_some_and(|d| a.dept_codes.contains(d)) => Viewer::Staff,
         Principal::Staff(s) if s.has(StaffRole::Supervisor) || at_window(s) => Viewer::Staff,
+        // The enterprise's 帮办员 follows what it made while they were assigned.
+        Principal::Staff(s) if a.helper.as_deref() == Some(s.id.as_str()) => Viewer::Staff,
         _ => return Err(ApiError::not_found()),
     };
     Ok((v, viewer))

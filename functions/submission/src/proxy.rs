@@ -211,6 +211,7 @@ pub async fn answer(app: &App, req: &Request) -> Result<Response, ApiError> {
             phone_last4: request.phone_last4,
             delivery: request.delivery,
             enterprise: None,
+            helper: None,
         },
         subject: read.subject,
         uploads,

@@ -170,6 +170,7 @@ async fn online(app: &App, req: &Request, citizen: CitizenId) -> Result<Response
             phone_last4: last4(&phone),
             delivery,
             enterprise: acting.as_ref().map(|a| a.acting.clone()),
+            helper: acting.as_ref().and_then(|a| a.helper.clone()),
         },
         owner: citizen,
         subject: read.subject,

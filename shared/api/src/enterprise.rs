@@ -20,6 +20,8 @@ use store::enterprises::EnterpriseStore;
 pub struct ForEnterprise {
     pub acting: Acting,
     pub condition: TransactWriteItem,
+    /// The enterprise's 帮办员 (a staff id), who follows what is made for it.
+    pub helper: Option<String>,
 }
 
 /// The credit code a request names, as the field `field`.
@@ -40,13 +42,24 @@ pub async fn membership(
     code: &CreditCode,
     today: LocalDate,
 ) -> Result<(Membership, String), ApiError> {
+    let (m, key, _) = standing(store, citizen, code, today).await?;
+    Ok((m, key))
+}
+
+/// The membership, the identity key it is under, and the enterprise's helper: one read.
+async fn standing(
+    store: &EnterpriseStore,
+    citizen: Option<&Citizen>,
+    code: &CreditCode,
+    today: LocalDate,
+) -> Result<(Membership, String, Option<String>), ApiError> {
     let identity = citizen.and_then(|c| c.identity.as_ref().zip(c.id_key.as_deref()));
     ApiError::unless_identity(identity.map(|(i, _)| i.level), IdentityLevel::Verified)?;
     let Some((_, key)) = identity else {
         return Err(not_authorized());
     };
-    match store.member(code, key).await? {
-        Some(m) if m.active(today) => Ok((m, key.to_owned())),
+    match store.standing(code, key).await? {
+        (Some(e), Some(m)) if m.active(today) => Ok((m, key.to_owned(), e.helper.map(|h| h.staff_id))),
         _ => Err(not_authorized()),
     }
 }
@@ -61,10 +74,11 @@ pub async fn acting(
     today: LocalDate,
 ) -> Result<ForEnterprise, ApiError> {
     let code = code(raw, field)?;
-    let (member, key) = membership(store, citizen, &code, today).await?;
+    let (member, key, helper) = standing(store, citizen, &code, today).await?;
     Ok(ForEnterprise {
         acting: member.acting(),
         condition: store.still_acting(&code, &key, today)?,
+        helper,
     })
 }
 

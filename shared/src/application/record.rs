@@ -69,6 +69,35 @@ pub struct Application {
     /// owner is the person who made it, the enterprise's members all see it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise: Option<crate::enterprise::Acting>,
+    /// The enterprise's 帮办员 when it was made (a staff id): told of every step, and may
+    /// read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helper: Option<String>,
+}
+
+impl Application {
+    /// What the enterprise's 帮办员 is told of a step (`entry`), if it has one: which
+    /// enterprise, which application, what happened and where it stands.
+    pub fn helper_notice(&self, entry: &TimelineEntry) -> Option<crate::notification::Notification> {
+        let helper = self.helper.as_ref()?;
+        let enterprise = self.enterprise.as_ref()?;
+        Some(crate::notification::Notification {
+            kind: crate::notification::Kind::HelperUpdate,
+            citizen: self.citizen_id.clone(),
+            cause: format!("{}#{}", self.application_no, self.version),
+            source: format!("application:{}", self.application_no),
+            page: String::new(),
+            data: std::collections::BTreeMap::from([
+                ("helper", helper.clone()),
+                ("enterpriseName", enterprise.name.as_str().to_owned()),
+                ("applicationNo", self.application_no.to_string()),
+                ("subjectName", self.subject_name.clone()),
+                ("action", entry.action.clone()),
+                ("status", self.status.text().to_owned()),
+                ("at", entry.at.clone()),
+            ]),
+        })
+    }
 }
 
 /// Where an application was submitted.
@@ -196,8 +225,9 @@ pub struct Submission {
     pub phone_last4: String,
     /// How they will take the result.
     pub delivery: Option<Delivery>,
-    /// The enterprise it is made for, if any.
+    /// The enterprise it is made for, if any, and that enterprise's 帮办员.
     pub enterprise: Option<crate::enterprise::Acting>,
+    pub helper: Option<String>,
 }
 
 impl View {
@@ -227,6 +257,7 @@ impl View {
             delivery: given.delivery,
             delivered: None,
             enterprise: given.enterprise,
+            helper: given.helper,
         };
         let cases = subject
             .items

@@ -29,6 +29,10 @@ use model::LocalDate;
 use model::enterprise::{CreditCode, EnterpriseName, Membership, Role};
 use serde::{Deserialize, Serialize};
 
+mod helper;
+
+pub use helper::Helper;
+
 /// An enterprise as registered.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38,6 +42,9 @@ pub struct Enterprise {
     pub registered_at: String,
     /// The member of staff who registered it from the licence.
     pub registered_by: String,
+    /// The 帮办员 following its major project, when a supervisor assigned one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helper: Option<Helper>,
 }
 
 /// A member as the enterprise's own list shows them: the agent id is the stored key.
@@ -62,7 +69,7 @@ pub struct EnterpriseStore {
     table: String,
 }
 
-fn pk(code: &CreditCode) -> String {
+pub(crate) fn pk(code: &CreditCode) -> String {
     format!("ENT#{code}")
 }
 
@@ -70,7 +77,7 @@ fn member_sk(key: &str) -> String {
     format!("M#{key}")
 }
 
-fn key(pk: String, sk: String) -> Item {
+pub(crate) fn key(pk: String, sk: String) -> Item {
     Item::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
 }
 
@@ -135,6 +142,33 @@ impl EnterpriseStore {
             .await
             .map_err(|e| sdk_error("reading an enterprise", e))?;
         out.item.map(|i| from_item(i, "reading an enterprise")).transpose()
+    }
+
+    /// The enterprise and one person's standing with it, in one `BatchGetItem` (strongly
+    /// consistent: a revocation a moment ago counts).
+    pub async fn standing(
+        &self,
+        code: &CreditCode,
+        member_key: &str,
+    ) -> Result<(Option<Enterprise>, Option<Membership>), StoreError> {
+        let wanted = [
+            (self.table.as_str(), key(pk(code), "ENT".into())),
+            (self.table.as_str(), key(pk(code), member_sk(member_key))),
+        ];
+        let mut got = crate::get_many(&self.client, &wanted, "reading an enterprise and a member")
+            .await?
+            .into_iter();
+        let enterprise = got
+            .next()
+            .flatten()
+            .map(|i| from_item(i, "reading an enterprise"))
+            .transpose()?;
+        let member = got
+            .next()
+            .flatten()
+            .map(|i| from_item(i, "reading an enterprise member"))
+            .transpose()?;
+        Ok((enterprise, member))
     }
 
     /// One person's standing with an enterprise, read strongly: a revocation a moment ago

@@ -174,6 +174,10 @@ impl ApplicationStore {
         for n in change.notifications {
             tx.item(Cond::Notice, crate::outbox::item(n, &self.outbox_table, now)?);
         }
+        // Every step of an enterprise's application is told to its 帮办员, if it has one.
+        if let Some(n) = a.helper_notice(e) {
+            tx.item(Cond::Notice, crate::outbox::item(&n, &self.outbox_table, now)?);
+        }
         if let Some(claim) = change.idempotency {
             tx.item(Cond::Key, claim.put(&self.table, a.application_no.as_str(), now)?);
         }
