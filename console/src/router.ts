@@ -17,6 +17,7 @@ export const router = createRouter({
       children: [
         { path: '', name: 'home', redirect: () => homeFor(session.current?.staff.roles ?? []) },
         { path: 'workbench', component: () => import('./pages/Workbench.vue') },
+        { path: 'proxy', component: () => import('./pages/Proxy.vue') },
         { path: 'cases', component: () => import('./pages/Cases.vue') },
         { path: 'cases/:no', component: () => import('./pages/CaseDetail.vue'), props: true },
         { path: 'reviews', component: () => import('./pages/Reviews.vue') },

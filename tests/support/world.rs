@@ -122,7 +122,8 @@ impl World {
             req
         } else if route.contains("/v1/admin/") {
             req.bearer(&self.admin)
-        } else if route.contains("/v1/supervision/") {
+        } else if route.contains("/v1/supervision/") || route.ends_with("/helper") {
+            // Supervisors assign an enterprise's 帮办员 too.
             req.bearer(&self.supervisor)
         } else if route.contains("/v1/staff/") || route.contains("/v1/office/") {
             req.bearer(staff)

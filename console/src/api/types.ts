@@ -1,6 +1,6 @@
 // The shapes the console reads, as docs/openapi.yaml documents them (only the fields used).
 
-export type Role = 'window' | 'approver' | 'hall_manager' | 'supervisor' | 'dispatcher' | 'admin'
+export type Role = 'window' | 'approver' | 'hall_manager' | 'supervisor' | 'dispatcher' | 'admin' | 'agent'
 
 export interface StaffMember {
   id: string
@@ -77,4 +77,6 @@ export interface Application {
   correction?: { items: string[]; note: string; requestedAt: string } | null
   channel?: string
   delivery?: { method: string; address?: string } | null
+  /** The enterprise (法人) it was made for. */
+  enterprise?: { creditCode: string; name: string } | null
 }

@@ -11,6 +11,7 @@ export interface Section {
 
 export const SECTIONS: Section[] = [
   { path: '/workbench', title: '工作台', roles: ['window'] },
+  { path: '/proxy', title: '代办', roles: ['agent'] },
   { path: '/cases', title: '办件', roles: ['approver'] },
   { path: '/reviews', title: '差评整改', roles: ['approver'] },
   { path: '/feedback', title: '咨询投诉', roles: ['approver', 'dispatcher', 'supervisor'] },
@@ -44,4 +45,5 @@ export const ROLE_NAMES: Record<Role, string> = {
   supervisor: '监管',
   dispatcher: '派单',
   admin: '名录管理',
+  agent: '代办',
 }

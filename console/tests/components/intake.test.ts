@@ -18,11 +18,11 @@ const ITEM = {
   materials: [] as { code: string; name: string; required: boolean }[],
 }
 
-async function mountWith(item = ITEM) {
-  sessionStorage.setItem('fingertip.draft.intake', JSON.stringify({ itemCode: item.code }))
+async function mountWith(item = ITEM, proxy = false) {
+  sessionStorage.setItem(`fingertip.draft.${proxy ? 'proxy' : 'intake'}`, JSON.stringify({ itemCode: item.code }))
   api.get.mockResolvedValue(item)
   const w = mount(Intake, {
-    props: { items: [item.code], windowId: 'W01' },
+    props: { items: [item.code], windowId: 'W01', proxy },
     // Field messages appear through a transition; render it as the browser does.
     global: { stubs: { transition: false, 'transition-group': false } },
   })
@@ -87,5 +87,20 @@ describe('window intake', () => {
     })
     expect(w.find('[data-test="intake-created"]').text()).toContain('SB20261203000007')
     expect(sessionStorage.getItem('fingertip.draft.intake')).toBeNull()
+  })
+
+  it("a station agent's form is sent as a 代办 with their note, and waits for the citizen", async () => {
+    api.post.mockResolvedValue({ consentId: 'p0123', status: 'awaiting_consent', expiresAt: '2026-12-04T01:30:00Z' })
+    const w = await mountWith(ITEM, true)
+    expect(w.find('[data-test="intake-submit"]').text()).toBe('发起代办')
+    await fill(w, { 申请人姓名: '张三', 身份证号: '11010519491231002X', 手机号: '13800138000', 字号名称: '张三小吃' })
+    await fill(w, { 代办说明: '村民行动不便' })
+    await submit(w)
+    expect(api.post).toHaveBeenCalledTimes(1)
+    expect(api.post.mock.calls[0][1]).toMatchObject({ channel: 'proxy', note: '村民行动不便' })
+    // The citizen's deadline, in Beijing time whatever the PC's zone.
+    expect(w.find('[data-test="proxy-awaiting"]').text()).toContain('2026-12-04 09:30')
+    expect(w.find('[data-test="intake-created"]').exists()).toBe(false)
+    expect(sessionStorage.getItem('fingertip.draft.proxy')).toBeNull()
   })
 })
