@@ -77,6 +77,13 @@ async fn the_helper_is_told_of_every_step_and_may_read_the_application() {
     assert_eq!(read(app.invoke("progress", get(&gjj)).await).0, 200);
     let zjw = app.demo_token("zjw").await;
     assert_eq!(read(app.invoke("progress", get(&zjw)).await).0, 404);
+    // Following is reading: its documents, yes; deciding its cases, no.
+    let receipt = event("progress-receipt").bearer(&gjj).path_param("no", &no);
+    assert_eq!(read(app.invoke("progress", receipt).await).0, 200);
+    let (status, _) = app
+        .transition(&gjj, &no, json!({ "action": "accept", "version": 3 }))
+        .await;
+    assert_eq!(status, 404, "a helper is no approver of the case");
 }
 
 #[tokio::test]
