@@ -56,4 +56,21 @@ impl TestApp {
         assert_eq!(status, 201, "authorizing agent {n}: {reply}");
         reply["agentId"].as_str().unwrap().to_owned()
     }
+
+    /// An application for 企业变更登记 (a 法人 item, with its one required material),
+    /// made for the enterprise `enterprise` if given: the answer's status and body.
+    pub async fn apply_for_enterprise(&self, token: &str, enterprise: Option<&str>) -> (u16, serde_json::Value) {
+        let decision = self.upload(token, "股东会决议.jpg").await;
+        let mut body = json!({
+            "itemCode": "SCJG-0004",
+            "form": { "applicantName": "测试", "phone": "13800000000" },
+            "materials": [{ "code": "M-DECISION", "objectKey": decision }],
+        });
+        if let Some(e) = enterprise {
+            body["enterprise"] = json!(e);
+        }
+        let mut req = event("submission-create").bearer(token).json(&body);
+        req.headers_mut().remove("idempotency-key");
+        read(self.invoke("submission", req).await)
+    }
 }

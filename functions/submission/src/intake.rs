@@ -128,15 +128,8 @@ pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response,
     if body.channel.as_deref() != Some("window") {
         return Err(ApiError::field("channel", "窗口收件应为window"));
     }
-    let Prepared {
-        identity,
-        read,
-        window,
-        form,
-        delivery,
-        uploads,
-        claim,
-    } = prepare(app, req, &actor, &body).await?;
+    let p = prepare(app, req, &actor, &body).await?;
+    let (identity, window) = (p.identity, p.window);
 
     // Everything checked: now the person's account, opened if they have none.
     let now = app.clock.now();
@@ -149,16 +142,16 @@ pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response,
     let ready = Ready {
         owner,
         given: model::application::Submission {
-            form,
+            form: p.form,
             materials: body.materials,
             phone_last4: last4(identity.phone.expose()),
-            delivery,
+            delivery: p.delivery,
             enterprise: None,
             helper: None,
         },
-        subject: read.subject,
-        uploads,
-        claim,
+        subject: p.read.subject,
+        uploads: p.uploads,
+        claim: p.claim,
         intake: Some(Intake {
             window_id: window,
             staff: actor.id.to_string(),

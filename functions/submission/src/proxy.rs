@@ -35,14 +35,14 @@ pub async fn request(app: &App, req: &Request, actor: Actor, body: SubmitBody) -
         return Err(ApiError::forbidden());
     }
     let note = FreeText::optional(body.note.as_deref(), 200).map_err(|e| ApiError::field("note", e.0))?;
+    // The scans are checked here and again on confirmation, when they are attached.
     let Prepared {
         identity,
         read,
         window,
         form,
         delivery,
-        uploads: _,
-        claim: _,
+        ..
     } = prepare(app, req, &actor, &body).await?;
     let key = identity_key(&app.identity_key, &identity.id_number);
     let citizen = match app.citizens.claim_of(&key).await? {
