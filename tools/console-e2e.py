@@ -67,7 +67,8 @@ def main():
         run = subprocess.run(
             ["node", "console/e2e/run.mjs"],
             cwd=ROOT,
-            env={**os.environ, "E2E_API": f"http://127.0.0.1:{PORTS['api']}", "E2E_TODAY": day.isoformat()},
+            env={**os.environ, "E2E_API": f"http://127.0.0.1:{PORTS['api']}", "E2E_TODAY": day.isoformat(),
+                 "E2E_SANDBOX": f"http://127.0.0.1:{PORTS['sandbox']}"},
         )
     finally:
         stop()

@@ -8,6 +8,7 @@ import { Citizen, idNumber } from './citizen.mjs'
 
 const API = process.env.E2E_API ?? 'http://127.0.0.1:3000'
 const TODAY = process.env.E2E_TODAY
+const SANDBOX = process.env.E2E_SANDBOX ?? 'http://127.0.0.1:3001'
 assert.ok(TODAY, 'E2E_TODAY: the stack\'s Shanghai date')
 const problems = []
 const context = await launch()
@@ -90,6 +91,35 @@ const booking = await visitor.book('spb-center', TODAY, 'SWJ-0003')
   await p.getByTestId('intake-submit').click()
   await p.getByTestId('intake-created').waitFor()
   await shot(p, 'workbench-intake')
+  await p.close()
+}
+
+// 代办: 月台村's agent prepares an application for a villager, who confirms it in WeChat;
+// only then is it theirs, submitted, naming the station.
+{
+  const villagerId = idNumber('19600606', 14)
+  const villager = await new Citizen(API, 'e2e-villager').signIn('陈七', villagerId, '13812340004')
+  await villager.verify(SANDBOX, '陈七', villagerId)
+  const p = await page()
+  await signIn(p, 'daiban', '/proxy')
+  await p.getByRole('combobox', { name: '收件事项' }).click()
+  await p.getByRole('option', { name: 'YBJ-0001' }).click()
+  await p.getByLabel('申请人姓名').fill('陈七')
+  await p.getByLabel('身份证号').fill(villagerId)
+  await p.getByLabel('手机号').fill('13812340004')
+  const scan = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xd9])
+  for (const input of await p.locator('.material input[type=file]').all()) {
+    await input.setInputFiles({ name: 'scan.jpg', mimeType: 'image/jpeg', buffer: scan })
+  }
+  await p.getByLabel('代办说明').fill('村民行动不便，由站点代办')
+  await p.getByTestId('intake-submit').click()
+  await p.getByTestId('proxy-awaiting').waitFor()
+  await check(p, 'proxy')
+  const asked = await villager.call('GET', '/v1/me/consents')
+  assert.equal(asked.items.length, 1, 'the villager is asked once')
+  const done = await villager.call('POST', `/v1/me/consents/${asked.items[0].consentId}`, { decision: 'accept' })
+  assert.equal(done.channel, 'proxy', 'confirmed, it is the villager\'s own 代办 application')
+  assert.equal(done.intakeWindowId, 'tuzhu-yuetai.A')
   await p.close()
 }
 
