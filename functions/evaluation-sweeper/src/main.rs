@@ -2,14 +2,19 @@
 
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
 use model::config::Env;
+use tracing::Instrument;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     api::telemetry::init();
     let app: &'static evaluation_sweeper::App =
         Box::leak(Box::new(evaluation_sweeper::App::from_env(&Env::from_process()).await?));
-    lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| async move {
-        app.sweep().await.map_err(|e| Error::from(e.to_string()))
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
+        let span = api::telemetry::invocation("schedule", &event.context);
+        app.sweep()
+            .instrument(span)
+            .await
+            .map_err(|e| Error::from(e.to_string()))
     }))
     .await
 }

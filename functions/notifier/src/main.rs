@@ -2,6 +2,7 @@
 
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
 use model::config::Env;
+use tracing::Instrument;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -9,7 +10,8 @@ async fn main() -> Result<(), Error> {
     let app: &'static notifier::App = Box::leak(Box::new(notifier::App::from_env(&Env::from_process()).await?));
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<notifier::StreamEvent>| async move {
-            Ok::<_, Error>(notifier::handle(app, event.payload).await)
+            let span = api::telemetry::invocation("outbox_stream", &event.context);
+            Ok::<_, Error>(notifier::handle(app, event.payload).instrument(span).await)
         },
     ))
     .await

@@ -58,7 +58,18 @@ where
     use futures_util::FutureExt;
     let id = request_id(&req);
     let route = route_key(&req);
-    let span = tracing::info_span!("request", requestId = %id, route = %route);
+    // Every line of the request carries what finds it again: API Gateway's id (the one the
+    // client holds), Lambda's and the trace's, the function, the route and a cold start.
+    let lambda = req.lambda_context_ref();
+    let span = tracing::info_span!(
+        "request",
+        requestId = %id,
+        lambdaRequestId = lambda.map_or("", |c| c.request_id.as_str()),
+        traceId = lambda.and_then(|c| c.xray_trace_id.as_deref()).unwrap_or(""),
+        function = crate::telemetry::function_name(),
+        route = %route,
+        coldStart = crate::telemetry::cold_start(),
+    );
     async move {
         let outcome = std::panic::AssertUnwindSafe(handler(req)).catch_unwind().await;
         let mut response = match outcome {

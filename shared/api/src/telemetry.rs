@@ -1,5 +1,8 @@
-//! Logging: one JSON object per line, as CloudWatch Logs Insights reads it, with the request
-//! span's fields (the request id) on every line and personal data scrubbed on the way out.
+//! Logging: one flat JSON object per line, as CloudWatch Logs Insights reads it, with the
+//! invocation's fields (the request ids, the trace, the function, the route or event kind,
+//! a cold start) on every line and personal data scrubbed on the way out.
+
+mod flat;
 
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
@@ -24,19 +27,16 @@ pub fn init() {
     }));
 }
 
-/// The JSON subscriber writing to `writer`: the request span's fields on every line, one
-/// flat object per event. Tests give it a buffer to read what would be logged.
+/// The JSON subscriber writing to `writer`: every span's fields on every line, one flat
+/// object per event. Tests give it a buffer to read what would be logged.
 pub fn subscriber<W>(filter: &str, writer: W) -> impl tracing::Subscriber + Send + Sync
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
     tracing_subscriber::fmt()
-        .json()
+        .fmt_fields(tracing_subscriber::fmt::format::JsonFields::new())
+        .event_format(flat::Flat)
         .with_env_filter(EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_current_span(true)
-        .with_span_list(false)
-        .flatten_event(true)
-        .with_target(false)
         .with_writer(writer)
         .finish()
 }
@@ -69,5 +69,77 @@ impl<'a> MakeWriter<'a> for Scrubbed {
     type Writer = ScrubbedLine;
     fn make_writer(&'a self) -> Self::Writer {
         ScrubbedLine(Vec::with_capacity(256))
+    }
+}
+
+/// Whether this invocation is the instance's first (Lambda's cold start): `true` once.
+pub fn cold_start() -> bool {
+    static WARM: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    !WARM.swap(true, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The function's name as Lambda gives it (`AWS_LAMBDA_FUNCTION_NAME`); `local` elsewhere.
+pub fn function_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "local".to_owned()))
+}
+
+/// The span of one invocation of a scheduled or stream function: the kind of event and
+/// Lambda's ids, on every line it logs (as `http::serve` does for a request).
+pub fn invocation(kind: &'static str, ctx: &lambda_http::lambda_runtime::Context) -> tracing::Span {
+    tracing::info_span!(
+        "invocation",
+        function = function_name(),
+        eventKind = kind,
+        lambdaRequestId = %ctx.request_id,
+        traceId = ctx.xray_trace_id.as_deref().unwrap_or(""),
+        coldStart = cold_start(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().map(|mut l| l.extend_from_slice(buf)).ok();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Lines {
+        type Writer = Lines;
+        fn make_writer(&'a self) -> Lines {
+            self.clone()
+        }
+    }
+
+    #[test]
+    fn a_scheduled_runs_lines_carry_its_event_kind_and_lambdas_ids_at_the_top_level() {
+        let lines = Lines::default();
+        let mut ctx = lambda_http::lambda_runtime::Context::default();
+        ctx.request_id = "run-1".into();
+        ctx.xray_trace_id = Some("Root=1-2-3".into());
+        tracing::subscriber::with_default(subscriber("info", lines.clone()), || {
+            let _in = invocation("schedule", &ctx).entered();
+            tracing::info!(alerts = 3u64, "swept");
+        });
+        let text = String::from_utf8(lines.0.lock().map(|l| l.clone()).unwrap_or_default()).unwrap_or_default();
+        let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap_or_default();
+        assert_eq!(line["message"], "swept");
+        assert_eq!(line["alerts"], 3);
+        assert_eq!(line["eventKind"], "schedule");
+        assert_eq!(line["lambdaRequestId"], "run-1");
+        assert_eq!(line["traceId"], "Root=1-2-3");
+        assert_eq!(line["level"], "INFO");
+        assert!(line["coldStart"].is_boolean());
     }
 }
