@@ -304,3 +304,43 @@ fn dependencies_point_one_way_from_the_functions_through_the_shared_crates_to_th
         }
     }
 }
+
+#[test]
+fn every_function_logs_to_a_group_kept_six_months_and_the_api_logs_each_request_as_json() {
+    let doc = template();
+    // 《网络安全法》第二十一条: network logs are kept no less than six months.
+    let retention = &doc["Parameters"]["LogRetentionDays"];
+    assert!(retention["Default"].as_u64().unwrap() >= 180);
+    assert!(
+        list(&retention["AllowedValues"])
+            .iter()
+            .all(|d| d.as_u64().unwrap() >= 180)
+    );
+    let groups: Vec<String> = doc["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::Logs::LogGroup")
+        .map(|(id, r)| {
+            assert_eq!(
+                named(&r["Properties"]["RetentionInDays"]).as_deref(),
+                Some("LogRetentionDays"),
+                "{id:?}"
+            );
+            id.as_str().unwrap().to_owned()
+        })
+        .collect();
+    let functions_group = named(&doc["Globals"]["Function"]["LoggingConfig"]["LogGroup"]).unwrap();
+    assert!(
+        groups.contains(&functions_group),
+        "every function logs to a group of the template"
+    );
+    let access = &doc["Resources"]["HttpApi"]["Properties"]["AccessLogSettings"];
+    assert!(groups.contains(&named(&access["DestinationArn"]).unwrap()));
+    let format: serde_json::Value = serde_json::from_str(access["Format"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        format["requestId"], "$context.requestId",
+        "the id clients hold finds its access line"
+    );
+    assert_eq!(format["status"], "$context.status");
+}
