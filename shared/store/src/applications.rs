@@ -17,7 +17,8 @@
 //! GSIs (sparse): `ByCitizen` (`citizenId`, `submittedAt`) on applications; `ByDept` (`dept`,
 //! `queueKey` = `<status>#<submittedAt>#<no>`) on cases, the staff queue; `ByDeadline`
 //! (`openDept`, `deadline`) on cases whose clock runs (accepted, no correction outstanding);
-//! `ByCompletedOn` (`completedOn`, `pk`) on completed applications, for evaluation invitations.
+//! `ByCompletedOn` (`completedOn`, `pk`) on completed applications, for evaluation invitations;
+//! `ByEnterprise` (`enterpriseCode`, `submittedAt`) on applications made for an enterprise.
 //!
 //! Access patterns:
 //! - The owner's or staff's view of one application: ONE `Query pk = A#<no>` returns the
@@ -29,7 +30,8 @@
 //!   condition their status is the one read, the timeline entry and the outbox record.
 //!   Submission and changes alike add what they count to the supervision figures in the
 //!   same transaction (`store::figures`).
-//! - A citizen's list: `Query ByCitizen`, newest first. A department's queue: `Query ByDept`
+//! - A citizen's list: `Query ByCitizen`, newest first; an enterprise's (all its members'
+//!   work): `Query ByEnterprise`. A department's queue: `Query ByDept`
 //!   (`begins_with(queueKey, status)`). Overdue or near due: `Query ByDeadline` with
 //!   `deadline <` a date, per department; the sweeper flags what it finds.
 //! - The public lookup: two conditional counter updates (per client, per number), one

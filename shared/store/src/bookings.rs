@@ -20,7 +20,8 @@
 //!
 //! GSIs (sparse: only bookings carry their keys): `ByCitizen` (`citizenId`, `createdAt`) for
 //! a citizen's list, newest first; `ByHallDay` (`hallDay` = `<hallId>#<date>`, `start`) for
-//! the sweeper's no-shows and reminders.
+//! the sweeper's no-shows and reminders; `ByEnterprise` (`enterpriseCode`, `createdAt`) for an
+//! enterprise's list, every member's bookings for it.
 //!
 //! Access patterns:
 //! - Slots of a hall-day (`GET /v1/halls/{id}/slots`): one `Query pk = SLOT#hall#date`.
@@ -39,7 +40,8 @@
 //!   counter `ADD last 1` (returns the number), then one transaction: the booking
 //!   `booked → checked_in`, its ticket and waiting entry, the audit record. A lost race burns
 //!   a number; numbers stay unique. Calling and finishing numbers: the `queue` module.
-//! - One booking: `GetItem`. A citizen's bookings: `Query ByCitizen`, newest first.
+//! - One booking: `GetItem`. A citizen's bookings: `Query ByCitizen`, newest first; an
+//!   enterprise's: `Query ByEnterprise`.
 //! - Sweeper: `Query ByHallDay`; each no-show is one transaction (status and record), the
 //!   count a `Query pk = PERSON#idKey, sk between NOSHOW#from and NOSHOW#to`, the ban a
 //!   conditional put that only ever extends it.

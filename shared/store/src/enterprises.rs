@@ -17,8 +17,9 @@
 //! - An enterprise's members (`GET /v1/enterprises/{code}`): one `Query` of its partition.
 //! - Granting or revoking an agent: one transaction, conditioned on the caller being the
 //!   enterprise's representative at that moment.
-//! - Acting for an enterprise: the member's `GetItem` (its name and role, for a clear
-//!   refusal), then a `ConditionCheck` of the same item inside the application's or the
+//! - Acting for an enterprise: the enterprise and the member in one `BatchGetItem`
+//!   ([`EnterpriseStore::standing`]: the name, the role and the 帮办员, for the record and a
+//!   clear refusal), then a `ConditionCheck` of the member inside the application's or the
 //!   booking's own transaction ([`EnterpriseStore::still_acting`]), so an authorization
 //!   revoked or run out in between refuses the write instead of racing it.
 
