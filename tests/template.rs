@@ -2,8 +2,10 @@
 //! tables, indexes, buckets and queues it is wired to (its environment, its stream, its
 //! dead-letter queue) with actions from a short list and no wildcards; every route belongs to
 //! one function; every function has a sample event; every table keeps point-in-time
-//! recovery and encryption at rest. And the workspace's crates depend one way: functions on
-//! the shared crates, the shared crates on the model, and nothing on a function.
+//! recovery and encryption at rest; no secret is resolved into a configuration, and a
+//! function reads its own by name through the secrets extension. And the workspace's crates
+//! depend one way: functions on the shared crates, the shared crates on the model, and
+//! nothing on a function.
 
 use serde_norway::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,19 +22,13 @@ fn named(v: &Value) -> Option<String> {
     match t.tag.to_string().as_str() {
         "!Ref" => Some(inner.to_owned()),
         "!GetAtt" => Some(inner.split('.').next()?.to_owned()),
-        "!Sub" => {
-            let start = inner.find("${")? + 2;
-            let end = start + inner[start..].find(['}', '.'])?;
-            let id = &inner[start..end];
-            let id = if id == "AWS::Partition" {
-                let rest = &inner[end..];
-                let s = rest.find("${")? + 2;
-                &rest[s..s + rest[s..].find(['}', '.'])?]
-            } else {
-                id
-            };
-            Some(id.to_owned())
-        }
+        // The first `${X}` that is not a pseudo parameter (`${AWS::Partition}`, …).
+        "!Sub" => inner
+            .split("${")
+            .skip(1)
+            .filter_map(|part| part.split(['}', '.']).next())
+            .find(|id| !id.starts_with("AWS::"))
+            .map(str::to_owned),
         _ => None,
     }
 }
@@ -58,6 +54,8 @@ const ACTIONS: &[&str] = &[
     "s3:GetObject",
     "s3:PutObjectTagging",
     "sqs:SendMessage",
+    "secretsmanager:GetSecretValue",
+    "ssm:GetParameter",
 ];
 
 #[test]
@@ -79,15 +77,16 @@ fn each_function_is_granted_exactly_what_it_is_wired_to_and_nothing_by_wildcard(
         let id = id.as_str().unwrap();
         let props = &res["Properties"];
         let mut wired = BTreeSet::new();
-        for value in props["Environment"]["Variables"]
-            .as_mapping()
-            .into_iter()
-            .flat_map(|m| m.values())
-        {
+        for (name, value) in props["Environment"]["Variables"].as_mapping().into_iter().flatten() {
             if let Some(target) =
                 named(value).filter(|t| kind_of(t).starts_with("AWS::DynamoDB") || kind_of(t).starts_with("AWS::S3"))
             {
                 wired.insert(target);
+            }
+            // A secret or parameter it reads at run time: granted by name, one by one.
+            let name = name.as_str().unwrap();
+            if name.ends_with("_SECRET_ID") || name.ends_with("_PARAMETER") {
+                wired.insert(named(value).unwrap_or_else(|| panic!("{id}: {name} names no parameter")));
             }
         }
         for event in props["Events"].as_mapping().into_iter().flat_map(|m| m.values()) {
@@ -121,6 +120,12 @@ fn each_function_is_granted_exactly_what_it_is_wired_to_and_nothing_by_wildcard(
             }
         }
         assert_eq!(granted, wired, "{id}: granted (left) against wired (right)");
+        let reads_secrets = granted.iter().any(|t| doc["Parameters"].get(t.as_str()).is_some());
+        assert_eq!(
+            list(&props["Layers"]).len(),
+            usize::from(reads_secrets),
+            "{id}: the secrets extension, exactly when it reads secrets"
+        );
         checked += 1;
     }
     assert!(checked >= 11, "every function checked ({checked})");
@@ -343,4 +348,28 @@ fn every_function_logs_to_a_group_kept_six_months_and_the_api_logs_each_request_
         "the id clients hold finds its access line"
     );
     assert_eq!(format["status"], "$context.status");
+}
+
+#[test]
+fn no_secret_is_resolved_into_a_functions_configuration_where_get_function_configuration_shows_it() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
+    assert!(
+        !text.contains("{{resolve:secretsmanager"),
+        "a secret resolved at deploy time"
+    );
+    let doc = template();
+    for (id, res) in doc["Resources"].as_mapping().unwrap() {
+        for (name, value) in res["Properties"]["Environment"]["Variables"]
+            .as_mapping()
+            .into_iter()
+            .flatten()
+        {
+            let name = name.as_str().unwrap();
+            let secretish = ["KEY", "SECRET", "TOKEN"].iter().any(|w| name.ends_with(w));
+            assert!(
+                !secretish || named(value).is_none(),
+                "{id:?}: {name} takes its value at deploy time; name it {name}_SECRET_ID"
+            );
+        }
+    }
 }

@@ -89,7 +89,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let sandbox_url = format!("http://{}", listener.local_addr().expect("bound"));
-    let demo = Stack::from_process();
+    // The sandbox answers as the secrets extension from the test binary's moto.
+    let demo = Stack {
+        dynamodb_endpoint: endpoint.clone(),
+        ..Stack::from_process()
+    };
     let sandbox = Sandbox::new(&demo);
     tokio::spawn(fingertip_cli::sandbox::serve(listener, sandbox.clone()));
 
@@ -110,6 +114,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         wechat_base: sandbox_url,
         table_prefix: prefix.clone(),
         overrides,
+        secrets: fingertip_cli::local::Secrets::Given,
     };
     let env_of = |binary: &str| {
         stack

@@ -47,7 +47,12 @@ macro_rules! registry {
                 };
                 Ok(Self {
                     $($field: {
-                        let app = $field::App::from_env(&env_of($binary)?)
+                        // Secrets are read once here; a rotation reaches the local functions
+                        // at the next start (in Lambda, `api::secrets::Live` rebuilds).
+                        let env = api::secrets::resolve(env_of($binary)?)
+                            .await
+                            .map_err(|e| format!("{}: {}", $binary, api::error::chain(e.as_ref())))?;
+                        let app = $field::App::from_env(&env)
                             .await
                             .map_err(|e| format!("{}: {e}", $binary))?;
                         registry!(@clock app, clock $(, $clock)?)

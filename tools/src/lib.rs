@@ -9,6 +9,7 @@ pub mod functions;
 pub mod gateway;
 pub mod local;
 pub mod sandbox;
+pub mod secrets;
 pub mod seed;
 pub mod site;
 pub mod streams;

@@ -1,5 +1,12 @@
-//! The local stack's settings: demo values for what AWS would resolve at deploy time, and
-//! each function's environment built from its `template.yaml` entry.
+//! The local stack's settings: demo values for what a deployment keeps in Secrets Manager and
+//! SSM, and each function's environment built from its `template.yaml` entry.
+//!
+//! A function reads a secret at run time when its template names it (`NAME_SECRET_ID`,
+//! `NAME_PARAMETER`, see `api::secrets`). With [`Secrets::Extension`] (`make run`) the stack
+//! does the same: the demo values are kept in moto's Secrets Manager and Parameter Store
+//! (`crate::secrets`) and the sandbox answers as the extension does. With
+//! [`Secrets::Given`] (the tests, `cargo lambda watch`, the benchmarks) each function is given
+//! the demo value itself, as `NAME`.
 //!
 //! Every value here is for a developer's machine only. The keys are published in this file
 //! and protect nothing; a deployment takes its own from SSM and Secrets Manager.
@@ -69,6 +76,17 @@ pub const TUNING: &[&str] = &[
     "RUST_LOG",
 ];
 
+/// How the local functions get the settings a deployment reads at run time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Secrets {
+    /// Each function is given the value as `NAME`.
+    #[default]
+    Given,
+    /// Each function reads it as in Lambda, through this stand-in for the Parameters and
+    /// Secrets extension (the sandbox), from moto.
+    Extension(String),
+}
+
 /// Where the local functions find their dependencies.
 #[derive(Debug, Clone)]
 pub struct Stack {
@@ -77,6 +95,15 @@ pub struct Stack {
     pub table_prefix: String,
     /// Settings that win over everything else (the process environment, or a test's).
     pub overrides: BTreeMap<String, String>,
+    pub secrets: Secrets,
+}
+
+/// A setting the template has a function read at run time: `NAME_SECRET_ID` or
+/// `NAME_PARAMETER`, as (NAME, whether it is a parameter).
+pub fn read_at_run_time(name: &str) -> Option<(&str, bool)> {
+    name.strip_suffix("_SECRET_ID")
+        .map(|n| (n, false))
+        .or_else(|| name.strip_suffix("_PARAMETER").map(|n| (n, true)))
 }
 
 impl Stack {
@@ -97,6 +124,17 @@ impl Stack {
                 .cloned()
                 .unwrap_or(TABLE_PREFIX.into()),
             overrides,
+            secrets: Secrets::Given,
+        }
+    }
+
+    /// The local name of a secret or parameter a deployment names `deployed`: one per stack,
+    /// so tests sharing a moto server never read each other's (and may rotate their own).
+    pub fn secret_id(&self, deployed: &str, parameter: bool) -> String {
+        if parameter {
+            format!("/{}{}", self.table_prefix, deployed.trim_start_matches('/'))
+        } else {
+            format!("{}{deployed}", self.table_prefix)
         }
     }
 
@@ -131,6 +169,31 @@ impl Stack {
             ("AWS_ENDPOINT_URL_S3", self.dynamodb_endpoint.clone()),
         ]);
         for (name, value) in &function.env {
+            if let (Some((setting, parameter)), EnvValue::Ref(param)) = (read_at_run_time(name), value) {
+                match &self.secrets {
+                    Secrets::Given => {
+                        let given = self
+                            .setting(setting)
+                            .ok_or_else(|| format!("{setting}: no local value for a secret"))?;
+                        env = env.with(setting, given);
+                    }
+                    Secrets::Extension(endpoint) => {
+                        let deployed = template
+                            .parameters
+                            .get(param)
+                            .cloned()
+                            .flatten()
+                            .ok_or_else(|| format!("{name}: parameter {param} has no default"))?;
+                        env = env
+                            .with(name, self.secret_id(&deployed, parameter))
+                            .with("SECRETS_EXTENSION_ENDPOINT", endpoint.clone())
+                            // The extension's credential in Lambda; the sandbox only asks
+                            // that there is one.
+                            .with("AWS_SESSION_TOKEN", "local");
+                    }
+                }
+                continue;
+            }
             let resolved = match self.overrides.get(name) {
                 Some(v) => v.clone(),
                 None => self.resolve(template, name, value)?,
@@ -158,9 +221,6 @@ impl Stack {
                 .setting(name)
                 .or_else(|| template.parameters.get(param).cloned().flatten())
                 .ok_or_else(|| format!("{name}: parameter {param} has no local value")),
-            EnvValue::Resolve(_) => self
-                .setting(name)
-                .ok_or_else(|| format!("{name}: no local value for a deploy-time secret")),
         }
     }
 }

@@ -21,6 +21,11 @@
 //! `getinfo`, with results minted at `POST /_sandbox/face`, in [`face`]. Every request the backend sends is recorded, secrets
 //! masked, and listed at `GET /_sandbox/messages`; what was delivered is at
 //! `GET /_sandbox/sent`.
+//!
+//! It also stands in for the AWS Parameters and Secrets Lambda extension (`GET
+//! /secretsmanager/get`, `GET /systemsmanager/parameters/get`), answering from moto's Secrets
+//! Manager and Parameter Store as the extension answers from AWS's; those reads are not
+//! recorded.
 
 mod api;
 mod authorize;
@@ -51,6 +56,8 @@ pub struct Sandbox {
     directory: Vec<authorize::Listed>,
     log: Mutex<Vec<Value>>,
     state: Mutex<api::State>,
+    /// Where the extension's answers come from.
+    vault: crate::secrets::Vault,
 }
 
 impl Sandbox {
@@ -69,6 +76,10 @@ impl Sandbox {
             directory: authorize::directory(),
             log: Mutex::new(Vec::new()),
             state: Mutex::new(api::State::default()),
+            vault: crate::secrets::Vault::new(
+                &stack.dynamodb_endpoint,
+                &stack.setting("AWS_REGION").unwrap_or(crate::local::REGION.into()),
+            ),
         })
     }
 
@@ -94,6 +105,7 @@ impl Sandbox {
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
         let method = req.method().clone();
+        let token = req.headers().get("x-aws-parameters-secrets-token").is_some();
         let body = Limited::new(req.into_body(), 1 << 20)
             .collect()
             .await
@@ -101,6 +113,9 @@ impl Sandbox {
             .unwrap_or_default();
         if path == "/_sandbox/wecom/authorize" && method == hyper::Method::GET {
             return Ok(self.authorize(&query));
+        }
+        if let Some(store) = extension_store(&path) {
+            return Ok(self.extension(store, &query, token).await);
         }
         if let Some(control) = path.strip_prefix("/_sandbox/") {
             return Ok(self.control(&method, control, &body));
@@ -166,6 +181,40 @@ impl Sandbox {
                     "errmsg": "ok",
                 }),
             ),
+        }
+    }
+}
+
+/// The store an extension path reads.
+fn extension_store(path: &str) -> Option<crate::secrets::Store> {
+    match path {
+        "/secretsmanager/get" => Some(crate::secrets::Store::SecretsManager),
+        "/systemsmanager/parameters/get" => Some(crate::secrets::Store::ParameterStore),
+        _ => None,
+    }
+}
+
+impl Sandbox {
+    /// The extension's answer: the store's own, to a caller holding the session token.
+    async fn extension(
+        &self,
+        store: crate::secrets::Store,
+        q: &HashMap<String, String>,
+        token: bool,
+    ) -> hyper::Response<Full<Bytes>> {
+        if !token {
+            return reply(401, &json!({ "message": "X-Aws-Parameters-Secrets-Token is missing" }));
+        }
+        let key = match store {
+            crate::secrets::Store::SecretsManager => "secretId",
+            crate::secrets::Store::ParameterStore => "name",
+        };
+        let Some(name) = q.get(key) else {
+            return reply(400, &json!({ "message": format!("{key} is missing") }));
+        };
+        match self.vault.read(store, name).await {
+            Ok((status, body)) => reply(status, &body),
+            Err(e) => reply(502, &json!({ "message": e })),
         }
     }
 }

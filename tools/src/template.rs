@@ -64,10 +64,9 @@ impl Route {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvValue {
     Literal(String),
-    /// `!Ref X`: a table's name or a parameter's value.
+    /// `!Ref X`: a table's name or a parameter's value (for `NAME_SECRET_ID` and
+    /// `NAME_PARAMETER`, the name of what the function reads at run time).
     Ref(String),
-    /// `!Sub "{{resolve:…}}"`: a secret or SSM parameter resolved at deploy time.
-    Resolve(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +120,9 @@ fn env_value(v: &Value) -> Option<EnvValue> {
     };
     match (tag.as_str(), str_of(&inner)) {
         ("!Ref", Some(name)) => Some(EnvValue::Ref(name)),
-        ("!Sub", Some(text)) if text.contains("{{resolve:") => Some(EnvValue::Resolve(text)),
+        // A dynamic reference would put the secret's value in the function's configuration:
+        // the template names secrets (`NAME_SECRET_ID`) and the function reads them.
+        ("!Sub", Some(text)) if text.contains("{{resolve:") => None,
         ("!Sub", Some(text)) => Some(EnvValue::Literal(text)),
         _ => None,
     }

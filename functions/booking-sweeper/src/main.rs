@@ -1,5 +1,6 @@
 //! The `booking-sweeper` Lambda, run by an EventBridge schedule.
 
+use api::secrets::Live;
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
 use model::config::Env;
 use tracing::Instrument;
@@ -7,14 +8,19 @@ use tracing::Instrument;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     api::telemetry::init();
-    let app: &'static booking_sweeper::App =
-        Box::leak(Box::new(booking_sweeper::App::from_env(&Env::from_process()).await?));
+    let live = Live::start(Env::from_process(), |env| async move {
+        booking_sweeper::App::from_env(&env).await
+    })
+    .await?;
+    let live: &'static _ = Box::leak(Box::new(live));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
         let span = api::telemetry::invocation("schedule", &event.context);
-        app.sweep()
-            .instrument(span)
-            .await
-            .map_err(|e| Error::from(e.to_string()))
+        async {
+            let app = live.current().await.map_err(|e| Error::from(api::error::chain(&e)))?;
+            app.sweep().await.map_err(|e| Error::from(e.to_string()))
+        }
+        .instrument(span)
+        .await
     }))
     .await
 }

@@ -11,6 +11,8 @@
 //!   every route.
 //! - [`cursor`]: list cursors sealed to their list, caller and filters.
 //! - [`idempotency`]: the `Idempotency-Key` of creating routes, hashed and replayed.
+//! - [`secrets`]: secrets and parameters read at run time through the Parameters and Secrets
+//!   extension, and the `App` rebuilt when one is rotated.
 //! - [`telemetry`] and [`metrics`]: JSON logs with personal data scrubbed, and business
 //!   figures as Embedded Metric Format lines.
 
@@ -22,6 +24,7 @@ pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod metrics;
+pub mod secrets;
 pub mod staff;
 pub mod telemetry;
 

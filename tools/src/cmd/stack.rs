@@ -198,6 +198,18 @@ pub async fn up(ctx: &Ctx) -> Result<(), String> {
         .map_err(|e| format!("{sandbox_addr}: {e}"))?;
     tokio::spawn(sandbox::serve(sandbox_listener, sandbox));
 
+    // The functions read their secrets as in Lambda: from the store (moto's Secrets Manager
+    // and Parameter Store, seeded with the demo values) through the sandbox's extension.
+    let vault = crate::secrets::Vault::new(
+        &stack.dynamodb_endpoint,
+        &stack.setting("AWS_REGION").unwrap_or(local::REGION.into()),
+    );
+    let stack = &local::Stack {
+        secrets: local::Secrets::Extension(format!("http://{sandbox_addr}")),
+        ..stack.clone()
+    };
+    crate::secrets::seed(&vault, template, stack).await?;
+
     // They serve until the process ends.
     let functions: &'static Functions = Box::leak(Box::new(Functions::build(template, stack, &Clock::system()).await?));
     let console_dir = stack
