@@ -171,13 +171,13 @@ fuzz: $(CARGO_FUZZ)
 	done
 
 # `sam build` runs cargo-lambda (BuildMethod rust-cargolambda, a SAM beta feature) for each
-# function: release, arm64, cross-compiled with the zig from the venv. The arm64 standard
+# function: release, arm64, cross-compiled with the zig from the venv. Its settings (the
+# beta feature, template.yaml, target/sam/) are samconfig.toml's, as for a plain `sam build`. The arm64 standard
 # library comes from rustup. No `--cached`: SAM would hash the whole repository, target/
 # included, for every function.
 sam-build: $(STAMP)
 	rustup target add aarch64-unknown-linux-gnu
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --beta-features --template-file template.yaml \
-	  --build-dir target/sam
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build
 	@ls -l target/sam/*/bootstrap
 
 # Every sample event through its function's real binary under `cargo lambda watch` (the
