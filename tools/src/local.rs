@@ -74,6 +74,7 @@ pub const TUNING: &[&str] = &[
     "STAFF_RECHECK_SECONDS",
     "UPLOADS_PER_DAY",
     "RUST_LOG",
+    "AWS_XRAY_DAEMON_ADDRESS",
 ];
 
 /// How the local functions get the settings a deployment reads at run time.

@@ -61,6 +61,9 @@ impl Files {
     /// `AWS_ENDPOINT_URL_S3` points at a local server (path-style addressing, as moto wants).
     pub fn new(sdk: &aws_config::SdkConfig, env: &Env, bucket: String) -> Self {
         let mut config = aws_sdk_s3::config::Builder::from(sdk);
+        if let Some(calls) = store::xray::AwsCalls::from_env(env) {
+            config = config.interceptor(calls);
+        }
         if let Some(url) = env.optional("AWS_ENDPOINT_URL_S3") {
             config = config.endpoint_url(url).force_path_style(true);
         }

@@ -71,7 +71,12 @@ where
         coldStart = crate::telemetry::cold_start(),
     );
     async move {
-        let outcome = std::panic::AssertUnwindSafe(handler(req)).catch_unwind().await;
+        // The calls the handler makes are subsegments of this invocation's trace.
+        let trace = req.lambda_context_ref().and_then(|c| c.xray_trace_id.clone());
+        // Boxed: the handler's future nests deep enough to strain the compiler's layout
+        // queries, and one allocation per request is nothing beside a store round trip.
+        let work = store::xray::traced(trace, Box::pin(handler(req)));
+        let outcome = std::panic::AssertUnwindSafe(work).catch_unwind().await;
         let mut response = match outcome {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => render_error(&e, &id),

@@ -29,6 +29,7 @@ pub mod subscriptions;
 pub mod tls;
 pub mod tx;
 pub mod wechat;
+pub mod xray;
 
 pub use error::StoreError;
 pub use page::Cursor;
@@ -57,6 +58,9 @@ pub async fn connect(env: &Env) -> Client {
 /// clients too and should load the settings once.
 pub fn dynamodb(shared: &aws_config::SdkConfig, env: &Env) -> Client {
     let mut config = aws_sdk_dynamodb::config::Builder::from(shared).interceptor(count::RoundTrips);
+    if let Some(calls) = xray::AwsCalls::from_env(env) {
+        config = config.interceptor(calls);
+    }
     if let Some(url) = env.optional("AWS_ENDPOINT_URL_DYNAMODB") {
         config = config.endpoint_url(url);
     }

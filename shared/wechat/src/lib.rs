@@ -10,6 +10,7 @@
 
 pub mod crypto;
 pub mod face;
+pub(crate) mod http;
 pub mod message;
 pub mod nonce;
 pub mod reply;
@@ -20,11 +21,10 @@ pub mod wecom;
 use api::{ApiError, Code};
 use model::config::{ConfigError, Env};
 use serde::Deserialize;
-use std::time::Duration;
 
 #[derive(Clone)]
 pub struct WechatClient {
-    http: reqwest::Client,
+    http: http::Http,
     base: String,
     appid: String,
     secret: String,
@@ -104,7 +104,7 @@ impl From<WechatError> for ApiError {
 impl WechatClient {
     /// `WECHAT_API_BASE`, `WECHAT_MP_APPID`, `WECHAT_MP_SECRET`, `WECHAT_TIMEOUT_MS` (2000).
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let (http, base) = http_client(env)?;
+        let (http, base) = http::client(env)?;
         Ok(Self {
             http,
             base,
@@ -121,18 +121,13 @@ impl WechatClient {
     /// is bound to an open-platform account).
     pub async fn code_to_session(&self, code: &str) -> Result<Session, WechatError> {
         let url = format!("{}/sns/jscode2session", self.base);
-        let response = self
-            .http
-            .get(url)
-            .query(&[
-                ("appid", self.appid.as_str()),
-                ("secret", self.secret.as_str()),
-                ("js_code", code),
-                ("grant_type", "authorization_code"),
-            ])
-            .send()
-            .await
-            .map_err(classify)?;
+        let request = self.http.get(url).query(&[
+            ("appid", self.appid.as_str()),
+            ("secret", self.secret.as_str()),
+            ("js_code", code),
+            ("grant_type", "authorization_code"),
+        ]);
+        let response = self.http.send(request).await.map_err(classify)?;
         if !response.status().is_success() {
             return Err(WechatError::Status(response.status().as_u16()));
         }
@@ -155,34 +150,6 @@ impl WechatClient {
     }
 }
 
-/// The HTTP client and base URL every WeChat call uses: `WECHAT_API_BASE` and
-/// `WECHAT_TIMEOUT_MS` (2000), the connection attempt capped at one second.
-///
-/// It trusts the compiled-in roots of [`store::tls`], not the system's store.
-pub(crate) fn http_client(env: &Env) -> Result<(reqwest::Client, String), ConfigError> {
-    http_client_for(env, "WECHAT_API_BASE")
-}
-
-/// The same client for another base URL setting (`WECOM_API_BASE`).
-pub(crate) fn http_client_for(env: &Env, base_var: &str) -> Result<(reqwest::Client, String), ConfigError> {
-    let base = env.required(base_var)?.trim_end_matches('/').to_owned();
-    if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return Err(ConfigError::new(base_var, "must be an http(s) URL"));
-    }
-    let timeout = Duration::from_millis(env.parsed_or("WECHAT_TIMEOUT_MS", 2000u64)?);
-    let roots = store::tls::roots_der()
-        .map(reqwest::Certificate::from_der)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ConfigError::new("WECHAT_API_BASE", format!("root certificates: {e}")))?;
-    let http = reqwest::Client::builder()
-        .tls_certs_only(roots)
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_millis(1000)))
-        .build()
-        .map_err(|e| ConfigError::new("WECHAT_API_BASE", format!("HTTP client: {e}")))?;
-    Ok((http, base))
-}
-
 fn classify(e: reqwest::Error) -> WechatError {
     // Drop the URL: it carries the app secret.
     let e = e.without_url();
@@ -200,7 +167,7 @@ mod tests {
     #[test]
     fn the_client_builds_from_the_compiled_in_roots() {
         let env = Env::from_pairs([("WECHAT_API_BASE", "https://api.weixin.qq.com/")]);
-        let (_, base) = http_client(&env).expect("a client");
+        let (_, base) = http::client(&env).expect("a client");
         assert_eq!(base, "https://api.weixin.qq.com");
     }
 }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 #[derive(Clone)]
 pub struct Api {
-    http: reqwest::Client,
+    http: crate::http::Http,
     base: String,
 }
 
@@ -115,13 +115,13 @@ pub struct Follower {
 
 impl Api {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let (http, base) = crate::http_client(env)?;
+        let (http, base) = crate::http::client(env)?;
         Ok(Self { http, base })
     }
 
     /// WeCom's API (`WECOM_API_BASE`): the same protocol of errcodes on another host.
     pub fn wecom_from_env(env: &Env) -> Result<Self, ConfigError> {
-        let (http, base) = crate::http_client_for(env, "WECOM_API_BASE")?;
+        let (http, base) = crate::http::client_for(env, "WECOM_API_BASE")?;
         Ok(Self { http, base })
     }
 
@@ -244,8 +244,9 @@ impl Api {
 
     async fn call(&self, request: reqwest::RequestBuilder) -> Result<Reply, CallError> {
         // Errors drop the URL: it carries the secret or the access token.
-        let response = request
-            .send()
+        let response = self
+            .http
+            .send(request)
             .await
             .map_err(|e| CallError::Transient(e.without_url().to_string()))?;
         let status = response.status();
