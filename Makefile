@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build fuzz sam-build invoke-all console console-deploy test-console clean
+.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build fuzz sam-build deploy-plan invoke-all console console-deploy test-console clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
@@ -17,6 +17,7 @@ help:
 	@echo "make watch  - cargo lambda watch with the local stack's settings (then: cargo lambda invoke)"
 	@echo "make bench  - cold starts, sizes, memory, round trips, callback rate: docs/PERFORMANCE.md, target/bench/summary.json"
 	@echo "make fuzz   - every cargo-fuzz target for FUZZ_SECONDS (60) each; crashes land in fuzz/artifacts/"
+	@echo "make deploy-plan STAGE=prod - what a release does on a stage: aliases, traffic shifting, rollback alarms"
 	@echo "make sam-build - sam build of every function for arm64 through cargo-lambda, offline, into target/sam/"
 	@echo "make invoke-all - every events/*.json through its real binary via cargo lambda watch + invoke"
 	@echo "make console - build the staff console (console/dist) and the API docs page (console/dist/docs)"
@@ -179,6 +180,12 @@ sam-build: $(STAMP)
 	rustup target add aarch64-unknown-linux-gnu
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/sam build
 	@ls -l target/sam/*/bootstrap
+
+# What a release does on a stage (dev, staging, prod): each function's alias, how CodeDeploy
+# shifts traffic to the new version, and the alarms that roll it back. Offline.
+STAGE ?= prod
+deploy-plan: $(STAMP)
+	@SAM_CLI_TELEMETRY=0 $(VENV)/bin/python tools/sam-transform.py --plan template.yaml Stage=$(STAGE) 2>/dev/null
 
 # Every sample event through its function's real binary under `cargo lambda watch` (the
 # Lambda Runtime API), against a local stack of its own; checks every answer's status.
