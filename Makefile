@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export CARGO_TERM_COLOR := never
 
-.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build fuzz sam-build deploy-plan invoke-all console console-deploy test-console clean
+.PHONY: help venv faketime build run test test-clock fmt lint lint-template env watch bench bench-build bench-costs fuzz sam-build deploy-plan invoke-all console console-deploy test-console clean
 
 help:
 	@echo "make run    - the local stack: API :3000, DynamoDB-compatible :8000, WeChat sandbox :3001"
@@ -151,6 +151,12 @@ bench-build: $(STAMP)
 
 bench: $(BENCH_STAMP) bench-build
 	$(BENCH_VENV)/bin/python tools/bench/run.py $(BENCH_VENV)/bin/python
+
+# What reading secrets at run time and tracing every call add to a cold start, each alone and
+# together, on the binaries `make bench` built (docs/PERFORMANCE.md).
+bench-costs: $(BENCH_STAMP)
+	cargo build --release -q -p fingertip-cli
+	$(BENCH_VENV)/bin/python tools/bench/run.py --costs
 
 # Fuzzing needs the nightly toolchain (libFuzzer and the sanitizers) and cargo-fuzz, which
 # installs into target/tools. Seeds are in fuzz/seeds/; a crash found is fixed and its input

@@ -132,40 +132,19 @@ fn every_function_is_released_behind_its_live_alias_and_rolled_back_on_its_own_a
                     .contains("DEPLOYMENT_STOP_ON_ALARM")
             );
         }
-        // What invokes a function invokes its alias, so traffic follows CodeDeploy's shift.
-        assert!(!of_type(resources, "AWS::Lambda::Permission").is_empty());
-        assert_eq!(
-            of_type(resources, "AWS::Lambda::EventSourceMapping").len(),
-            1,
-            "the outbox stream"
-        );
-        assert_eq!(of_type(resources, "AWS::Scheduler::Schedule").len(), 3, "the sweepers");
-        for (id, p) in of_type(resources, "AWS::Lambda::Permission") {
-            assert!(
-                p["Properties"]["FunctionName"]["Ref"]
-                    .as_str()
-                    .unwrap()
-                    .ends_with("Aliaslive"),
-                "{stage}: {id}"
-            );
-        }
-        for (id, m) in of_type(resources, "AWS::Lambda::EventSourceMapping") {
-            assert!(
-                m["Properties"]["FunctionName"]["Ref"]
-                    .as_str()
-                    .unwrap()
-                    .ends_with("Aliaslive"),
-                "{stage}: {id}"
-            );
-        }
-        for (id, s) in of_type(resources, "AWS::Scheduler::Schedule") {
-            assert!(
-                s["Properties"]["Target"]["Arn"]["Ref"]
-                    .as_str()
-                    .unwrap()
-                    .ends_with("Aliaslive"),
-                "{stage}: {id}"
-            );
+        // What invokes a function (API Gateway's permissions, the outbox stream, the sweepers'
+        // schedules) invokes its alias, so traffic follows CodeDeploy's shift.
+        for (kind, target, at_least) in [
+            ("AWS::Lambda::Permission", "/Properties/FunctionName/Ref", 1),
+            ("AWS::Lambda::EventSourceMapping", "/Properties/FunctionName/Ref", 1),
+            ("AWS::Scheduler::Schedule", "/Properties/Target/Arn/Ref", 3),
+        ] {
+            let invokers = of_type(resources, kind);
+            assert!(invokers.len() >= at_least, "{stage}: {kind}");
+            for (id, r) in invokers {
+                let invoked = r.pointer(target).and_then(Value::as_str).unwrap_or_default();
+                assert!(invoked.ends_with("Aliaslive"), "{stage}: {id} invokes {invoked}");
+            }
         }
     }
 }

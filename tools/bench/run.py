@@ -1,9 +1,11 @@
 """make bench: every figure of docs/PERFORMANCE.md, measured side by side in one run.
 
-Usage: run.py WECHATPY_PYTHON. Expects the release builds `make bench` makes first: the CLI
-(target/release) and every function plus the two reference binaries through `cargo lambda
-build`, for arm64 and x86_64 (target/bench/lambda/ARCH/BIN/bootstrap). This machine runs the
-x86_64 ones.
+Usage: run.py WECHATPY_PYTHON (everything below); run.py --costs (what reading secrets at
+run time and tracing add to a cold start, `make bench-costs`); run.py --compare DIR (cold
+starts of the binaries in DIR against the current ones). Expects the release builds `make
+bench` makes first: the CLI (target/release) and every function plus the two reference
+binaries through `cargo lambda build`, for arm64 and x86_64
+(target/bench/lambda/ARCH/BIN/bootstrap). This machine runs the x86_64 ones.
 
 1. Cold starts: each binary started afresh through the CLI's stand-in Runtime API
    (`fingertip-cli bench-runtime`) with its template environment for a local stack of the
@@ -127,8 +129,8 @@ def cli(*args):
                           check=True).stdout
 
 
-def runtime(binary, event_file, cold, warm, directory=None):
-    extra = []
+def runtime(binary, event_file, cold, warm, directory=None, flags=()):
+    extra = list(flags)
     if binary == "bench-sdk-floor":
         extra = ["--set", f"BENCH_TABLE={PREFIX}CitizensTable", "--set", "BENCH_KEY=bench"]
     out = subprocess.run(
@@ -269,9 +271,40 @@ def compare(before):
     (OUT / "compare.json").write_text(json.dumps({f"{b} {w}": v for (b, w), v in med.items()}, indent=2))
 
 
+# What reading secrets at run time and tracing every call add to a cold start, each alone and
+# together, measured on the same binaries in the same rounds (`run.py --costs`).
+COST_VARIANTS = {
+    "neither": ["--secrets-given", "--untraced"],
+    "secrets": ["--untraced"],
+    "tracing": ["--secrets-given"],
+    "both": [],
+}
+COST_BINARIES = ["auth", "catalog", "submission", "notifier"]
+
+
+def costs():
+    up(CLI, PORTS, ENV, "bench")
+    files = event_files(COST_BINARIES, first_requests())
+    runs = {(b, v): [] for b in COST_BINARIES for v in COST_VARIANTS}
+    for _ in range(COLD_RUNS):
+        for b in COST_BINARIES:
+            for v, flags in COST_VARIANTS.items():
+                runs[(b, v)] += runtime(b, files[b], 1, 0, flags=flags)["cold"]
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("init_ms", "first_ms")} for k, v in runs.items()}
+    print("| binary | neither: init / first answer ms | secrets at run time | tracing | both | both ÷ neither |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for b in COST_BINARIES:
+        cells = [f"{med[(b, v)]['init_ms']:.1f} / {med[(b, v)]['first_ms']:.1f}" for v in COST_VARIANTS]
+        ratio = med[(b, "both")]["first_ms"] / med[(b, "neither")]["first_ms"]
+        print(f"| `{b}` | {' | '.join(cells)} | {ratio:.2f} |")
+    (OUT / "costs.json").write_text(json.dumps({f"{b} {v}": m for (b, v), m in med.items()}, indent=2))
+
+
 def main():
     if sys.argv[1] == "--compare":
         return compare(pathlib.Path(sys.argv[2]))
+    if sys.argv[1] == "--costs":
+        return costs()
     python = sys.argv[1]
     binaries = FUNCTIONS + list(REFERENCES.values())
     up(CLI, PORTS, ENV, "bench")

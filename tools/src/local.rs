@@ -129,6 +129,18 @@ impl Stack {
         }
     }
 
+    /// The stack's name for what a function's setting `name` (`…_SECRET_ID`, `…_PARAMETER`)
+    /// reads: the template's default for parameter `param`, made the stack's own.
+    pub fn read_id(&self, template: &Template, name: &str, param: &str, parameter: bool) -> Result<String, String> {
+        let deployed = template
+            .parameters
+            .get(param)
+            .cloned()
+            .flatten()
+            .ok_or_else(|| format!("{name}: parameter {param} has no default"))?;
+        Ok(self.secret_id(&deployed, parameter))
+    }
+
     /// The local name of a secret or parameter a deployment names `deployed`: one per stack,
     /// so tests sharing a moto server never read each other's (and may rotate their own).
     pub fn secret_id(&self, deployed: &str, parameter: bool) -> String {
@@ -179,14 +191,8 @@ impl Stack {
                         env = env.with(setting, given);
                     }
                     Secrets::Extension(endpoint) => {
-                        let deployed = template
-                            .parameters
-                            .get(param)
-                            .cloned()
-                            .flatten()
-                            .ok_or_else(|| format!("{name}: parameter {param} has no default"))?;
                         env = env
-                            .with(name, self.secret_id(&deployed, parameter))
+                            .with(name, self.read_id(template, name, param, parameter)?)
                             .with("SECRETS_EXTENSION_ENDPOINT", endpoint.clone())
                             // The extension's credential in Lambda; the sandbox only asks
                             // that there is one.

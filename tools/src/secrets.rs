@@ -115,18 +115,15 @@ pub fn referenced(template: &Template, stack: &Stack) -> Result<BTreeMap<String,
             let (Some((setting, parameter)), EnvValue::Ref(param)) = (read_at_run_time(name), value) else {
                 continue;
             };
-            let deployed = template
-                .parameters
-                .get(param)
-                .cloned()
-                .flatten()
-                .ok_or_else(|| format!("{name}: parameter {param} has no default"))?;
             let store = if parameter {
                 Store::ParameterStore
             } else {
                 Store::SecretsManager
             };
-            all.insert(stack.secret_id(&deployed, parameter), (store, setting.to_owned()));
+            all.insert(
+                stack.read_id(template, name, param, parameter)?,
+                (store, setting.to_owned()),
+            );
         }
     }
     Ok(all)

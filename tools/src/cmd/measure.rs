@@ -52,6 +52,12 @@ pub struct Runtime {
     pub warm: usize,
     #[arg(long)]
     pub log: std::path::PathBuf,
+    /// Give the function its secrets as settings, as before they were read at run time.
+    #[arg(long)]
+    pub secrets_given: bool,
+    /// No X-Ray daemon: nothing traced.
+    #[arg(long)]
+    pub untraced: bool,
 }
 
 pub async fn runtime(ctx: &Ctx, run: Runtime) -> Result<(), String> {
@@ -64,18 +70,29 @@ pub async fn runtime(ctx: &Ctx, run: Runtime) -> Result<(), String> {
         cold,
         warm,
         log,
+        secrets_given,
+        untraced,
     } = run;
     // As in Lambda: secrets read at the first invocation through the extension (the bench
     // stack's sandbox, from its moto), and subsegments sent to an X-Ray daemon (a socket that
     // takes them and reads none).
     let stack = &crate::local::Stack {
-        secrets: crate::local::Secrets::Extension(stack.wechat_base.clone()),
+        secrets: if secrets_given {
+            crate::local::Secrets::Given
+        } else {
+            crate::local::Secrets::Extension(stack.wechat_base.clone())
+        },
         ..stack.clone()
     };
     let daemon = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("a UDP socket: {e}"))?;
-    let daemon_address = daemon.local_addr().map_err(|e| e.to_string())?.to_string();
+    let daemon_address = match untraced {
+        true => String::new(),
+        false => daemon.local_addr().map_err(|e| e.to_string())?.to_string(),
+    };
     let mut env: Vec<(String, String)> = match template.function(&function) {
-        Some(f) => stack.function_env(template, f)?.with("AWS_XRAY_DAEMON_ADDRESS", daemon_address),
+        Some(f) => stack
+            .function_env(template, f)?
+            .with("AWS_XRAY_DAEMON_ADDRESS", daemon_address),
         None => {
             let any = template.functions.first().ok_or("template.yaml has no functions")?;
             let all = stack.function_env(template, any)?;
