@@ -3,7 +3,6 @@
 use api::secrets::Live;
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
 use model::config::Env;
-use tracing::Instrument;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -14,13 +13,8 @@ async fn main() -> Result<(), Error> {
     .await?;
     let live: &'static _ = Box::leak(Box::new(live));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
-        let span = api::telemetry::invocation("schedule", &event.context);
-        async {
-            let app = live.current().await.map_err(|e| Error::from(api::error::chain(&e)))?;
-            app.sweep().await.map_err(|e| Error::from(e.to_string()))
-        }
-        .instrument(span)
-        .await
+        live.event("schedule", &event.context, |app| async move { app.sweep().await })
+            .await
     }))
     .await
 }

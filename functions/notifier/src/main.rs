@@ -3,7 +3,6 @@
 use api::secrets::Live;
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
 use model::config::Env;
-use tracing::Instrument;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -14,15 +13,13 @@ async fn main() -> Result<(), Error> {
     )
     .await?;
     let live: &'static _ = Box::leak(Box::new(live));
+    // Without its settings the batch fails as a whole, and the stream retries it.
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<notifier::StreamEvent>| async move {
-            let span = api::telemetry::invocation("outbox_stream", &event.context);
-            async {
-                // Without its settings the batch fails as a whole, and the stream retries it.
-                let app = live.current().await.map_err(|e| Error::from(api::error::chain(&e)))?;
-                Ok::<_, Error>(notifier::handle(&app, event.payload).await)
-            }
-            .instrument(span)
+            let (payload, context) = event.into_parts();
+            live.event("outbox_stream", &context, |app| async move {
+                Ok::<_, std::convert::Infallible>(notifier::handle(&app, payload).await)
+            })
             .await
         },
     ))

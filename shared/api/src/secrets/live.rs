@@ -109,6 +109,36 @@ where
     }
 }
 
+impl<T, B, F> Live<T, B>
+where
+    B: Fn(Env) -> F,
+    F: Future<Output = Result<T, ConfigError>>,
+{
+    /// One scheduled or stream invocation: its span (`kind`, Lambda's ids), its trace (the
+    /// calls `work` makes are subsegments of it) and the `App` of the moment.
+    pub async fn event<W, Fut, R, E>(
+        &self,
+        kind: &'static str,
+        ctx: &lambda_http::lambda_runtime::Context,
+        work: W,
+    ) -> Result<R, lambda_http::Error>
+    where
+        W: FnOnce(Arc<T>) -> Fut,
+        Fut: Future<Output = Result<R, E>>,
+        E: std::fmt::Display,
+    {
+        use tracing::Instrument;
+        let span = crate::telemetry::invocation(kind, ctx);
+        let run = async {
+            let app = self.current().await.map_err(|e| crate::error::chain(&e))?;
+            work(app).await.map_err(|e| e.to_string())
+        };
+        store::xray::traced(ctx.xray_trace_id.clone(), run.instrument(span))
+            .await
+            .map_err(lambda_http::Error::from)
+    }
+}
+
 /// After a failed read or build: the `App` there was, tried again in [`RETRY`]; or the error,
 /// when there was none.
 fn keep<T>(state: &mut Option<State<T>>, stale: Option<Arc<T>>, err: LiveError) -> Result<Arc<T>, LiveError> {
@@ -128,4 +158,37 @@ fn far_future() -> Instant {
     Instant::now()
         .checked_add(Duration::from_secs(1 << 30))
         .unwrap_or_else(Instant::now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn built(env: Env) -> Result<String, ConfigError> {
+        env.required("GREETING").map(str::to_owned)
+    }
+
+    #[tokio::test]
+    async fn an_event_runs_its_work_on_the_current_app_and_names_its_failure() {
+        let live = Live::start(Env::from_pairs([("GREETING", "ni hao")]), built)
+            .await
+            .unwrap();
+        let ctx = lambda_http::lambda_runtime::Context::default();
+        let said = live
+            .event("schedule", &ctx, |app| async move { Ok::<_, String>(app.len()) })
+            .await
+            .unwrap();
+        assert_eq!(said, 6);
+        let failed = live
+            .event("schedule", &ctx, |_| async { Err::<(), _>("the sweep failed") })
+            .await
+            .unwrap_err();
+        assert_eq!(failed.to_string(), "the sweep failed");
+    }
+
+    #[tokio::test]
+    async fn a_function_without_secrets_stops_at_cold_start_on_a_bad_setting() {
+        let err = Live::start(Env::default(), built).await.err().map(|e| e.name);
+        assert_eq!(err.as_deref(), Some("GREETING"));
+    }
 }
