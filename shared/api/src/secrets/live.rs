@@ -131,7 +131,9 @@ where
         let span = crate::telemetry::invocation(kind, ctx);
         let run = async {
             let app = self.current().await.map_err(|e| crate::error::chain(&e))?;
-            work(app).await.map_err(|e| e.to_string())
+            // Boxed: a sweep's future is already deep (the SDK's own futures nest), and the
+            // layers here would otherwise take the compiler past its query depth limit.
+            Box::pin(work(app)).await.map_err(|e| e.to_string())
         };
         store::xray::traced(ctx.xray_trace_id.clone(), run.instrument(span))
             .await
