@@ -239,7 +239,8 @@ async fn a_cursor_naming_another_departments_queue_is_refused_before_the_store_s
     let (token, _) = app.citizen("cursor-app", 7).await;
     submitted(&app, &token).await;
     // Sealed with the stack's own key, but for RSJ's queue: SCJG cannot use it.
-    let key = api::cursor::CursorKey::from_env(&app.env_of("submission")).unwrap();
+    let key = api::cursor::CursorKey::setting(&app.env_of("submission")).unwrap();
+    let key = key.get().await.unwrap();
     let position = api::cursor::Cursor::new([
         ("pk", "A#X"),
         ("sk", "CASE#X"),

@@ -1,21 +1,15 @@
 //! Secrets read at run time: each function reads its keys through the Parameters and Secrets
-//! extension (here the sandbox, answering from moto's Secrets Manager and Parameter Store), and
-//! a rotation reaches running functions without a restart or a deploy: OPERATIONS.md's JWT key
-//! rotation, step by step.
+//! extension (here the sandbox, answering from moto's Secrets Manager and Parameter Store)
+//! where it first uses them, and a rotation reaches running functions without a restart or a
+//! deploy: OPERATIONS.md's JWT key rotation, step by step.
 
 use api::auth::generate_key_pair;
-use api::secrets::Live;
 use base64_simd::URL_SAFE_NO_PAD;
 use fingertip_cli::local::{Secrets, Stack};
 use fingertip_cli::secrets::{Store, Vault};
 use fingertip_tests::{EventExt, TestApp, code, event, read, spawn_app};
-use futures::future::BoxFuture;
-use model::config::ConfigError;
 use model::config::Env;
 use std::time::Duration;
-
-/// A function as its `main` runs it, its `App` built from what it reads at run time.
-type Running<T> = Live<T, Box<dyn Fn(Env) -> BoxFuture<'static, Result<T, ConfigError>>>>;
 
 /// How old a value may get in these tests; the template's is 60 s.
 const MAX_AGE: Duration = Duration::from_secs(1);
@@ -49,16 +43,13 @@ impl Stage {
             .with("SECRETS_MAX_AGE_SECONDS", MAX_AGE.as_secs().to_string())
     }
 
-    async fn auth(&self) -> Running<auth::App> {
-        let build: Box<dyn Fn(Env) -> BoxFuture<'static, _>> =
-            Box::new(|env| Box::pin(async move { auth::App::from_env(&env).await }));
-        Live::start(self.env_of("auth"), build).await.expect("auth starts")
+    /// The auth function as its `main` starts it: its secrets not read yet.
+    async fn auth(&self) -> auth::App {
+        auth::App::from_env(&self.env_of("auth")).await.expect("auth starts")
     }
 
-    async fn booking(&self) -> Running<booking::App> {
-        let build: Box<dyn Fn(Env) -> BoxFuture<'static, _>> =
-            Box::new(|env| Box::pin(async move { booking::App::from_env(&env).await }));
-        Live::start(self.env_of("booking"), build)
+    async fn booking(&self) -> booking::App {
+        booking::App::from_env(&self.env_of("booking"))
             .await
             .expect("booking starts")
     }
@@ -78,16 +69,16 @@ fn kid(token: &str) -> String {
 }
 
 /// A citizen's token from the running auth function.
-async fn login(auth: &Running<auth::App>, code: &str) -> String {
+async fn login(auth: &auth::App, code: &str) -> String {
     let req = event("auth-login").json(&serde_json::json!({ "code": code }));
-    let (status, body) = read(auth::handle(&auth.current().await.unwrap(), req).await);
+    let (status, body) = read(auth::handle(auth, req).await);
     assert_eq!(status, 200, "{body}");
     body["token"].as_str().unwrap().to_owned()
 }
 
 /// What the running booking function answers a token with.
-async fn my_bookings(booking: &Running<booking::App>, token: &str) -> u16 {
-    read(booking::handle(&booking.current().await.unwrap(), event("booking-mine").bearer(token)).await).0
+async fn my_bookings(booking: &booking::App, token: &str) -> u16 {
+    read(booking::handle(booking, event("booking-mine").bearer(token)).await).0
 }
 
 /// Past the functions' max age, so their next invocation reads again.
@@ -164,7 +155,7 @@ async fn an_unusable_new_value_is_not_an_outage_the_function_goes_on_with_the_la
 }
 
 #[tokio::test]
-async fn without_its_secrets_a_function_answers_503_and_starts_once_they_can_be_read() {
+async fn without_its_secrets_a_function_answers_503_where_it_needs_them_and_serves_once_they_can_be_read() {
     let stage = stage().await;
     // Nothing listens here: the extension is not (yet) up.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
@@ -174,14 +165,14 @@ async fn without_its_secrets_a_function_answers_503_and_starts_once_they_can_be_
     let env = stage
         .env_of("booking")
         .with("SECRETS_EXTENSION_ENDPOINT", format!("http://{closed}"));
-    let build: Box<dyn Fn(Env) -> BoxFuture<'static, _>> =
-        Box::new(|env| Box::pin(async move { booking::App::from_env(&env).await }));
-    let booking: Running<booking::App> = Live::start(env, build).await.expect("starts without reading");
-    let req = event("booking-mine");
-    let err = booking.current().await.expect_err("no secrets, no App");
-    let (status, body) = read(api::http::unavailable(req, err).await);
+    let booking = booking::App::from_env(&env).await.expect("starts without reading");
+    let (token, _) = stage.app.login("secrets-503").await;
+    let (status, body) = read(booking::handle(&booking, event("booking-mine").bearer(&token)).await);
     assert_eq!((status, code(&body)), (503, "SERVICE_UNAVAILABLE"));
     assert!(!body.to_string().contains("secret"), "{body}");
+    // A request that needs no secret (the public slots) is served all the same.
+    let (status, body) = read(booking::handle(&booking, event("booking-slots")).await);
+    assert_eq!(status, 200, "{body}");
 
     // The extension comes up (here: that port now leads to the sandbox); the next invocation
     // reads and serves.
@@ -197,6 +188,5 @@ async fn without_its_secrets_a_function_answers_503_and_starts_once_they_can_be_
             });
         }
     });
-    let (token, _) = stage.app.login("secrets-503").await;
     assert_eq!(my_bookings(&booking, &token).await, 200);
 }

@@ -149,12 +149,12 @@ async fn during_a_rotation_tokens_of_the_old_and_the_new_key_both_verify() {
     let who = Principal::Citizen(id.parse().unwrap());
     let old_token = app.token(&who);
     let new_token = new_signer.issue(&who).unwrap().token;
-    assert_eq!(verifier.verify(&old_token).unwrap(), who);
-    assert_eq!(verifier.verify(&new_token).unwrap(), who);
+    assert_eq!(verifier.verify(&old_token).await.unwrap(), who);
+    assert_eq!(verifier.verify(&new_token).await.unwrap(), who);
     // Once the old key is retired, its tokens stop verifying.
     let retired = Verifier::from_env(&env.with("JWT_VERIFY_KEYS", new_public)).unwrap();
-    assert!(retired.verify(&old_token).is_err());
-    assert_eq!(retired.verify(&new_token).unwrap(), who);
+    assert!(retired.verify(&old_token).await.is_err());
+    assert_eq!(retired.verify(&new_token).await.unwrap(), who);
 }
 
 #[test]

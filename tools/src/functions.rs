@@ -47,12 +47,9 @@ macro_rules! registry {
                 };
                 Ok(Self {
                     $($field: {
-                        // Secrets are read once here; a rotation reaches the local functions
-                        // at the next start (in Lambda, `api::secrets::Live` rebuilds).
-                        let env = api::secrets::resolve(env_of($binary)?)
-                            .await
-                            .map_err(|e| format!("{}: {}", $binary, api::error::chain(e.as_ref())))?;
-                        let app = $field::App::from_env(&env)
+                        // With `Secrets::Extension` a function reads its secrets where it
+                        // first uses them, as in Lambda, so a rotation reaches it running.
+                        let app = $field::App::from_env(&env_of($binary)?)
                             .await
                             .map_err(|e| format!("{}: {e}", $binary))?;
                         registry!(@clock app, clock $(, $clock)?)

@@ -4,7 +4,8 @@
 //! A function reads a secret at run time when its template names it (`NAME_SECRET_ID`,
 //! `NAME_PARAMETER`, see `api::secrets`). With [`Secrets::Extension`] (`make run`) the stack
 //! does the same: the demo values are kept in moto's Secrets Manager and Parameter Store
-//! (`crate::secrets`) and the sandbox answers as the extension does. With
+//! (`crate::secrets`) and the sandbox answers as the extension does, so a rotation there
+//! reaches the running gateway's functions as it would deployed ones. With
 //! [`Secrets::Given`] (the tests, `cargo lambda watch`, the benchmarks) each function is given
 //! the demo value itself, as `NAME`.
 //!

@@ -135,10 +135,10 @@ fn written(outcome: Written) -> Result<(), ApiError> {
 /// `GET /v1/admin/staff`: the directory, a page at a time.
 pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
     admin(app, req).await?;
-    let page = Page::from_request(req, &app.cursors, &[])?;
+    let page = Page::from_request(req, &app.cursors, &[]).await?;
     let (members, next) = app.staff.list(page.cursor.as_ref(), page.limit).await?;
     let views: Vec<StaffView> = members.iter().map(StaffView::from).collect();
-    http::ok(&page.list(views, next))
+    http::ok(&page.list(views, next).await?)
 }
 
 /// `POST /v1/admin/staff`: enrols a member.

@@ -108,7 +108,7 @@ pub async fn register(app: &App, req: &Request) -> Result<Response, ApiError> {
         granted_at: at,
         revoked_at: None,
     };
-    let key = identity_key(&app.identity_key, &id_number);
+    let key = identity_key(&app.identity_key.get().await?, &id_number);
     let audit = app
         .trail
         .item(&actor.record("enterprise.register", format!("enterprise:{credit_code}"), now))?;
@@ -134,7 +134,7 @@ pub async fn register(app: &App, req: &Request) -> Result<Response, ApiError> {
 /// The caller's account and identity key, on a face-verified identity (memberships are the
 /// person's: a claimed number must not show whose enterprises it opens).
 async fn verified_person(app: &App, req: &Request) -> Result<(store::citizens::Citizen, String), ApiError> {
-    let id = app.verifier.citizen(req)?;
+    let id = app.verifier.citizen(req).await?;
     let citizen = app.citizens.get(&id).await?;
     let held = citizen.as_ref().and_then(|c| c.identity.as_ref()).map(|i| i.level);
     ApiError::unless_identity(held, IdentityLevel::Verified)?;
@@ -208,7 +208,7 @@ pub async fn grant(app: &App, req: &Request) -> Result<Response, ApiError> {
         idNumber => body.id_number.parse::<IdNumber>(),
         until => agent_until(&body.until, today),
     )?;
-    let agent_key = identity_key(&app.identity_key, &id_number);
+    let agent_key = identity_key(&app.identity_key.get().await?, &id_number);
     if agent_key == rep_key {
         return Err(ApiError::code(Code::AgentConflict));
     }

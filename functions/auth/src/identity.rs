@@ -71,7 +71,7 @@ async fn profile(app: &App, id: &CitizenId) -> Result<Response, ApiError> {
 }
 
 pub async fn me(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let id = app.verifier.citizen(req)?;
+    let id = app.verifier.citizen(req).await?;
     profile(app, &id).await
 }
 
@@ -84,7 +84,7 @@ struct IdentityBody {
 }
 
 pub async fn bind(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let id = app.verifier.citizen(req)?;
+    let id = app.verifier.citizen(req).await?;
     let body: IdentityBody = http::json_body(req)?;
     let (real_name, id_number, phone) = parse_fields!(
         realName => body.real_name.parse::<RealName>(),
@@ -97,7 +97,7 @@ pub async fn bind(app: &App, req: &Request) -> Result<Response, ApiError> {
         phone,
     };
     crate::attempts::count(app, &id).await?;
-    let key = identity_key(&app.identity_key, &identity.id_number);
+    let key = identity_key(&app.identity_key.get().await?, &identity.id_number);
     match app.citizens.bind_identity(&id, &identity, &key, now()).await? {
         Binding::Taken => return Err(ApiError::code(Code::IdentityAlreadyBound)),
         Binding::Adopted(window_account) => {

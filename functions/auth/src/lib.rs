@@ -19,8 +19,9 @@ mod verify;
 
 use api::ApiError;
 use api::auth::{Signer, Verifier};
-use api::cursor::CursorKey;
+use api::cursor::{CursorKey, Cursors};
 use api::http::{self, Response};
+use api::secrets::Setting;
 use api::staff::Gate;
 use lambda_http::Request;
 use model::config::{ConfigError, Env};
@@ -59,10 +60,10 @@ pub struct App {
     outbox_table: String,
     /// Binding attempts an account may make a day (`IDENTITY_ATTEMPTS_PER_DAY`, 10).
     attempts_per_day: u32,
-    signer: Signer,
+    signer: Setting<Signer>,
     verifier: Verifier,
-    cursors: CursorKey,
-    identity_key: Vec<u8>,
+    cursors: Cursors,
+    identity_key: Setting<Vec<u8>>,
     clock: Clock,
 }
 
@@ -73,23 +74,18 @@ impl App {
     /// Fails naming the first setting that is missing or malformed.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("CITIZENS_TABLE")?.to_owned();
-        let identity_key = store::citizens::identity_secret(env)?;
-        let signer = Signer::from_env(env)?;
+        let identity_key = Setting::from_env(env, "IDENTITY_HASH_KEY", store::citizens::identity_secret)?;
+        let signer = Signer::setting(env)?;
         let verifier = Verifier::from_env(env)?;
         let wechat = WechatClient::from_env(env)?;
-        let cursors = CursorKey::from_env(env)?;
+        let cursors = CursorKey::setting(env)?;
         let client = store::connect(env).await;
         let tokens = WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?);
         let wecom = Wecom::from_env(env, tokens.clone())?;
         // One HTTP client for the face API and its token: building one parses the root
         // certificates, which a cold start should do once.
         let api = Api::from_env(env)?;
-        let mp = Tokens::new(
-            api.clone(),
-            tokens,
-            env.required("WECHAT_MP_APPID")?,
-            env.required("WECHAT_MP_SECRET")?,
-        );
+        let mp = Tokens::new(api.clone(), tokens, env.required("WECHAT_MP_APPID")?, wechat.secret());
         let attempts_per_day = env.parsed_or("IDENTITY_ATTEMPTS_PER_DAY", 10u32)?;
         if attempts_per_day == 0 {
             return Err(ConfigError::new("IDENTITY_ATTEMPTS_PER_DAY", "must be at least 1"));

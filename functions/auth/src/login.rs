@@ -42,7 +42,7 @@ pub async fn login(app: &App, req: &Request) -> Result<Response, ApiError> {
         .citizens
         .record_login(&id, &session.openid, session.unionid.as_deref(), now())
         .await?;
-    let issued = app.signer.issue(&Principal::Citizen(id.clone()))?;
+    let issued = app.signer.get().await?.issue(&Principal::Citizen(id.clone()))?;
     tracing::info!(citizen = %id, created, "citizen logged in");
     http::ok(&LoginReply {
         token: issued.token,

@@ -98,7 +98,7 @@ pub async fn sign_in(app: &App, req: &Request) -> Result<Response, ApiError> {
         .filter(|m| !m.disabled)
         .ok_or_else(not_enrolled)?;
     let principal = Staff::of(&member);
-    let issued = app.signer.issue(&Principal::Staff(principal.clone()))?;
+    let issued = app.signer.get().await?.issue(&Principal::Staff(principal.clone()))?;
     let now = app.clock.now();
     let record = api::audit::Actor {
         staff: principal,
@@ -116,7 +116,7 @@ pub async fn sign_in(app: &App, req: &Request) -> Result<Response, ApiError> {
 
 /// The entry read here is the gate's check too: one `GetItem`, not the gate's and another.
 pub async fn me(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let claims = app.verifier.staff_claims(req)?;
+    let claims = app.verifier.staff_claims(req).await?;
     let member = app
         .staff
         .get(&claims.id)

@@ -30,7 +30,7 @@ struct VerifyBody {
 }
 
 pub async fn verify(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let id = app.verifier.citizen(req)?;
+    let id = app.verifier.citizen(req).await?;
     let body: VerifyBody = http::json_body(req)?;
     let result = body.verify_result.trim();
     if result.is_empty() || result.len() > MAX_RESULT || !result.bytes().all(|b| b.is_ascii_graphic()) {
@@ -57,7 +57,7 @@ pub async fn verify(app: &App, req: &Request) -> Result<Response, ApiError> {
         .check(result, &citizen.openid, &identity)
         .await
         .map_err(refused)?;
-    let key = identity_key(&app.identity_key, &identity.id_number);
+    let key = identity_key(&app.identity_key.get().await?, &identity.id_number);
     match app
         .citizens
         .verify(&id, &identity, &key, &app.outbox_table, app.clock.now())

@@ -27,7 +27,7 @@ struct BookBody {
 pub(crate) const CODE_DRAWS: usize = 3;
 
 pub async fn create(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let body: BookBody = http::json_body(req)?;
     let (slot_id, item_code) = parse_fields!(
         slotId => body.slot_id.parse::<SlotId>(),

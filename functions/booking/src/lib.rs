@@ -13,7 +13,7 @@ mod view;
 
 use api::ApiError;
 use api::auth::Verifier;
-use api::cursor::CursorKey;
+use api::cursor::{CursorKey, Cursors};
 use api::http::{self, Response};
 use lambda_http::Request;
 use model::WorkCalendar;
@@ -31,7 +31,7 @@ pub struct App {
     citizens: CitizenStore,
     enterprises: EnterpriseStore,
     verifier: Verifier,
-    cursors: CursorKey,
+    cursors: Cursors,
     calendar: &'static WorkCalendar,
     clock: Clock,
 }
@@ -45,7 +45,7 @@ impl App {
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let citizens = env.required("CITIZENS_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
-        let cursors = CursorKey::from_env(env)?;
+        let cursors = CursorKey::setting(env)?;
         let client = store::connect(env).await;
         Ok(Self {
             bookings: BookingStore::new(client.clone(), bookings, outbox),

@@ -1,25 +1,14 @@
 //! The `booking` Lambda: config and clients built once, then the runtime loop.
-//! Settings read once: at cold start, or at the first invocation for a function that reads
-//! secrets at run time (`api::secrets::Live`, which also rebuilds the `App` on a rotation).
 
-use api::secrets::Live;
 use lambda_http::{Error, service_fn};
 use model::config::Env;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     api::telemetry::init();
-    let live = Live::start(
-        Env::from_process(),
-        |env| async move { booking::App::from_env(&env).await },
-    )
-    .await?;
-    let live: &'static _ = Box::leak(Box::new(live));
+    let app: &'static booking::App = Box::leak(Box::new(booking::App::from_env(&Env::from_process()).await?));
     lambda_http::run(service_fn(move |req| async move {
-        Ok::<_, Error>(match live.current().await {
-            Ok(app) => booking::handle(&app, req).await,
-            Err(e) => api::http::unavailable(req, e).await,
-        })
+        Ok::<_, Error>(booking::handle(app, req).await)
     }))
     .await
 }

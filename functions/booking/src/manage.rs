@@ -18,7 +18,7 @@ use store::bookings::{Booking, Moved};
 
 /// The caller's booking named in the path, or 404.
 async fn own_booking(app: &App, req: &Request) -> Result<(CitizenId, Booking), ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let id: BookingId = http::path(req, "id")?;
     let booking = app
         .bookings
@@ -35,13 +35,13 @@ pub async fn get(app: &App, req: &Request) -> Result<Response, ApiError> {
 }
 
 pub async fn list_mine(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let status: Option<BookingStatus> = http::query(req, "status")?;
     let today = model::LocalDate::new(model::time::local(app.clock.now()).date());
     let enterprise = api::enterprise::listed(req, &app.enterprises, &app.citizens, &citizen, today).await?;
     let code = enterprise.as_ref().map_or("", |c| c.as_str());
     let scope = [citizen.as_str(), status.map_or("", BookingStatus::as_str), code];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let owner = match &enterprise {
         Some(c) => store::page::Owner::Enterprise(c.as_str()),
         None => store::page::Owner::Citizen(citizen.as_str()),
@@ -56,7 +56,7 @@ pub async fn list_mine(app: &App, req: &Request) -> Result<Response, ApiError> {
         .iter()
         .map(|b| BookingView::from(b).for_viewer(&citizen))
         .collect();
-    http::ok(&page.list(items, found.next))
+    http::ok(&page.list(items, found.next).await?)
 }
 
 #[derive(Deserialize, Default)]

@@ -8,7 +8,7 @@ mod halls;
 mod search;
 
 use api::ApiError;
-use api::cursor::{Cursor, CursorKey};
+use api::cursor::{Cursor, CursorKey, Cursors};
 use api::http::{self, List, Page, Response};
 use lambda_http::Request;
 use model::config::{ConfigError, Env};
@@ -23,14 +23,14 @@ const CACHE_CONTROL: &str = "public, max-age=300";
 #[derive(Debug, Clone)]
 pub struct App {
     catalog: CatalogStore,
-    cursors: CursorKey,
+    cursors: Cursors,
 }
 
 impl App {
     /// Reads `CATALOG_TABLE` and `CURSOR_KEY`, and connects the store.
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("CATALOG_TABLE")?.to_owned();
-        let cursors = CursorKey::from_env(env)?;
+        let cursors = CursorKey::setting(env)?;
         let client = store::connect(env).await;
         Ok(Self {
             catalog: CatalogStore::new(client, table),
@@ -92,7 +92,7 @@ async fn list_items(app: &App, req: &Request) -> Result<Response, ApiError> {
         dept.as_ref().map_or("", DeptCode::as_str),
         text.as_ref().map_or("", SearchText::as_str),
     ];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let after = match &page.cursor {
         Some(c) => Some(after_code(c)?),
         None => None,
@@ -104,7 +104,7 @@ async fn list_items(app: &App, req: &Request) -> Result<Response, ApiError> {
     let found = app.catalog.items(&filter, after.as_ref(), page.limit).await?;
     let next = found.next_after.map(|code| Cursor::new([("after", code.as_str())]));
     let items: Vec<_> = found.items.into_iter().map(with_form).collect();
-    http::ok(&page.list(items, next))
+    http::ok(&page.list(items, next).await?)
 }
 
 fn after_code(cursor: &Cursor) -> Result<ItemCode, ApiError> {

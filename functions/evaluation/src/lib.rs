@@ -16,7 +16,7 @@ mod stats;
 
 use api::ApiError;
 use api::auth::Verifier;
-use api::cursor::CursorKey;
+use api::cursor::{CursorKey, Cursors};
 use api::http::{self, Response};
 use api::staff::Gate;
 use lambda_http::Request;
@@ -38,7 +38,7 @@ pub struct App {
     verifier: Verifier,
     gate: Gate,
     trail: Trail,
-    cursors: CursorKey,
+    cursors: Cursors,
     calendar: &'static WorkCalendar,
     clock: Clock,
 }
@@ -54,7 +54,7 @@ impl App {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
-        let cursors = CursorKey::from_env(env)?;
+        let cursors = CursorKey::setting(env)?;
         let client = store::connect(env).await;
         Ok(Self {
             evaluations: EvaluationStore::new(client.clone(), evaluations, outbox),

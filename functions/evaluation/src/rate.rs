@@ -29,7 +29,7 @@ async fn record(app: &App, review: Review) -> Result<Response, ApiError> {
 
 /// `POST /v1/applications/{no}/evaluation`: the owner, once it is completed.
 pub async fn application(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let no: ApplicationNo = http::path(req, "no")?;
     let body: RateBody = http::json_body(req)?;
     let given = check(&body, Channel::Online)?;
@@ -74,7 +74,7 @@ pub async fn application(app: &App, req: &Request) -> Result<Response, ApiError>
 
 /// `POST /v1/bookings/{id}/evaluation`: the owner, after check-in.
 pub async fn visit(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let id: BookingId = http::path(req, "id")?;
     let body: RateBody = http::json_body(req)?;
     let given = check(&body, Channel::InPerson)?;
@@ -109,7 +109,7 @@ struct FollowUpBody {
 
 /// `POST /v1/evaluations/{id}/follow-up`: the one 追评.
 pub async fn follow_up(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let id: EvaluationId = http::path(req, "id")?;
     let body: FollowUpBody = http::json_body(req)?;
     let text = comment(Some(&body.comment))

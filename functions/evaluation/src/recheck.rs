@@ -39,11 +39,11 @@ pub(crate) fn outcome_notice(r: &Review, note: Option<&FreeText>, now: jiff::Tim
 /// `GET /v1/supervision/evaluations`: the rulings awaiting review, every department's.
 pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
     app.gate.supervisor(&app.verifier, req).await?;
-    let page = Page::from_request(req, &app.cursors, &["pending_review"])?;
+    let page = Page::from_request(req, &app.cursors, &["pending_review"]).await?;
     let (reviews, next) = app.evaluations.pending_review(page.cursor.as_ref(), page.limit).await?;
     let today = local(app.clock.now()).date();
     let items: Vec<_> = reviews.iter().map(|r| staff_view(r, today)).collect();
-    http::ok(&page.list(items, next))
+    http::ok(&page.list(items, next).await?)
 }
 
 #[derive(Deserialize)]

@@ -89,14 +89,14 @@ pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
     let dept = actor.approver_dept().ok_or_else(ApiError::forbidden)?;
     let status: Option<ReviewStatus> = http::query(req, "status")?;
     let scope = [dept.as_str(), status.map_or("", ReviewStatus::as_str)];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let (reviews, next) = app
         .evaluations
         .for_dept(dept, status, page.cursor.as_ref(), page.limit)
         .await?;
     let today = local(app.clock.now()).date();
     let items: Vec<StaffView> = reviews.iter().map(|r| staff_view(r, today)).collect();
-    http::ok(&page.list(items, next))
+    http::ok(&page.list(items, next).await?)
 }
 
 #[derive(Deserialize)]

@@ -44,7 +44,7 @@ pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
         status.map_or("", Status::as_str),
         if overdue { "overdue" } else { "" },
     ];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let (cases, next) = app
         .feedback
         .at_desk(
@@ -60,7 +60,7 @@ pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
         .filter(|f| sees(&actor, f))
         .map(|f| staff_view(f, today))
         .collect();
-    http::ok(&page.list(items, next))
+    http::ok(&page.list(items, next).await?)
 }
 
 /// `GET /v1/staff/feedback/{no}`.

@@ -113,7 +113,7 @@ fn desk_for(filed: &Filed, concerns: &(Option<DeptCode>, Option<HallId>)) -> Des
 }
 
 pub async fn file(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let body: Body = http::json_body(req)?;
     let filed = parse(&body)?;
     let claim = idempotency::claim(req, citizen.as_str(), req.body().as_ref())?;

@@ -16,7 +16,7 @@ mod view;
 
 use api::ApiError;
 use api::auth::Verifier;
-use api::cursor::CursorKey;
+use api::cursor::{CursorKey, Cursors};
 use api::http::{self, Response};
 use api::staff::Gate;
 use lambda_http::Request;
@@ -40,7 +40,7 @@ pub struct App {
     verifier: Verifier,
     gate: Gate,
     trail: Trail,
-    cursors: CursorKey,
+    cursors: Cursors,
     calendar: &'static WorkCalendar,
     clock: Clock,
 }
@@ -57,7 +57,7 @@ impl App {
         let bookings = env.required("BOOKINGS_TABLE")?.to_owned();
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
-        let cursors = CursorKey::from_env(env)?;
+        let cursors = CursorKey::setting(env)?;
         let client = store::connect(env).await;
         Ok(Self {
             feedback: FeedbackStore::new(client.clone(), feedback, outbox).counting(env.required("SUPERVISION_TABLE")?),

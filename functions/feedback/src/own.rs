@@ -22,18 +22,18 @@ async fn own(app: &App, citizen: &CitizenId, no: &FeedbackNo) -> Result<Feedback
 
 /// `GET /v1/me/feedback`: newest first.
 pub async fn list(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
-    let page = Page::from_request(req, &app.cursors, &[citizen.as_str()])?;
+    let citizen = app.verifier.citizen(req).await?;
+    let page = Page::from_request(req, &app.cursors, &[citizen.as_str()]).await?;
     let (cases, next) = app
         .feedback
         .of_citizen(&citizen, page.cursor.as_ref(), page.limit)
         .await?;
-    http::ok(&page.list(cases.iter().map(OwnView::from).collect(), next))
+    http::ok(&page.list(cases.iter().map(OwnView::from).collect(), next).await?)
 }
 
 /// `GET /v1/feedback/{no}`.
 pub async fn get(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let no: FeedbackNo = http::path(req, "no")?;
     http::ok(&OwnView::from(&own(app, &citizen, &no).await?))
 }
@@ -48,7 +48,7 @@ struct RateBody {
 
 /// `POST /v1/feedback/{no}/rating`: after the reply, once (twice when the first reopened it).
 pub async fn rate(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let no: FeedbackNo = http::path(req, "no")?;
     let body: RateBody = http::json_body(req)?;
     let mut errors = FieldErrors::default();

@@ -88,7 +88,7 @@ pub async fn day(app: &App, req: &Request) -> Result<Response, ApiError> {
     // What the token says decides who may look; whether the directory still stands behind
     // it is read at the same time as the day (api::staff), so a member's first request in an
     // instance costs no extra round trip in sequence. Nothing is answered before both pass.
-    let claims = app.verifier.staff_claims(req)?;
+    let claims = app.verifier.staff_claims(req).await?;
     let hall_id: HallId = http::path(req, "hallId")?;
     let hall_staff = (claims.has(StaffRole::Window) || claims.has(StaffRole::HallManager)) && claims.works_at(&hall_id);
     // Supervisors read every hall's day; window staff and managers their own hall's.

@@ -15,6 +15,7 @@ pub mod templates;
 
 pub use stream::{BatchResponse, ItemFailure, StreamEvent};
 
+use api::secrets::Setting;
 use model::config::{ConfigError, Env};
 use model::time::Clock;
 use store::delivery::Deliveries;
@@ -40,7 +41,8 @@ pub struct App {
     mp_state: String,
     /// The official account, when one is configured: its tokens and appid.
     oa: Option<Tokens>,
-    templates: Templates,
+    /// A parameter, read where a message is first sent.
+    templates: Setting<Templates>,
     clock: Clock,
     max_attempts: u32,
     concurrency: usize,
@@ -53,8 +55,9 @@ impl App {
     /// 帮办员's messages), `WECHAT_TEMPLATES`, `WECHAT_MP_STATE`
     /// (`formal`), `NOTIFIER_MAX_ATTEMPTS` (8) and `NOTIFIER_CONCURRENCY` (8).
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let templates =
-            Templates::parse(env.required("WECHAT_TEMPLATES")?).map_err(|e| ConfigError::new("WECHAT_TEMPLATES", e))?;
+        let templates = Setting::from_env(env, "WECHAT_TEMPLATES", |text| {
+            Templates::parse(text).map_err(|e| ConfigError::new("WECHAT_TEMPLATES", e))
+        })?;
         let mp_state = env.optional("WECHAT_MP_STATE").unwrap_or("formal").to_owned();
         if !["formal", "trial", "developer"].contains(&mp_state.as_str()) {
             return Err(ConfigError::new(
@@ -70,9 +73,12 @@ impl App {
             api.clone(),
             wechat.clone(),
             &mp_appid,
-            env.required("WECHAT_MP_SECRET")?,
+            wechat::secret(env, "WECHAT_MP_SECRET")?,
         );
-        let oa = match (env.optional("WECHAT_OA_APPID"), env.optional("WECHAT_OA_SECRET")) {
+        let oa = match (
+            env.optional("WECHAT_OA_APPID"),
+            wechat::optional_secret(env, "WECHAT_OA_SECRET")?,
+        ) {
             (Some(appid), Some(secret)) => Some(Tokens::new(api.clone(), wechat.clone(), appid, secret)),
             _ => None,
         };

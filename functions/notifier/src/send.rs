@@ -6,7 +6,7 @@
 //! message can arrive twice, and it needs the store to fail right after WeChat answered.
 
 use crate::App;
-use crate::templates::Template;
+use crate::templates::{Template, Templates};
 use api::ApiError;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -121,7 +121,8 @@ async fn deliver(app: &App, t: &Taken) -> Result<Outcome, ApiError> {
     let Some(who) = app.subscriptions.recipient(&t.citizen).await? else {
         return Ok(Outcome::Refused("the citizen's account does not exist".into()));
     };
-    let channel = match (&t.channel, app.templates.mp(kind)) {
+    let templates = app.templates.get().await?;
+    let channel = match (&t.channel, templates.mp(kind)) {
         // Chosen on an earlier take, which also used up one consent: keep to it.
         (Some((c, _)), Some(template)) if c == "mp" => Channel::Mp(template),
         (Some((c, _)), None) if c == "mp" => {
@@ -129,7 +130,7 @@ async fn deliver(app: &App, t: &Taken) -> Result<Outcome, ApiError> {
                 "the mini-program template is no longer configured".into(),
             ));
         }
-        (_, mp) => match choose(app, t, kind, &who, mp).await? {
+        (_, mp) => match choose(app, &templates, t, kind, &who, mp).await? {
             Some(channel) => channel,
             None => {
                 return Ok(Outcome::Refused(
@@ -183,6 +184,7 @@ async fn deliver(app: &App, t: &Taken) -> Result<Outcome, ApiError> {
 /// official account if they follow it.
 async fn choose<'a>(
     app: &'a App,
+    templates: &'a Templates,
     t: &Taken,
     kind: Kind,
     who: &store::subscriptions::Recipient,
@@ -196,7 +198,7 @@ async fn choose<'a>(
             return Ok(Some(Channel::Mp(template)));
         }
     }
-    let (Some(template), Some(tokens), Some(unionid)) = (app.templates.oa(kind), app.oa.as_ref(), &who.unionid) else {
+    let (Some(template), Some(tokens), Some(unionid)) = (templates.oa(kind), app.oa.as_ref(), &who.unionid) else {
         return Ok(None);
     };
     Ok(app

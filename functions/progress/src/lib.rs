@@ -8,7 +8,7 @@ mod lookup;
 
 use api::ApiError;
 use api::auth::{Principal, Verifier};
-use api::cursor::CursorKey;
+use api::cursor::{CursorKey, Cursors};
 use api::http::{self, Page, Response};
 use api::staff::Gate;
 use lambda_http::Request;
@@ -31,7 +31,7 @@ pub struct App {
     enterprises: EnterpriseStore,
     verifier: Verifier,
     gate: Gate,
-    cursors: CursorKey,
+    cursors: Cursors,
     calendar: &'static WorkCalendar,
     clock: Clock,
     limits: lookup::Limits,
@@ -43,7 +43,7 @@ impl App {
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let table = env.required("APPLICATIONS_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
-        let cursors = CursorKey::from_env(env)?;
+        let cursors = CursorKey::setting(env)?;
         let limits = lookup::Limits {
             per_client_per_minute: env.parsed_or("LOOKUP_PER_CLIENT_PER_MINUTE", 20)?,
             per_number_per_hour: env.parsed_or("LOOKUP_PER_NUMBER_PER_HOUR", 10)?,
@@ -138,13 +138,13 @@ struct Summary<'a> {
 /// `GET /v1/me/applications?status=&enterprise=`: newest first, paginated; with
 /// `enterprise`, every application made for it by any of its members.
 async fn mine(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let status: Option<Status> = http::query(req, "status")?;
     let today = model::LocalDate::new(local(app.clock.now()).date());
     let enterprise = api::enterprise::listed(req, &app.enterprises, &app.citizens, &citizen, today).await?;
     let code = enterprise.as_ref().map_or("", |c| c.as_str());
     let scope = [citizen.as_str(), status.map_or("", Status::as_str), code];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let owner = match &enterprise {
         Some(c) => store::page::Owner::Enterprise(c.as_str()),
         None => store::page::Owner::Citizen(citizen.as_str()),
@@ -168,5 +168,5 @@ async fn mine(app: &App, req: &Request) -> Result<Response, ApiError> {
             mine: enterprise.as_ref().map(|_| a.citizen_id == citizen),
         })
         .collect();
-    http::ok(&page.list(items, found.next))
+    http::ok(&page.list(items, found.next).await?)
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 /// The caller's application, or 404 (never revealing another's).
 async fn own(app: &App, req: &Request) -> Result<View, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let no: ApplicationNo = http::path(req, "no")?;
     let v = load(app, &no).await?;
     if v.application.citizen_id != citizen {

@@ -133,7 +133,7 @@ pub async fn take_in(app: &App, req: &Request, actor: Actor) -> Result<Response,
 
     // Everything checked: now the person's account, opened if they have none.
     let now = app.clock.now();
-    let key = identity_key(&app.identity_key, &identity.id_number);
+    let key = identity_key(&app.identity_key.get().await?, &identity.id_number);
     let owner = app.citizens.account_for(&key, &identity, now).await?;
     let audit = app
         .trail

@@ -24,8 +24,9 @@ mod uploads;
 
 use api::ApiError;
 use api::auth::Verifier;
-use api::cursor::CursorKey;
+use api::cursor::{CursorKey, Cursors};
 use api::http::{self, Response};
+use api::secrets::Setting;
 use api::staff::Gate;
 use lambda_http::Request;
 use model::WorkCalendar;
@@ -47,9 +48,9 @@ pub struct App {
     verifier: Verifier,
     gate: Gate,
     trail: Trail,
-    cursors: CursorKey,
+    cursors: Cursors,
     /// The deployment's identity key: the person behind an ID number (`IDENTITY_HASH_KEY`).
-    identity_key: Vec<u8>,
+    identity_key: Setting<Vec<u8>>,
     /// How long a 代办 waits for the citizen's consent (`PROXY_CONSENT_HOURS`, 24, at most
     /// 48: the scans it names are kept that long before their first use).
     consent_hours: u32,
@@ -75,7 +76,7 @@ impl App {
         let citizens = env.required("CITIZENS_TABLE")?.to_owned();
         let bucket = env.required("UPLOADS_BUCKET")?.to_owned();
         let verifier = Verifier::from_env(env)?;
-        let cursors = CursorKey::from_env(env)?;
+        let cursors = CursorKey::setting(env)?;
         let upload_quota = env.parsed_or("UPLOADS_PER_DAY", 60u32)?;
         let staff_upload_quota = env.parsed_or("STAFF_UPLOADS_PER_DAY", 600u32)?;
         let consent_hours = env.parsed_or("PROXY_CONSENT_HOURS", 24u32)?;
@@ -95,7 +96,7 @@ impl App {
             gate: Gate::from_env(env, client.clone(), Clock::system())?,
             trail: Trail::new(client.clone(), env.required("AUDIT_TABLE")?),
             cursors,
-            identity_key: store::citizens::identity_secret(env)?,
+            identity_key: Setting::from_env(env, "IDENTITY_HASH_KEY", store::citizens::identity_secret)?,
             consent_hours,
             upload_quota,
             staff_upload_quota,

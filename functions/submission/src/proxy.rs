@@ -44,7 +44,7 @@ pub async fn request(app: &App, req: &Request, actor: Actor, body: SubmitBody) -
         delivery,
         ..
     } = prepare(app, req, &actor, &body).await?;
-    let key = identity_key(&app.identity_key, &identity.id_number);
+    let key = identity_key(&app.identity_key.get().await?, &identity.id_number);
     let citizen = match app.citizens.claim_of(&key).await? {
         Some(c) if c.verified && !c.by_window => c.citizen,
         _ => return Err(ApiError::code(Code::ConsentUnreachable)),
@@ -128,7 +128,7 @@ impl<'a> View<'a> {
 
 /// `GET /v1/me/consents`: the citizen's requests still open, newest first. One `Query`.
 pub async fn mine(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let open = app.applications.consents_of(&citizen, app.clock.now()).await?;
     let items: Vec<View> = open.iter().map(|r| View::of(r, Viewer::Applicant)).collect();
     http::ok(&serde_json::json!({ "items": items }))
@@ -163,7 +163,7 @@ impl std::str::FromStr for ConsentId {
 /// is submitted as the citizen's (201, its view); declined, the request is gone (200).
 /// One answered, or lapsed, is 409 `CONSENT_CLOSED`; another citizen's is 404.
 pub async fn answer(app: &App, req: &Request) -> Result<Response, ApiError> {
-    let citizen = app.verifier.citizen(req)?;
+    let citizen = app.verifier.citizen(req).await?;
     let id = consent_id(req)?;
     let body: AnswerBody = http::json_body(req)?;
     let accept = match body.decision.as_str() {

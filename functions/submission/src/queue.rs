@@ -35,7 +35,7 @@ pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
         status.map_or("", Status::as_str),
         if overdue_only { "overdue" } else { "" },
     ];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let today = today(app);
     let due_before = overdue_only.then(|| today.strftime("%Y-%m-%d").to_string());
     let found = app
@@ -64,5 +64,5 @@ pub async fn queue(app: &App, req: &Request) -> Result<Response, ApiError> {
             }
         })
         .collect();
-    http::ok(&page.list(items, found.next))
+    http::ok(&page.list(items, found.next).await?)
 }

@@ -46,12 +46,12 @@ pub async fn list(app: &App, req: &lambda_http::Request) -> Result<Response, Api
         unit.as_deref().unwrap_or(""),
         status.map_or("", AlertStatus::as_str),
     ];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let (alerts, next) = app
         .alerts
         .list(unit.as_deref(), status, page.cursor.as_ref(), page.limit)
         .await?;
-    http::ok(&page.list(alerts, next))
+    http::ok(&page.list(alerts, next).await?)
 }
 
 /// A unit as a query names it: a department's code, `hall:<id>`, `dispatch`, `supervision`.

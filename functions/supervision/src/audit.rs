@@ -95,10 +95,10 @@ pub async fn read(app: &App, req: &Request) -> Result<Response, ApiError> {
         from_text.as_str(),
         to_text.as_str(),
     ];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let (records, next) = app
         .trail
         .read(filter, (from, to), page.cursor.as_ref(), page.limit)
         .await?;
-    http::ok(&page.list(records, next))
+    http::ok(&page.list(records, next).await?)
 }

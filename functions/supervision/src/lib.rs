@@ -17,7 +17,7 @@ mod orders;
 
 use api::ApiError;
 use api::auth::Verifier;
-use api::cursor::CursorKey;
+use api::cursor::{CursorKey, Cursors};
 use api::http::{self, Response};
 use api::staff::Gate;
 use lambda_http::Request;
@@ -44,7 +44,7 @@ pub struct App {
     verifier: Verifier,
     gate: Gate,
     trail: Trail,
-    cursors: CursorKey,
+    cursors: Cursors,
     clock: Clock,
 }
 
@@ -60,7 +60,7 @@ impl App {
         let catalog = env.required("CATALOG_TABLE")?.to_owned();
         let audit = env.required("AUDIT_TABLE")?.to_owned();
         let verifier = Verifier::from_env(env)?;
-        let cursors = CursorKey::from_env(env)?;
+        let cursors = CursorKey::setting(env)?;
         let client = store::connect(env).await;
         Ok(Self {
             figures: FigureStore::new(client.clone(), orders.clone()),

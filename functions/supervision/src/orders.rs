@@ -132,10 +132,10 @@ async fn page(app: &App, req: &Request, actor: &Actor, dept: Option<&DeptCode>) 
         dept_text.as_str(),
         status.map_or("", OrderStatus::as_str),
     ];
-    let page = Page::from_request(req, &app.cursors, &scope)?;
+    let page = Page::from_request(req, &app.cursors, &scope).await?;
     let (orders, next) = app.orders.list(dept, status, page.cursor.as_ref(), page.limit).await?;
     let items = orders.iter().map(|o| view(app, o)).collect();
-    http::ok(&page.list(items, next))
+    http::ok(&page.list(items, next).await?)
 }
 
 /// `GET /v1/supervision/orders?status=&dept=`: every order, or one department's.

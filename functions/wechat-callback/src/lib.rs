@@ -19,9 +19,11 @@ mod verify;
 use api::ApiError;
 use api::Code;
 use api::http::{self, Response};
+use api::secrets::Setting;
 use lambda_http::{Body, Request};
 use model::config::{ConfigError, Env};
 use model::time::Clock;
+use std::sync::Arc;
 use store::applications::ApplicationStore;
 use store::delivery::Deliveries;
 use store::feedback::FeedbackStore;
@@ -55,52 +57,92 @@ impl std::str::FromStr for Mode {
     }
 }
 
-/// One pushing account: the official account or the mini-program.
+/// One pushing account as configured: its Token and EncodingAESKey are secrets, read when a
+/// push of that account first needs them (the official account's pushes need none of the
+/// mini-program's).
 #[derive(Debug)]
+pub struct Pushing {
+    name: &'static str,
+    appid: String,
+    token: Setting<String>,
+    crypto: Option<Setting<MessageCrypto>>,
+    mode: Mode,
+    json: bool,
+}
+
+/// One pushing account, its keys at hand: the official account or the mini-program.
 pub struct Account {
     /// `oa` or `mp`: it also scopes the pushes' dedupe keys.
     name: &'static str,
     appid: String,
-    token: String,
-    crypto: Option<MessageCrypto>,
+    token: Arc<String>,
+    crypto: Option<Arc<MessageCrypto>>,
     mode: Mode,
     /// Only the mini-program may push JSON.
     json: bool,
 }
 
-impl Account {
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the Token: it is a secret.
+        f.debug_struct("Account")
+            .field("name", &self.name)
+            .field("appid", &self.appid)
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pushing {
     fn from_env(env: &Env, name: &'static str, prefix: &str) -> Result<Self, ConfigError> {
         let var = |suffix: &str| format!("{prefix}_{suffix}");
         let appid = env.required(&var("APPID"))?.to_owned();
-        let crypto = match env.optional(&var("ENCODING_AES_KEY")) {
-            Some(key) => Some(
-                MessageCrypto::new(key, &appid)
-                    .map_err(|e| ConfigError::new(&var("ENCODING_AES_KEY"), e.to_string()))?,
-            ),
-            None => None,
-        };
+        let key_name = var("ENCODING_AES_KEY");
+        let crypto = Setting::optional(env, &key_name, {
+            let (appid, key_name) = (appid.clone(), key_name.clone());
+            move |key| MessageCrypto::new(key, &appid).map_err(|e| ConfigError::new(&key_name, e.to_string()))
+        })?;
         let mode: Mode = env.parsed_or(&var("MESSAGE_MODE"), Mode::Safe)?;
         if mode != Mode::Plaintext && crypto.is_none() {
             return Err(ConfigError::new(
-                &var("ENCODING_AES_KEY"),
+                &key_name,
                 "is required unless the message mode is plaintext",
             ));
         }
         Ok(Self {
             name,
-            token: env.required(&var("TOKEN"))?.to_owned(),
+            token: wechat::secret(env, &var("TOKEN"))?,
             appid,
             crypto,
             mode,
             json: name == "mp",
         })
     }
+
+    /// The account with its Token and key, read together when not at hand.
+    async fn ready(&self) -> Result<Account, ApiError> {
+        let crypto = async {
+            match &self.crypto {
+                Some(c) => c.get().await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (token, crypto) = tokio::try_join!(self.token.get(), crypto)?;
+        Ok(Account {
+            name: self.name,
+            appid: self.appid.clone(),
+            token,
+            crypto,
+            mode: self.mode,
+            json: self.json,
+        })
+    }
 }
 
 #[derive(Debug)]
 pub struct App {
-    oa: Account,
-    mp: Account,
+    oa: Pushing,
+    mp: Pushing,
     window_s: u64,
     clock: Clock,
     wechat: WechatStore,
@@ -123,12 +165,12 @@ impl App {
     /// `CITIZENS_TABLE`, `APPLICATIONS_TABLE`, `OUTBOX_TABLE`, `FEEDBACK_TABLE`,
     /// `SUPERVISION_TABLE` (the figures a case filed adds to).
     pub async fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let oa = Account::from_env(env, "oa", "WECHAT_OA")?;
-        let mp = Account::from_env(env, "mp", "WECHAT_MP")?;
+        let oa = Pushing::from_env(env, "oa", "WECHAT_OA")?;
+        let mp = Pushing::from_env(env, "mp", "WECHAT_MP")?;
         let window_s = env.parsed_or("WECHAT_TIMESTAMP_WINDOW_S", 300u64)?;
         let client = store::connect(env).await;
         let wechat = WechatStore::new(client.clone(), env.required("WECHAT_TABLE")?);
-        let oa_api = match env.optional("WECHAT_OA_SECRET") {
+        let oa_api = match wechat::optional_secret(env, "WECHAT_OA_SECRET")? {
             Some(secret) => {
                 let api = Api::from_env(env)?;
                 let tokens = Tokens::new(api.clone(), wechat.clone(), &oa.appid, secret);
@@ -165,10 +207,10 @@ impl App {
 pub async fn handle(app: &App, req: Request) -> Response {
     http::serve(req, |req| async move {
         match http::route_key(&req).as_str() {
-            "GET /v1/wechat/official-account" => echo(app, &app.oa, &req).await,
-            "POST /v1/wechat/official-account" => push(app, &app.oa, &req).await,
-            "GET /v1/wechat/mini-program" => echo(app, &app.mp, &req).await,
-            "POST /v1/wechat/mini-program" => push(app, &app.mp, &req).await,
+            "GET /v1/wechat/official-account" => echo(app, &app.oa.ready().await?, &req).await,
+            "POST /v1/wechat/official-account" => push(app, &app.oa.ready().await?, &req).await,
+            "GET /v1/wechat/mini-program" => echo(app, &app.mp.ready().await?, &req).await,
+            "POST /v1/wechat/mini-program" => push(app, &app.mp.ready().await?, &req).await,
             _ => Err(ApiError::not_found()),
         }
     })
@@ -255,7 +297,7 @@ fn reply_to(account: &Account, opened: &verify::Opened<'_>, content: &str, now: 
     match (&account.crypto, opened.signed.safe()) {
         (Some(crypto), true) => reply::seal(
             crypto,
-            &account.token,
+            account.token.as_str(),
             &xml,
             &now.to_string(),
             opened.signed.nonce,
@@ -265,13 +307,18 @@ fn reply_to(account: &Account, opened: &verify::Opened<'_>, content: &str, now: 
     }
 }
 
+/// The official account with its keys, as a push to it is handled with.
+pub async fn official_account(app: &App) -> Result<Account, ApiError> {
+    app.oa.ready().await
+}
+
 /// What `make bench` times: one official-account push verified, decrypted and parsed, and
 /// a sealed text reply made for it, exactly as `push` does around the store (which the
 /// bench leaves out: it measures our code, not the network).
-pub fn read_and_reply(app: &App, req: &Request, content: &str) -> Result<String, ApiError> {
+pub fn read_and_reply(app: &App, oa: &Account, req: &Request, content: &str) -> Result<String, ApiError> {
     let now = app.clock.now().as_second();
-    let opened = verify::open(app, &app.oa, req, now)?;
-    Ok(reply_to(&app.oa, &opened, content, now))
+    let opened = verify::open(app, oa, req, now)?;
+    Ok(reply_to(oa, &opened, content, now))
 }
 
 fn xml(body: String) -> Response {

@@ -93,7 +93,7 @@ fn read_query<'r>(app: &App, req: &'r Request, now: i64) -> Result<Signed<'r>, A
 /// `signature`, required and checked.
 fn check_signature(account: &Account, req: &Request, signed: &Signed<'_>) -> Result<(), ApiError> {
     let sig = param(req, "signature").ok_or_else(|| ApiError::field("signature", "必填"))?;
-    if !verify(sig, &[&account.token, signed.timestamp, signed.nonce]) {
+    if !verify(sig, &[account.token.as_str(), signed.timestamp, signed.nonce]) {
         return Err(bad_signature("bad_signature"));
     }
     Ok(())
@@ -139,13 +139,13 @@ pub fn open<'r>(app: &App, account: &Account, req: &'r Request, now: i64) -> Res
         .ok_or_else(|| ApiError::field("Encrypt", "安全模式下必填"))?;
     if !verify(
         msg_signature,
-        &[&account.token, signed.timestamp, signed.nonce, encrypted],
+        &[account.token.as_str(), signed.timestamp, signed.nonce, encrypted],
     ) {
         return Err(bad_signature("bad_msg_signature"));
     }
     let crypto = account
         .crypto
-        .as_ref()
+        .as_deref()
         .ok_or_else(|| ApiError::field("encrypt_type", "此账号未启用安全模式"))?;
     let inner = crypto
         .decrypt(encrypted)

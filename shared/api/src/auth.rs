@@ -5,9 +5,14 @@
 //! `iss` and `aud` are required and checked, and the header's `kid` picks the key, so during
 //! a rotation two keys verify while only the new one signs.
 
+mod signer;
+
+pub use signer::{Issued, Signer, generate_key_pair};
+
 use crate::error::ApiError;
+use crate::secrets::Setting;
 use base64_simd::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use lambda_http::Request;
 use model::config::{ConfigError, Env};
 use model::staff::{Member, StaffRole, WindowId};
@@ -17,8 +22,6 @@ use std::collections::HashMap;
 
 /// Tokens longer than this are refused unread.
 const MAX_TOKEN_BYTES: usize = 4096;
-/// A staff token lives at most one working shift.
-const MAX_STAFF_TTL_SECONDS: u64 = 8 * 3600;
 /// Clock skew tolerated between the issuer and a verifier.
 const LEEWAY_SECONDS: u64 = 30;
 
@@ -113,23 +116,20 @@ pub enum Principal {
     Staff(Staff),
 }
 
-/// Verifies tokens against the live public keys.
+/// Verifies tokens against the live public keys, read where a token is first checked.
 #[derive(Clone)]
 pub struct Verifier {
-    keys: HashMap<String, DecodingKey>,
+    keys: Setting<HashMap<String, DecodingKey>>,
     validation: Validation,
 }
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verifier")
-            .field("kids", &self.keys.keys().collect::<Vec<_>>())
-            .finish()
+        f.debug_struct("Verifier").field("keys", &self.keys).finish()
     }
 }
 
-fn parse_key_list(env: &Env, name: &str) -> Result<Vec<(String, Vec<u8>)>, ConfigError> {
-    let raw = env.required(name)?;
+fn parse_key_list(name: &str, raw: &str) -> Result<Vec<(String, Vec<u8>)>, ConfigError> {
     let mut keys = Vec::new();
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (kid, b64) = part
@@ -152,16 +152,19 @@ fn parse_key_list(env: &Env, name: &str) -> Result<Vec<(String, Vec<u8>)>, Confi
 impl Verifier {
     /// `JWT_VERIFY_KEYS` (`kid=base64url(Ed25519 public key),…`), `JWT_ISSUER`, `JWT_AUDIENCE`.
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let mut keys = HashMap::new();
-        for (kid, bytes) in parse_key_list(env, "JWT_VERIFY_KEYS")? {
-            if bytes.len() != 32 {
-                return Err(ConfigError::new(
-                    "JWT_VERIFY_KEYS",
-                    format!("key {kid} is not a 32-byte Ed25519 public key"),
-                ));
+        let keys = Setting::from_env(env, "JWT_VERIFY_KEYS", |raw| {
+            let mut keys = HashMap::new();
+            for (kid, bytes) in parse_key_list("JWT_VERIFY_KEYS", raw)? {
+                if bytes.len() != 32 {
+                    return Err(ConfigError::new(
+                        "JWT_VERIFY_KEYS",
+                        format!("key {kid} is not a 32-byte Ed25519 public key"),
+                    ));
+                }
+                keys.insert(kid, DecodingKey::from_ed_der(&bytes));
             }
-            keys.insert(kid, DecodingKey::from_ed_der(&bytes));
-        }
+            Ok(keys)
+        })?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[env.required("JWT_ISSUER")?]);
         validation.set_audience(&[env.required("JWT_AUDIENCE")?]);
@@ -172,7 +175,7 @@ impl Verifier {
     }
 
     /// Checks a token and returns who it names; every failure is the same 401 to the client.
-    pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+    pub async fn verify(&self, token: &str) -> Result<Principal, ApiError> {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(ApiError::unauthenticated("token_too_large"));
         }
@@ -180,7 +183,8 @@ impl Verifier {
         if header.alg != Algorithm::EdDSA {
             return Err(ApiError::unauthenticated("algorithm"));
         }
-        let key = header.kid.as_deref().and_then(|kid| self.keys.get(kid));
+        let keys = self.keys.get().await?;
+        let key = header.kid.as_deref().and_then(|kid| keys.get(kid));
         let key = key.ok_or_else(|| ApiError::unauthenticated("unknown_key"))?;
         let data = jsonwebtoken::decode::<Claims>(token, key, &self.validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind::*;
@@ -196,14 +200,14 @@ impl Verifier {
     }
 
     /// The caller, or 401 when the request has no valid token.
-    pub fn principal(&self, req: &Request) -> Result<Principal, ApiError> {
+    pub async fn principal(&self, req: &Request) -> Result<Principal, ApiError> {
         let token = crate::http::bearer(req).ok_or_else(|| ApiError::unauthenticated("missing"))?;
-        self.verify(token)
+        self.verify(token).await
     }
 
     /// The calling citizen; staff get 403.
-    pub fn citizen(&self, req: &Request) -> Result<CitizenId, ApiError> {
-        match self.principal(req)? {
+    pub async fn citizen(&self, req: &Request) -> Result<CitizenId, ApiError> {
+        match self.principal(req).await? {
             Principal::Citizen(id) => Ok(id),
             _ => Err(ApiError::forbidden()),
         }
@@ -211,8 +215,8 @@ impl Verifier {
 
     /// The member of staff the token names; citizens get 403. Handlers go through
     /// [`crate::staff::Gate::staff`], which also asks the directory.
-    pub fn staff_claims(&self, req: &Request) -> Result<Staff, ApiError> {
-        match self.principal(req)? {
+    pub async fn staff_claims(&self, req: &Request) -> Result<Staff, ApiError> {
+        match self.principal(req).await? {
             Principal::Staff(s) => Ok(s),
             _ => Err(ApiError::forbidden()),
         }
@@ -245,120 +249,4 @@ fn principal_of(c: Claims) -> Result<Principal, ApiError> {
 
 fn parse_all<T: std::str::FromStr>(raw: &[String]) -> Option<Vec<T>> {
     raw.iter().map(|r| r.parse().ok()).collect()
-}
-
-/// Issues tokens with the current signing key.
-#[derive(Clone)]
-pub struct Signer {
-    kid: String,
-    key: EncodingKey,
-    issuer: String,
-    audience: String,
-    ttl_seconds: u64,
-    staff_ttl_seconds: u64,
-}
-
-impl std::fmt::Debug for Signer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Signer").field("kid", &self.kid).finish_non_exhaustive()
-    }
-}
-
-/// A freshly issued token.
-#[derive(Debug, Clone)]
-pub struct Issued {
-    pub token: String,
-    pub expires_at: jiff::Timestamp,
-}
-
-impl Signer {
-    /// `JWT_SIGNING_KEY` (`kid=base64url(PKCS#8 Ed25519 key)`), `JWT_ISSUER`, `JWT_AUDIENCE`,
-    /// `JWT_TTL_SECONDS` (default 7200).
-    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let mut keys = parse_key_list(env, "JWT_SIGNING_KEY")?;
-        if keys.len() != 1 {
-            return Err(ConfigError::new("JWT_SIGNING_KEY", "must hold exactly one key"));
-        }
-        let (kid, der) = keys.remove(0);
-        aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(&der)
-            .map_err(|_| ConfigError::new("JWT_SIGNING_KEY", "is not a PKCS#8 Ed25519 private key"))?;
-        let ttl_seconds = env.parsed_or("JWT_TTL_SECONDS", 7200u64)?;
-        if !(60..=30 * 24 * 3600).contains(&ttl_seconds) {
-            return Err(ConfigError::new("JWT_TTL_SECONDS", "must be between 60 and 2592000"));
-        }
-        let staff_ttl_seconds = env.parsed_or("STAFF_TOKEN_TTL_SECONDS", MAX_STAFF_TTL_SECONDS)?;
-        if !(60..=MAX_STAFF_TTL_SECONDS).contains(&staff_ttl_seconds) {
-            return Err(ConfigError::new(
-                "STAFF_TOKEN_TTL_SECONDS",
-                "must be between 60 and 28800 (one shift)",
-            ));
-        }
-        Ok(Self {
-            kid,
-            key: EncodingKey::from_ed_der(&der),
-            issuer: env.required("JWT_ISSUER")?.to_owned(),
-            audience: env.required("JWT_AUDIENCE")?.to_owned(),
-            ttl_seconds,
-            staff_ttl_seconds,
-        })
-    }
-
-    /// A token for `principal`: a citizen's lives `JWT_TTL_SECONDS`, a member of staff's one
-    /// working shift at most (`STAFF_TOKEN_TTL_SECONDS`, 8 hours).
-    pub fn issue(&self, principal: &Principal) -> Result<Issued, ApiError> {
-        let now = jiff::Timestamp::now();
-        let iat = now.as_second().max(0) as u64;
-        let mut claims = Claims {
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            sub: String::new(),
-            role: Role::Citizen,
-            roles: Vec::new(),
-            dept: None,
-            halls: Vec::new(),
-            windows: Vec::new(),
-            ver: None,
-            iat,
-            nbf: iat,
-            exp: iat.saturating_add(self.ttl_seconds),
-        };
-        match principal {
-            Principal::Citizen(id) => claims.sub = id.to_string(),
-            Principal::Staff(s) => {
-                claims.sub = s.id.to_string();
-                claims.role = Role::Staff;
-                claims.roles = s.roles.clone();
-                claims.dept = s.dept.as_ref().map(ToString::to_string);
-                claims.halls = s.halls.iter().map(ToString::to_string).collect();
-                claims.windows = s.windows.iter().map(ToString::to_string).collect();
-                claims.ver = Some(s.version);
-                claims.exp = iat.saturating_add(self.staff_ttl_seconds);
-            }
-        }
-        let expires_at = i64::try_from(claims.exp)
-            .ok()
-            .and_then(|s| jiff::Timestamp::from_second(s).ok())
-            .unwrap_or(jiff::Timestamp::MAX);
-        self.sign(&claims).map(|token| Issued { token, expires_at })
-    }
-
-    /// Signs arbitrary claims with this key (tests use it to build edge-case tokens).
-    pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
-        let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.key).map_err(|e| ApiError::internal("signing a token", e))
-    }
-}
-
-/// A new Ed25519 key pair as config values: (`kid=private`, `kid=public`).
-pub fn generate_key_pair(kid: &str) -> Result<(String, String), aws_lc_rs::error::Unspecified> {
-    use aws_lc_rs::signature::KeyPair;
-    let rng = aws_lc_rs::rand::SystemRandom::new();
-    let pkcs8 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8(&rng)?;
-    let pair =
-        aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| aws_lc_rs::error::Unspecified)?;
-    Ok((
-        format!("{kid}={}", URL_SAFE_NO_PAD.encode_to_string(pkcs8.as_ref())),
-        format!("{kid}={}", URL_SAFE_NO_PAD.encode_to_string(pair.public_key().as_ref())),
-    ))
 }

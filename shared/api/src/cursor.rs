@@ -30,13 +30,19 @@ impl std::fmt::Debug for CursorKey {
     }
 }
 
+/// The cursor key of a function: given, or read where a cursor is first sealed or opened (a
+/// first page that is also the last needs none).
+pub type Cursors = crate::secrets::Setting<CursorKey>;
+
 impl CursorKey {
-    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let secret = env.required("CURSOR_KEY")?;
-        if secret.len() < 32 {
-            return Err(ConfigError::new("CURSOR_KEY", "must be at least 32 bytes"));
-        }
-        Ok(Self::new(secret.as_bytes()))
+    /// `CURSOR_KEY`, or a reference to it.
+    pub fn setting(env: &Env) -> Result<Cursors, ConfigError> {
+        Cursors::from_env(env, "CURSOR_KEY", |secret| {
+            if secret.len() < 32 {
+                return Err(ConfigError::new("CURSOR_KEY", "must be at least 32 bytes"));
+            }
+            Ok(Self::new(secret.as_bytes()))
+        })
     }
 
     pub fn new(secret: &[u8]) -> Self {

@@ -242,6 +242,14 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// A secret setting that could not be read (and had no earlier value): 503, the client may
+/// retry once the extension answers.
+impl From<crate::secrets::Unavailable> for ApiError {
+    fn from(e: crate::secrets::Unavailable) -> Self {
+        ApiError::unavailable("a secret setting", e)
+    }
+}
+
 /// Attaches a description of the step that failed to an I/O error, as an internal fault.
 pub trait Context<T> {
     fn context(self, step: &'static str) -> Result<T, ApiError>;

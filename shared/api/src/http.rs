@@ -95,15 +95,6 @@ where
     .await
 }
 
-/// The answer when the function has no `App` to serve with (its secrets could not be read
-/// at its first invocation): a 503 in the API's shape, the cause logged.
-pub async fn unavailable(req: Request, err: crate::secrets::LiveError) -> Response {
-    serve(req, |_| async move {
-        Err(ApiError::unavailable("the function is not ready", err))
-    })
-    .await
-}
-
 /// The one place an error becomes a response. Faults are logged with their cause chain and
 /// reach the client as a code, a message and the request id, never as internal text.
 pub fn render_error(err: &ApiError, request_id: &str) -> Response {

@@ -12,7 +12,7 @@
 //! - [`cursor`]: list cursors sealed to their list, caller and filters.
 //! - [`idempotency`]: the `Idempotency-Key` of creating routes, hashed and replayed.
 //! - [`secrets`]: secrets and parameters read at run time through the Parameters and Secrets
-//!   extension, and the `App` rebuilt when one is rotated.
+//!   extension, each where it is first used, and again once a minute old.
 //! - [`telemetry`] and [`metrics`]: JSON logs with personal data scrubbed, and business
 //!   figures as Embedded Metric Format lines.
 

@@ -77,7 +77,7 @@ impl Gate {
     /// The calling member of staff, whose token the directory still stands behind; a
     /// citizen gets 403, a retired token 401.
     pub async fn staff(&self, verifier: &Verifier, req: &Request) -> Result<Actor, ApiError> {
-        let staff = verifier.staff_claims(req)?;
+        let staff = verifier.staff_claims(req).await?;
         self.admit(staff, req).await
     }
 
@@ -94,7 +94,7 @@ impl Gate {
     /// The caller as a citizen or as a member of staff acting (checked against the
     /// directory), for the routes both may call.
     pub async fn caller(&self, verifier: &Verifier, req: &Request) -> Result<Caller, ApiError> {
-        match verifier.principal(req)? {
+        match verifier.principal(req).await? {
             Principal::Staff(s) => Ok(Caller::Staff(self.admit(s, req).await?)),
             Principal::Citizen(c) => Ok(Caller::Citizen(c)),
         }
@@ -102,7 +102,7 @@ impl Gate {
 
     /// The caller, with a staff token checked against the directory.
     pub async fn principal(&self, verifier: &Verifier, req: &Request) -> Result<Principal, ApiError> {
-        match verifier.principal(req)? {
+        match verifier.principal(req).await? {
             Principal::Staff(s) => Ok(Principal::Staff(self.admit(s, req).await?.staff)),
             citizen => Ok(citizen),
         }

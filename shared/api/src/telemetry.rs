@@ -97,6 +97,22 @@ pub fn invocation(kind: &'static str, ctx: &lambda_http::lambda_runtime::Context
     )
 }
 
+/// Runs one scheduled or stream invocation: in its span, its calls traced as part of it (as
+/// `http::serve` does for a request), its failure the runtime's error.
+pub async fn event<R, E: std::fmt::Display>(
+    kind: &'static str,
+    ctx: &lambda_http::lambda_runtime::Context,
+    work: impl Future<Output = Result<R, E>>,
+) -> Result<R, lambda_http::Error> {
+    use tracing::Instrument;
+    // Boxed: a sweep's future is already deep (the SDK's own futures nest), and the layers
+    // here would otherwise take the compiler past its query depth limit.
+    let work = Box::pin(work).instrument(invocation(kind, ctx));
+    store::xray::traced(ctx.xray_trace_id.clone(), work)
+        .await
+        .map_err(|e| lambda_http::Error::from(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +157,16 @@ mod tests {
         assert_eq!(line["traceId"], "Root=1-2-3");
         assert_eq!(line["level"], "INFO");
         assert!(line["coldStart"].is_boolean());
+    }
+
+    #[tokio::test]
+    async fn an_event_gives_its_works_answer_and_names_its_failure() {
+        let ctx = lambda_http::lambda_runtime::Context::default();
+        let said = event("schedule", &ctx, async { Ok::<_, String>(6) }).await.unwrap();
+        assert_eq!(said, 6);
+        let failed = event("schedule", &ctx, async { Err::<(), _>("the sweep failed") })
+            .await
+            .unwrap_err();
+        assert_eq!(failed.to_string(), "the sweep failed");
     }
 }

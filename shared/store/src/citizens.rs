@@ -116,9 +116,9 @@ fn key_of(id: &CitizenId) -> Item {
     Item::from([("pk".to_owned(), citizen_key(id))])
 }
 
-/// The deployment's identity key (`IDENTITY_HASH_KEY`, at least 32 bytes), read once.
-pub fn identity_secret(env: &model::config::Env) -> Result<Vec<u8>, model::config::ConfigError> {
-    let secret = env.required("IDENTITY_HASH_KEY")?.as_bytes().to_vec();
+/// The deployment's identity key (`IDENTITY_HASH_KEY`, at least 32 bytes) from its text.
+pub fn identity_secret(text: &str) -> Result<Vec<u8>, model::config::ConfigError> {
+    let secret = text.as_bytes().to_vec();
     if secret.len() < 32 {
         return Err(model::config::ConfigError::new(
             "IDENTITY_HASH_KEY",

@@ -18,6 +18,7 @@ pub mod server;
 pub mod token;
 pub mod wecom;
 
+use api::secrets::{Setting, Unavailable};
 use api::{ApiError, Code};
 use model::config::{ConfigError, Env};
 use serde::Deserialize;
@@ -27,7 +28,7 @@ pub struct WechatClient {
     http: http::Http,
     base: String,
     appid: String,
-    secret: String,
+    secret: Setting<String>,
 }
 
 impl std::fmt::Debug for WechatClient {
@@ -80,6 +81,8 @@ pub enum WechatError {
     Status(u16),
     #[error("wechat error {errcode}: {errmsg}")]
     Other { errcode: i64, errmsg: String },
+    #[error("the mini-program's secret is not at hand")]
+    Secret(#[from] Unavailable),
 }
 
 impl From<WechatError> for ApiError {
@@ -97,6 +100,7 @@ impl From<WechatError> for ApiError {
                 ApiError::unavailable("calling wechat jscode2session", e)
             }
             e @ WechatError::Other { .. } => ApiError::internal("calling wechat jscode2session", e),
+            WechatError::Secret(e) => e.into(),
         }
     }
 }
@@ -109,7 +113,7 @@ impl WechatClient {
             http,
             base,
             appid: env.required("WECHAT_MP_APPID")?.to_owned(),
-            secret: env.required("WECHAT_MP_SECRET")?.to_owned(),
+            secret: secret(env, "WECHAT_MP_SECRET")?,
         })
     }
 
@@ -117,13 +121,19 @@ impl WechatClient {
         &self.appid
     }
 
+    /// The mini-program's AppSecret, for the other clients of the same account to share.
+    pub fn secret(&self) -> Setting<String> {
+        self.secret.clone()
+    }
+
     /// Exchanges a `wx.login` code for the user's openid (and unionid when the mini-program
     /// is bound to an open-platform account).
     pub async fn code_to_session(&self, code: &str) -> Result<Session, WechatError> {
         let url = format!("{}/sns/jscode2session", self.base);
+        let secret = self.secret.get().await?;
         let request = self.http.get(url).query(&[
             ("appid", self.appid.as_str()),
-            ("secret", self.secret.as_str()),
+            ("secret", secret.as_str()),
             ("js_code", code),
             ("grant_type", "authorization_code"),
         ]);
@@ -148,6 +158,17 @@ impl WechatClient {
             }),
         }
     }
+}
+
+/// An AppSecret or a WeCom secret (`name`): given, or read at run time where a token or a
+/// session is fetched.
+pub fn secret(env: &Env, name: &str) -> Result<Setting<String>, ConfigError> {
+    Setting::from_env(env, name, |text| Ok(text.to_owned()))
+}
+
+/// As [`secret`], `None` when the setting is neither given nor referenced.
+pub fn optional_secret(env: &Env, name: &str) -> Result<Option<Setting<String>>, ConfigError> {
+    Setting::optional(env, name, |text| Ok(text.to_owned()))
 }
 
 fn classify(e: reqwest::Error) -> WechatError {

@@ -11,6 +11,7 @@
 //! business day the rest of the code may be told to pretend.
 
 use crate::server::{Api, CallError};
+use api::secrets::{Setting, Unavailable};
 use std::sync::Mutex;
 use std::time::Duration;
 use store::wechat::WechatStore;
@@ -28,6 +29,8 @@ pub enum TokenError {
     Store(#[from] store::StoreError),
     #[error("fetching the access token")]
     Wechat(#[from] CallError),
+    #[error("the account's secret is not at hand")]
+    Secret(#[from] Unavailable),
     #[error("no access token arrived while another instance held the refresh lease")]
     Waited,
 }
@@ -38,7 +41,8 @@ pub struct Tokens {
     wecom: Option<String>,
     store: WechatStore,
     appid: String,
-    secret: String,
+    /// Read only to fetch a token: an instance that finds one in the store never reads it.
+    secret: Setting<String>,
     holder: String,
     memo: Mutex<Option<(String, i64)>>,
 }
@@ -56,20 +60,20 @@ fn now() -> i64 {
 }
 
 impl Tokens {
-    pub fn new(api: Api, store: WechatStore, appid: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn new(api: Api, store: WechatStore, appid: impl Into<String>, secret: Setting<String>) -> Self {
         Self {
             api,
             wecom: None,
             store,
             appid: appid.into(),
-            secret: secret.into(),
+            secret,
             holder: store::random_id("i"),
             memo: Mutex::new(None),
         }
     }
 
     /// The token of a WeCom application, cached under `wecom.<corpid>.<agentid>`.
-    pub fn wecom(api: Api, store: WechatStore, corpid: &str, agentid: &str, secret: impl Into<String>) -> Self {
+    pub fn wecom(api: Api, store: WechatStore, corpid: &str, agentid: &str, secret: Setting<String>) -> Self {
         Self {
             wecom: Some(corpid.to_owned()),
             ..Self::new(api, store, format!("wecom.{corpid}.{agentid}"), secret)
@@ -117,10 +121,11 @@ impl Tokens {
                     )
                     .await?
             {
+                let secret = self.secret.get().await?;
                 let fresh = if let Some(corpid) = &self.wecom {
-                    self.api.wecom_token(corpid, &self.secret).await?
+                    self.api.wecom_token(corpid, &secret).await?
                 } else {
-                    self.api.stable_token(&self.appid, &self.secret, cached.force).await?
+                    self.api.stable_token(&self.appid, &secret, cached.force).await?
                 };
                 let expires = now().saturating_add(fresh.expires_in);
                 self.store.store_token(&self.appid, &fresh.value, expires).await?;

@@ -60,7 +60,7 @@ impl Wecom {
             store,
             env.required("WECOM_CORPID")?,
             &agent,
-            env.required("WECOM_SECRET")?,
+            crate::secret(env, "WECOM_SECRET")?,
         );
         Ok(Self { api, tokens, agent })
     }

@@ -84,13 +84,18 @@ pub struct Rates {
 }
 
 /// Messages handled per second on this thread, over at least `min` of work.
-pub fn callback_rate(app: &wechat_callback::App, requests: &[lambda_http::Request], min: Duration) -> Rates {
+pub fn callback_rate(
+    app: &wechat_callback::App,
+    oa: &wechat_callback::Account,
+    requests: &[lambda_http::Request],
+    min: Duration,
+) -> Rates {
     let started = Instant::now();
     let (mut done, mut best) = (0u64, 0f64);
     let (mut window, mut in_window) = (started, 0u64);
     while started.elapsed() < min {
         for req in requests {
-            let reply = wechat_callback::read_and_reply(app, req, "收到").expect("a valid sample");
+            let reply = wechat_callback::read_and_reply(app, oa, req, "收到").expect("a valid sample");
             std::hint::black_box(reply);
             done += 1;
             in_window += 1;

@@ -27,7 +27,10 @@ pub async fn callback(ctx: &Ctx, messages: usize, seconds: f64, out: std::path::
     });
     std::fs::write(&out, file.to_string()).map_err(|e| format!("{}: {e}", out.display()))?;
     let requests = crate::bench::callback::requests(&samples);
-    let rate = crate::bench::callback::callback_rate(&app, &requests, std::time::Duration::from_secs_f64(seconds));
+    let oa = wechat_callback::official_account(&app)
+        .await
+        .map_err(|e| e.to_string())?;
+    let rate = crate::bench::callback::callback_rate(&app, &oa, &requests, std::time::Duration::from_secs_f64(seconds));
     println!(
         "{}",
         serde_json::json!({ "sustained": rate.sustained.round(), "best": rate.best.round() })
@@ -73,7 +76,7 @@ pub async fn runtime(ctx: &Ctx, run: Runtime) -> Result<(), String> {
         secrets_given,
         untraced,
     } = run;
-    // As in Lambda: secrets read at the first invocation through the extension (the bench
+    // As in Lambda: secrets read where first used through the extension (the bench
     // stack's sandbox, from its moto), and subsegments sent to an X-Ray daemon (a socket that
     // takes them and reads none).
     let stack = &crate::local::Stack {

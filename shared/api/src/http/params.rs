@@ -1,7 +1,7 @@
 //! Path and query parameters parsed into domain types, and the `?limit=&cursor=` of a list.
 
 use super::route_key;
-use crate::cursor::{Cursor, CursorKey};
+use crate::cursor::{Cursor, Cursors};
 use crate::error::ApiError;
 use lambda_http::{Request, RequestExt};
 use model::Invalid;
@@ -54,7 +54,7 @@ pub struct Page<'k> {
     pub limit: u32,
     pub cursor: Option<Cursor>,
     scope: String,
-    key: &'k CursorKey,
+    key: &'k Cursors,
 }
 
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -77,7 +77,7 @@ impl FromStr for Limit {
 impl<'k> Page<'k> {
     /// The page a request asks for. `scope` is what, besides the route, decides which items
     /// the list holds: the caller and each filter as the handler parsed them.
-    pub fn from_request(req: &Request, key: &'k CursorKey, scope: &[&str]) -> Result<Self, ApiError> {
+    pub async fn from_request(req: &Request, key: &'k Cursors, scope: &[&str]) -> Result<Self, ApiError> {
         let mut parts = vec![route_key(req)];
         parts.extend(scope.iter().map(|s| (*s).to_owned()));
         // JSON keeps the parts apart whatever they hold (a search text may hold anything).
@@ -89,7 +89,10 @@ impl<'k> Page<'k> {
         );
         let raw = errors.check("cursor", query::<RawCursor>(req, "cursor").map_err(|_| "分页游标无效"));
         let cursor = match raw.flatten() {
-            Some(RawCursor(raw)) => errors.check("cursor", key.open(&scope, &raw).map_err(|_| "分页游标无效")),
+            Some(RawCursor(raw)) => {
+                let key = key.get().await?;
+                errors.check("cursor", key.open(&scope, &raw).map_err(|_| "分页游标无效"))
+            }
             None => None,
         };
         errors.finish()?;
@@ -102,11 +105,12 @@ impl<'k> Page<'k> {
     }
 
     /// A page of results, its `nextCursor` sealed for this list.
-    pub fn list<T>(&self, items: Vec<T>, next: Option<Cursor>) -> List<T> {
-        List {
-            items,
-            next_cursor: next.map(|c| self.key.seal(&self.scope, &c)),
-        }
+    pub async fn list<T>(&self, items: Vec<T>, next: Option<Cursor>) -> Result<List<T>, ApiError> {
+        let next_cursor = match next {
+            Some(c) => Some(self.key.get().await?.seal(&self.scope, &c)),
+            None => None,
+        };
+        Ok(List { items, next_cursor })
     }
 }
 
