@@ -18,20 +18,13 @@ async fn me_status(app: &TestApp, token: &str) -> (u16, String) {
 fn claims(app: &TestApp, sub: &str) -> Claims {
     let now = jiff::Timestamp::now().as_second() as u64;
     let env = app.env_of("auth");
-    Claims {
-        iss: env.required("JWT_ISSUER").unwrap().into(),
-        aud: env.required("JWT_AUDIENCE").unwrap().into(),
-        sub: sub.into(),
-        role: Role::Citizen,
-        roles: Vec::new(),
-        dept: None,
-        halls: Vec::new(),
-        windows: Vec::new(),
-        ver: None,
-        iat: now,
-        nbf: now,
-        exp: now + 600,
-    }
+    Claims::citizen(
+        env.required("JWT_ISSUER").unwrap(),
+        env.required("JWT_AUDIENCE").unwrap(),
+        sub,
+        now,
+        now + 600,
+    )
 }
 
 fn b64(json: &serde_json::Value) -> String {

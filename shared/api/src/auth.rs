@@ -58,6 +58,27 @@ pub struct Claims {
     pub exp: u64,
 }
 
+impl Claims {
+    /// A citizen's claims: `sub`, valid from `iat` until `exp` (a member of staff's add their
+    /// role and what the directory says of them).
+    pub fn citizen(iss: impl Into<String>, aud: impl Into<String>, sub: impl Into<String>, iat: u64, exp: u64) -> Self {
+        Self {
+            iss: iss.into(),
+            aud: aud.into(),
+            sub: sub.into(),
+            role: Role::Citizen,
+            roles: Vec::new(),
+            dept: None,
+            halls: Vec::new(),
+            windows: Vec::new(),
+            ver: None,
+            iat,
+            nbf: iat,
+            exp,
+        }
+    }
+}
+
 /// A member of staff as their token names them. Whether the directory still says so is
 /// checked by [`crate::staff::Gate`] before anything is done in their name.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -103,20 +103,13 @@ impl Signer {
     pub fn issue(&self, principal: &Principal) -> Result<Issued, ApiError> {
         let now = jiff::Timestamp::now();
         let iat = now.as_second().max(0) as u64;
-        let mut claims = Claims {
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            sub: String::new(),
-            role: Role::Citizen,
-            roles: Vec::new(),
-            dept: None,
-            halls: Vec::new(),
-            windows: Vec::new(),
-            ver: None,
+        let mut claims = Claims::citizen(
+            self.issuer.clone(),
+            self.audience.clone(),
+            String::new(),
             iat,
-            nbf: iat,
-            exp: iat.saturating_add(self.ttl_seconds),
-        };
+            iat.saturating_add(self.ttl_seconds),
+        );
         match principal {
             Principal::Citizen(id) => claims.sub = id.to_string(),
             Principal::Staff(s) => {
