@@ -153,7 +153,8 @@ bench: $(BENCH_STAMP) bench-build
 	$(BENCH_VENV)/bin/python tools/bench/run.py $(BENCH_VENV)/bin/python
 
 # What reading secrets at run time and tracing every call add to a cold start, each alone and
-# together, on the binaries `make bench` built (docs/PERFORMANCE.md).
+# together, on the binaries `make bench` built (docs/PERFORMANCE.md); BENCH_COST_BINARIES
+# names others than auth, catalog, submission and notifier.
 bench-costs: $(BENCH_STAMP)
 	cargo build --release -q -p fingertip-cli
 	$(BENCH_VENV)/bin/python tools/bench/run.py --costs
