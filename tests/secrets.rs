@@ -9,7 +9,11 @@ use fingertip_cli::local::{Secrets, Stack};
 use fingertip_cli::secrets::{Store, Vault};
 use fingertip_tests::{EventExt, TestApp, code, event, read, spawn_app};
 use model::config::Env;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::watch;
 
 /// How old a value may get in these tests; the template's is 60 s.
 const MAX_AGE: Duration = Duration::from_secs(1);
@@ -189,4 +193,104 @@ async fn without_its_secrets_a_function_answers_503_where_it_needs_them_and_serv
         }
     });
     assert_eq!(my_bookings(&booking, &token).await, 200);
+}
+
+/// A relay from a local port to `to`: it sets `sent` once a request has come through it and,
+/// when `after` is given, holds each connection until that is set (or 1.5 s pass, short of
+/// the extension client's 2 s timeout, noting in `waited_out` that it never was).
+async fn relay(
+    to: String,
+    sent: Option<Arc<watch::Sender<bool>>>,
+    after: Option<(watch::Receiver<bool>, Arc<AtomicBool>)>,
+) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let (to, sent, mut after) = (to.clone(), sent.clone(), after.clone());
+            tokio::spawn(async move {
+                if let Some((ready, waited_out)) = after.as_mut() {
+                    let held = tokio::time::timeout(Duration::from_millis(1500), ready.wait_for(|s| *s)).await;
+                    waited_out.store(held.is_err(), Ordering::SeqCst);
+                }
+                let mut first = vec![0; 4096];
+                let Ok(n) = inbound.read(&mut first).await else { return };
+                let Ok(mut outbound) = tokio::net::TcpStream::connect(&to).await else {
+                    return;
+                };
+                let _ = outbound.write_all(&first[..n]).await;
+                if let Some(sent) = sent {
+                    sent.send_replace(true);
+                }
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            });
+        }
+    });
+    endpoint
+}
+
+/// A `submission` instance as Lambda starts it, its store and extension behind relays: the
+/// extension answers the first read only once a request has gone to the store, so read one
+/// after the other, the keys would wait for a directory read that itself waits for them.
+/// The flag says the extension's relay gave up waiting.
+async fn cold_submission(stage: &Stage) -> (submission::App, Arc<AtomicBool>) {
+    let env = stage.env_of("submission");
+    let (sent, store_reached) = watch::channel(false);
+    let store = env
+        .required("AWS_ENDPOINT_URL_DYNAMODB")
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_owned();
+    let sandbox = stage.app.stack.wechat_base.trim_start_matches("http://").to_owned();
+    let waited_out = Arc::new(AtomicBool::new(false));
+    let env = env
+        .with(
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            relay(store, Some(Arc::new(sent)), None).await,
+        )
+        .with(
+            "SECRETS_EXTENSION_ENDPOINT",
+            relay(sandbox, None, Some((store_reached, waited_out.clone()))).await,
+        );
+    (submission::App::from_env(&env).await.expect("starts"), waited_out)
+}
+
+#[tokio::test]
+async fn a_new_instances_first_staff_request_reads_the_directory_while_the_keys_are_read() {
+    let stage = stage().await;
+    let token = stage.app.staff_token("RSJ", None).await;
+    let queue = |token: &str| event("submission-queue").bearer(token);
+    // The same member's claims under a key of the same id that no verifier holds.
+    let forged = {
+        let (other_key, _) = generate_key_pair("local-1").unwrap();
+        let signer = api::auth::Signer::from_env(&stage.app.env_of("auth").with("JWT_SIGNING_KEY", other_key)).unwrap();
+        let id = api::auth::Verifier::claimed_staff(&queue(&token)).expect("a staff token's member");
+        let directory = store::staff::StaffStore::new(stage.app.dynamo.clone(), stage.app.tables["StaffTable"].clone());
+        let member = directory.get(&id).await.unwrap().expect("enrolled");
+        signer
+            .issue(&api::auth::Principal::Staff(api::auth::Staff::of(&member)))
+            .unwrap()
+            .token
+    };
+
+    let (submission, waited_out) = cold_submission(&stage).await;
+    let (status, body) = read(submission::handle(&submission, queue(&token)).await);
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        !waited_out.load(Ordering::SeqCst),
+        "the keys were read only after the directory"
+    );
+
+    let (submission, waited_out) = cold_submission(&stage).await;
+    let (status, _) = read(submission::handle(&submission, queue(&forged)).await);
+    assert_eq!(
+        status, 401,
+        "the member a forged token claims is read ahead, and not admitted"
+    );
+    assert!(
+        !waited_out.load(Ordering::SeqCst),
+        "the keys were read only after the directory"
+    );
+    let (status, _) = read(submission::handle(&submission, queue(&token)).await);
+    assert_eq!(status, 200, "the member's own token, in the same instance");
 }

@@ -169,3 +169,25 @@ fn key_settings_that_cannot_work_fail_at_start_naming_the_variable() {
     }
     assert_eq!(Verifier::from_env(&Env::default()).unwrap_err().name, "JWT_VERIFY_KEYS");
 }
+
+#[tokio::test]
+async fn only_a_staff_token_names_a_member_to_read_ahead_of_its_check_and_only_within_the_size_limit() {
+    let app = app().await;
+    let staff = app.staff_token("RSJ", None).await;
+    let claimed = |token: &str| Verifier::claimed_staff(&event("submission-queue").bearer(token));
+    let id = claimed(&staff).expect("a staff token's member");
+    assert_eq!(id, model::StaffId::derived("test-RSJ-none"));
+
+    let (citizen, _) = app.login("tok-ahead").await;
+    assert!(claimed(&citizen).is_none(), "a citizen's token names no member");
+    for junk in ["", "a.b.c", "x.eyJzdWIiOjF9.y", "only-one-part"] {
+        assert!(claimed(junk).is_none(), "{junk}");
+    }
+    let mut parts: Vec<&str> = staff.split('.').collect();
+    let padding = "A".repeat(4096);
+    parts[2] = &padding;
+    assert!(
+        claimed(&parts.join(".")).is_none(),
+        "a token over the limit is not read"
+    );
+}

@@ -117,6 +117,20 @@ impl<T: Send + Sync + 'static> Setting<T> {
         Ok(Some(Self(Arc::new(source))))
     }
 
+    /// Whether [`Self::get`] would answer at once, without a read: given, or read and not yet
+    /// `max_age` old. A caller that must otherwise wait for the read can start what it would
+    /// do next beside it (the staff gate reads the directory while the verify keys are read).
+    pub fn is_ready(&self) -> bool {
+        match &*self.0 {
+            Source::Given(_) => true,
+            // Held by a read under way: not ready either.
+            Source::Read(r) => r
+                .held
+                .try_lock()
+                .is_ok_and(|held| held.as_ref().is_some_and(|h| Instant::now() < h.next_read)),
+        }
+    }
+
     /// The value to use now: read when first asked for, and again once it is `max_age` old.
     pub async fn get(&self) -> Result<Arc<T>, Unavailable> {
         match &*self.0 {

@@ -91,6 +91,19 @@ async fn a_referenced_setting_is_read_at_its_first_use_and_not_again_within_its_
 }
 
 #[tokio::test]
+async fn a_setting_is_ready_once_read_until_it_is_max_age_old_and_a_given_one_always() {
+    let fake = Fake::start(Answer::Value("ni hao")).await;
+    let fresh = Setting::from_env(&fake.env("60"), "GREETING", greeting).unwrap();
+    assert!(!fresh.is_ready(), "a first use waits for the read");
+    fresh.get().await.unwrap();
+    assert!(fresh.is_ready());
+    let aging = Setting::from_env(&fake.env("0"), "GREETING", greeting).unwrap();
+    aging.get().await.unwrap();
+    assert!(!aging.is_ready(), "a value past its age is read again");
+    assert!(Setting::given(1).is_ready());
+}
+
+#[tokio::test]
 async fn a_changed_value_is_used_once_the_old_one_is_max_age_old() {
     let fake = Fake::start(Answer::Value("ni hao")).await;
     let setting = Setting::from_env(&fake.env("0"), "GREETING", greeting).unwrap();
