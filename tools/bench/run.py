@@ -252,8 +252,9 @@ def machine():
 
 def compare(before):
     """Cold starts of the binaries in `before` (a copy of an earlier target/bench/lambda/x86_64)
-    and of the current ones, alternating: the before and after of a change."""
-    binaries = FUNCTIONS + list(REFERENCES.values())
+    and of the current ones, alternating: the before and after of a change. A `before` built
+    for a few functions (`cargo lambda build -p …`) times those and the references."""
+    binaries = [b for b in FUNCTIONS + list(REFERENCES.values()) if (before / b / "bootstrap").exists()]
     up(CLI, PORTS, ENV, "bench")
     files = event_files(binaries, first_requests())
     runs = {(b, w): [] for b in binaries for w in ("before", "after")}
