@@ -253,8 +253,11 @@ def machine():
 def compare(before):
     """Cold starts of the binaries in `before` (a copy of an earlier target/bench/lambda/x86_64)
     and of the current ones, alternating: the before and after of a change. A `before` built
-    for a few functions (`cargo lambda build -p …`) times those and the references."""
+    for a few functions (`cargo lambda build -p … -p bench-reference`) times only what it holds;
+    the references' own drift between the two halves is the noise the ratios are read against."""
     binaries = [b for b in FUNCTIONS + list(REFERENCES.values()) if (before / b / "bootstrap").exists()]
+    if not binaries:
+        sys.exit(f"--compare: no <binary>/bootstrap of this project's in {before}")
     up(CLI, PORTS, ENV, "bench")
     files = event_files(binaries, first_requests())
     runs = {(b, w): [] for b in binaries for w in ("before", "after")}
