@@ -257,7 +257,7 @@ def compare(before):
     the references' own drift between the two halves is the noise the ratios are read against."""
     binaries = [b for b in FUNCTIONS + list(REFERENCES.values()) if (before / b / "bootstrap").exists()]
     if not binaries:
-        sys.exit(f"--compare: no <binary>/bootstrap of this project's in {before}")
+        sys.exit(f"--compare: {before} holds no <binary>/bootstrap for any of this project's binaries")
     up(CLI, PORTS, ENV, "bench")
     files = event_files(binaries, first_requests())
     runs = {(b, w): [] for b in binaries for w in ("before", "after")}
